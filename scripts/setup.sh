@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up everything plandoc needs on a Debian 12 machine: the Debian packages
+# (fonts, HarfBuzz subsetting, poppler, the second RELAX NG validator, pandoc for
+# the benchmark) and a virtualenv in .venv with the Python packages.
+# Idempotent: a second run only checks. Without root it names the missing apt line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES="fonts-noto-cjk libharfbuzz-subset0 poppler-utils jing pandoc python3-venv"
+if [ "${PLANDOC_BROWSER:-0}" = 1 ]; then
+  DEB_PACKAGES="$DEB_PACKAGES chromium"
+fi
+
+missing=""
+for p in $DEB_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: these Debian packages are missing; run as root:" >&2
+    echo "  apt-get install -y --no-install-recommends$missing" >&2
+    exit 2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.plandoc-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages into .venv" >&2
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi
