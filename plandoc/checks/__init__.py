@@ -1,0 +1,33 @@
+"""Checks: small generators of findings over the frozen model.
+
+`CHECKS` is a plain list; each entry takes the plan and yields diagnostics. `check`
+runs them all. Checks never see lxml and never render; they must stay fast because
+`python build.py check` runs them on every edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .. import diagnostics as dg
+from ..model import Plan
+from . import structure
+
+CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
+    structure.duplicate_ids,
+    structure.references,
+    structure.indicator_references,
+    structure.indicator_cycles,
+    structure.table_shapes,
+]
+
+CROSS_FILE = {structure.references, structure.indicator_references}
+"""Checks whose findings would only echo an earlier error when a file failed to load."""
+
+
+def check(plan: Plan, partial: bool = False) -> Iterator[dg.Diagnostic]:
+    """Run every check; with `partial` (some file failed), skip the cross-file ones."""
+    for rule in CHECKS:
+        if partial and rule in CROSS_FILE:
+            continue
+        yield from rule(plan)

@@ -1,0 +1,145 @@
+"""Structural checks: ids are unique, references and indicator names resolve,
+indicator hierarchies have no cycles, tables are rectangular."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import diagnostics as dg
+from .. import model as m
+
+
+def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    first: dict[str, m.Target] = {}
+    for t in plan.targets:
+        if not t.id:
+            continue
+        if t.id in first:
+            f = first[t.id]
+            yield dg.make("PD200", t.loc.file, t.loc.line, t.loc.column,
+                          f"id 重复：{t.id}（首次出现在 {f.loc.file}:{f.loc.line}）")
+        else:
+            first[t.id] = t
+
+
+def _refs(inlines) -> Iterator[m.Ref]:
+    for node in inlines:
+        if isinstance(node, m.Ref):
+            yield node
+        elif isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
+            yield from _refs(node.children)
+
+
+def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
+    """Every inline sequence of the plan (titles, blocks, cells, captions)."""
+    if plan.notice:
+        yield plan.notice.title
+        for p in plan.notice.blocks:
+            yield p.lead + p.content
+    for p in plan.preamble + plan.closing:
+        yield p.lead + p.content
+
+    def blocks(bs):
+        for b in bs:
+            if isinstance(b, m.Paragraph):
+                yield b.lead + b.content
+            elif isinstance(b, m.ListBlock):
+                for it in b.items:
+                    yield it.lead + it.content
+            elif isinstance(b, m.Entry):
+                yield b.name + b.content
+            elif isinstance(b, m.Table):
+                yield b.caption
+                for row in b.head + b.body:
+                    for cell in row.cells:
+                        yield cell.content
+            elif isinstance(b, m.Figure):
+                yield b.caption
+            elif isinstance(b, m.Column):
+                yield b.title
+                yield from blocks(b.blocks)
+
+    for part in plan.parts:
+        yield part.title
+        yield from blocks(part.blocks)
+        for ch in part.chapters:
+            yield ch.title
+            yield from blocks(ch.blocks)
+            for sec in ch.sections:
+                yield sec.title
+                yield from blocks(sec.blocks)
+
+
+def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    for inlines in _all_inlines(plan):
+        for ref in _refs(inlines):
+            if not ref.kind:
+                yield dg.make("PD201", ref.loc.file, ref.loc.line, ref.loc.column,
+                              f"引用的目标不存在：{ref.to}")
+
+
+def indicator_references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    known = {i.id for i in plan.indicators}
+    for s in plan.statements:
+        if s.indicator not in known:
+            yield dg.make("PD202", s.loc.file, s.loc.line, s.loc.column,
+                          f"未定义的指标：{s.indicator}")
+    for ind in plan.indicators:
+        if ind.parent and ind.parent not in known:
+            yield dg.make("PD202", ind.loc.file, ind.loc.line, ind.loc.column,
+                          f"指标 {ind.id} 的上级指标未定义：{ind.parent}")
+
+
+def indicator_cycles(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    parent = {i.id: i.parent for i in plan.indicators}
+    for ind in plan.indicators:
+        seen = [ind.id]
+        cur = ind.parent
+        while cur and cur in parent:
+            if cur == ind.id:
+                yield dg.make("PD203", ind.loc.file, ind.loc.line, ind.loc.column,
+                              "指标层级成环：" + " → ".join(seen + [cur]))
+                break
+            if cur in seen:
+                break
+            seen.append(cur)
+            cur = parent[cur]
+
+
+def _widths(rows: tuple[m.Row, ...]) -> Iterator[tuple[m.Row, int, int]]:
+    """(row, width, overflow) with cells spanning down from earlier rows counted."""
+    carry: dict[int, int] = {}
+    for row in rows:
+        col = 0
+        taken = {c for c, left in carry.items() if left > 0}
+        width = len(taken)
+        for cell in row.cells:
+            while col in taken:
+                col += 1
+            for k in range(cell.colspan):
+                if cell.rowspan > 1:
+                    carry[col + k] = cell.rowspan
+            col += cell.colspan
+            width += cell.colspan
+        for c in list(carry):
+            carry[c] -= 1
+        overflow = max(carry.values(), default=0)
+        yield row, width, overflow
+
+
+def table_shapes(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    for table in plan.tables:
+        rows = table.head + table.body
+        measured = list(_widths(rows))
+        if not measured:
+            continue
+        expected = max(w for _, w, _ in measured)
+        for row, width, _ in measured:
+            if width != expected:
+                yield dg.make("PD212", row.loc.file, row.loc.line, row.loc.column,
+                              f"{table.label} 这一行有 {width} 列，其他行有 {expected} 列")
+        last_overflow = measured[-1][2]
+        if last_overflow > 0:
+            row = measured[-1][0]
+            yield dg.make("PD212", row.loc.file, row.loc.line, row.loc.column,
+                          f"{table.label} 的单元格跨行超出了表格末尾")

@@ -1,0 +1,104 @@
+"""The command line: check, build, import, docs.
+
+Exit codes: 0 no errors (warnings allowed unless --strict), 1 the plan has errors,
+2 usage or environment problems. Diagnostics go to stdout with --format json and to
+stderr as text otherwise; progress and summaries always go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import diagnostics as dg
+
+FORMATS = ("html", "pdf", "json")
+
+
+def _report(diags, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(dg.format_json(list(diags)))
+    else:
+        for d in diags:
+            click.echo(dg.format_text(d), err=True)
+        click.echo(dg.summary(list(diags)), err=True)
+
+
+def _compile(plan_dir: Path, strict: bool, fmt: str):
+    from .pipeline import compile_plan
+
+    compiled = compile_plan(plan_dir)
+    diags = dg.escalate(list(compiled.diagnostics), strict)
+    _report(diags, fmt)
+    failed = compiled.plan is None or any(d.severity is dg.Severity.ERROR for d in diags)
+    return compiled, failed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """plandoc：规划纲要编译器 — a compiler for structured plan documents."""
+
+
+@main.command()
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"),
+              show_default=True, help="规划源目录（含 plan.xml）。")
+@click.option("--strict", is_flag=True, help="警告也视为错误。Warnings count as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="诊断输出格式。")
+def check(plan_dir: Path, strict: bool, fmt: str) -> None:
+    """载入、校验并检查规划。Load, validate and check the plan."""
+    _, failed = _compile(plan_dir, strict, fmt)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"),
+              show_default=True, help="规划源目录（含 plan.xml）。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, help="输出目录。")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
+              help="输出格式，逗号分隔：html,pdf,json。")
+@click.option("--strict", is_flag=True, help="警告也视为错误。")
+def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
+    """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
+    compiled, failed = _compile(plan_dir, strict, "text")
+    if failed:
+        click.echo("构建中止：规划有错误，原有输出保持不变。Build stopped; previous output kept.",
+                   err=True)
+        sys.exit(1)
+    from .pipeline import build as run_build
+
+    written = run_build(compiled.plan, out_dir, [f for f in FORMATS if f in wanted])
+    for path in written:
+        click.echo(f"写出 {path}", err=True)
+
+
+@main.command(name="import")
+@click.argument("text", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="输出目录（写入 plan.xml、chapters/、import-report.md）。")
+@click.option("--ids", "ids", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="标题到 id 的映射文件（TOML）。")
+def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
+    """把纯文本规划转换为 plandoc XML。Import a plain-text plan."""
+    from .importer import run
+
+    result = run(text, out_dir, ids)
+    click.echo(str(result), err=True)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("docs"),
+              show_default=True)
+def docs(out_dir: Path) -> None:
+    """从模式和诊断目录生成参考文档。Generate docs/reference.md and docs/diagnostics.md."""
+    from .docgen import write_docs
+
+    for path in write_docs(out_dir):
+        click.echo(f"写出 {path}", err=True)

@@ -1,0 +1,549 @@
+"""Convert: validated trees to the frozen `Plan` model.
+
+Numbers and labels are computed here from document order (第一篇…, 第一章… across
+parts, 第一节… per chapter, 专栏 N and 图 N through the plan); references get their
+target's label; indicator tables are laid out into plain rows and cells and their
+values become statements about indicators. Files that failed to parse or validate are
+skipped. The only diagnostics raised here are about shapes this stage interprets
+(indicator-table layouts, figure images); cross-file rules live in `checks`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import diagnostics as dg
+from . import model as m
+from . import numerals
+from .load import SourceFile, Sources, resolve_inside
+from .quantity import parse as parse_quantity
+
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+
+
+@dataclass
+class _Context:
+    """Per-conversion state: counters, the label of every id, collected statements."""
+
+    sources: Sources
+    labels: dict[str, m.Target]
+    diags: list[dg.Diagnostic] = field(default_factory=list)
+    statements: list[m.Statement] = field(default_factory=list)
+    targets: list[m.Target] = field(default_factory=list)
+    used_ids: dict[str, int] = field(default_factory=dict)
+    columns: list[m.Column] = field(default_factory=list)
+    figures: list[m.Figure] = field(default_factory=list)
+    tables: list[m.Table] = field(default_factory=list)
+    n_column: int = 0
+    n_figure: int = 0
+    n_table: int = 0
+    src: SourceFile | None = None
+    chapter: str = ""
+    chapter_label: str = ""
+    section: str | None = None
+    column: str | None = None
+    indicators: dict[str, etree._Element] = field(default_factory=dict)
+
+    def loc(self, el: etree._Element, attr: str | None = None) -> m.Loc:
+        assert self.src is not None
+        line, col = self.src.locate(el, attr)
+        return m.Loc(self.src.display, line, col)
+
+    def block_id(self, el: etree._Element, prefix: str, text: str) -> str:
+        """The explicit id, or one derived from the text: editing a block changes only its own id."""
+        explicit = el.get("id")
+        if explicit:
+            return explicit
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        base = f"{prefix}-{digest}"
+        n = self.used_ids.get(base, 0) + 1
+        self.used_ids[base] = n
+        return base if n == 1 else f"{base}-{n}"
+
+    def target(self, el: etree._Element, kind: str, label: str, page: str) -> None:
+        self.targets.append(m.Target(el.get("id", ""), kind, label, page, self.loc(el)))
+
+
+# ------------------------------------------------------------------ numbering pre-pass
+
+def _labels(sources: Sources) -> dict[str, m.Target]:
+    """Label every id in document order, so a reference can name what comes later."""
+    labels: dict[str, m.Target] = {}
+    nowhere = m.Loc("", 0)
+
+    def put(id_: str | None, kind: str, label: str, page: str) -> None:
+        if id_ and id_ not in labels:
+            labels[id_] = m.Target(id_, kind, label, page, nowhere)
+
+    root = sources.plan.tree.getroot()
+    by_rel = {c.rel: c for c in sources.chapters if c.tree is not None}
+    n_ch = n_col = n_fig = n_tbl = 0
+    for n_part, part in enumerate(root.findall("part"), 1):
+        put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
+        for ref in part.findall("chapter"):
+            src = by_rel.get((ref.get("file") or "").strip().lstrip("./"))
+            if src is None:
+                continue
+            ch = src.tree.getroot()
+            n_ch += 1
+            ch_id, ch_label = ch.get("id", ""), numerals.chapter_label(n_ch)
+            put(ch_id, "chapter", ch_label, ch_id)
+            for n_sec, sec in enumerate(ch.findall("section"), 1):
+                put(sec.get("id"), "section", ch_label + numerals.section_label(n_sec), ch_id)
+            for el in ch.iter("column", "figure", "table", "indicator-table", "p", "item", "entry"):
+                if el.tag == "column":
+                    n_col += 1
+                    put(el.get("id"), "column", numerals.column_label(n_col), ch_id)
+                elif el.tag == "figure":
+                    n_fig += 1
+                    put(el.get("id"), "figure", numerals.figure_label(n_fig), ch_id)
+                elif el.tag in ("table", "indicator-table"):
+                    n_tbl += 1
+                    put(el.get("id"), "table", f"表 {n_tbl}", ch_id)
+                else:
+                    put(el.get("id"), "block", ch_label, ch_id)
+    return labels
+
+
+# ------------------------------------------------------------------ inline
+
+def _inline(ctx: _Context, el: etree._Element, facts: list[m.Fact] | None = None,
+            tail: bool = False) -> tuple[m.Inline, ...]:
+    """The mixed content of `el` (its text and children, not its own tail)."""
+    out: list[m.Inline] = []
+    if el.text:
+        out.append(m.Text(el.text))
+    for child in el:
+        if not isinstance(child.tag, str):
+            pass  # comments
+        else:
+            node = _inline_element(ctx, child, facts)
+            if node is not None:
+                out.append(node)
+        if child.tail:
+            out.append(m.Text(child.tail))
+    return tuple(_merge_text(out))
+
+
+def _merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
+    merged: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text) and merged and isinstance(merged[-1], m.Text):
+            merged[-1] = m.Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return merged
+
+
+def _inline_element(ctx: _Context, el: etree._Element, facts: list | None) -> m.Inline | None:
+    tag = el.tag
+    text = "".join(el.itertext())
+    if tag == "em":
+        return m.Emph(_inline(ctx, el, facts))
+    if tag == "sub":
+        return m.Sub(text)
+    if tag == "sup":
+        return m.Sup(text)
+    if tag == "sic":
+        return m.Sic(text, el.get("corr", ""))
+    if tag == "ref":
+        to = el.get("to", "")
+        target = ctx.labels.get(to)
+        return m.Ref(to, target.label if target else "", target.kind if target else "",
+                     target.page if target else "", ctx.loc(el, "to"))
+    if tag == "fact":
+        from_year = el.get("from")
+        fact = m.Fact(el.get("ind", ""), int(el.get("year", "0")), el.get("role", ""),
+                      int(from_year) if from_year else None, parse_quantity(text),
+                      ctx.loc(el))
+        if facts is not None:
+            facts.append(fact)
+        return fact
+    if tag == "sum":
+        return m.Sum(_inline(ctx, el, facts), el.get("exhaustive", "true") == "true", ctx.loc(el))
+    if tag == "count":
+        return m.Count(_inline(ctx, el, facts), el.get("exhaustive", "true") == "true", ctx.loc(el))
+    if tag == "total":
+        return m.Total(parse_quantity(text), ctx.loc(el))
+    if tag == "term":
+        return m.Term(parse_quantity(text), ctx.loc(el))
+    if tag == "num":
+        return m.Num(parse_quantity(text), ctx.loc(el))
+    if tag == "member":
+        return m.Member(_inline(ctx, el, facts))
+    return m.Text(text)
+
+
+def _lead_and_content(ctx: _Context, el: etree._Element, facts: list[m.Fact],
+                      skip: str = "lead") -> tuple[tuple[m.Inline, ...], tuple[m.Inline, ...]]:
+    """Split `<p><lead>…</lead>rest</p>` (or `<entry><name>…</name>rest`) into two parts."""
+    first = el.find(skip)
+    if first is None:
+        return (), _inline(ctx, el, facts)
+    lead = _inline(ctx, first, facts)
+    rest: list[m.Inline] = []
+    if el.text and el.text.strip():
+        rest.append(m.Text(el.text))
+    if first.tail:
+        rest.append(m.Text(first.tail))
+    for child in el:
+        if child is first or child.tag == skip:
+            continue
+        if isinstance(child.tag, str):
+            node = _inline_element(ctx, child, facts)
+            if node is not None:
+                rest.append(node)
+        if child.tail:
+            rest.append(m.Text(child.tail))
+    return lead, tuple(_merge_text(rest))
+
+
+def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
+    for f in facts:
+        ctx.statements.append(m.Statement(f.ind, f.year, f.role, f.from_year, f.quantity,
+                                          "prose", block, ctx.column, ctx.chapter, f.loc))
+
+
+# ------------------------------------------------------------------ blocks
+
+def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragraph:
+    facts: list[m.Fact] = []
+    lead, content = _lead_and_content(ctx, el, facts)
+    pid = ctx.block_id(el, prefix, m.plain(lead) + m.plain(content))
+    _register(ctx, facts, pid)
+    return m.Paragraph(pid, lead, content, ctx.loc(el))
+
+
+def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
+    kind = el.get("type", "dash")
+    items = []
+    for n, it in enumerate(el.findall("item"), 1):
+        facts: list[m.Fact] = []
+        lead, content = _lead_and_content(ctx, it, facts)
+        iid = ctx.block_id(it, "li", m.plain(lead) + m.plain(content))
+        _register(ctx, facts, iid)
+        if it.get("id"):
+            ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
+        items.append(m.Item(iid, "——" if kind == "dash" else f"{n}.", lead, content, ctx.loc(it)))
+    lid = ctx.block_id(el, "ls", "".join(i.id for i in items))
+    return m.ListBlock(lid, kind, tuple(items), ctx.loc(el))
+
+
+def _entry(ctx: _Context, el: etree._Element) -> m.Entry:
+    facts: list[m.Fact] = []
+    name, content = _lead_and_content(ctx, el, facts, skip="name")
+    eid = ctx.block_id(el, "en", m.plain(name) + m.plain(content))
+    _register(ctx, facts, eid)
+    return m.Entry(eid, name, content, ctx.loc(el))
+
+
+def _rows(ctx: _Context, parent: etree._Element | None) -> tuple[m.Row, ...]:
+    if parent is None:
+        return ()
+    rows = []
+    for tr in parent.findall("tr"):
+        cells = tuple(m.Cell(_inline(ctx, c), c.tag == "th", int(c.get("colspan", "1")),
+                             int(c.get("rowspan", "1"))) for c in tr if c.tag in ("th", "td"))
+        rows.append(m.Row(cells, ctx.loc(tr)))
+    return tuple(rows)
+
+
+def _table(ctx: _Context, el: etree._Element) -> m.Table:
+    ctx.n_table += 1
+    head = _rows(ctx, el.find("thead"))
+    caption_el = el.find("caption")
+    caption = _inline(ctx, caption_el) if caption_el is not None else ()
+    stated: list[tuple[str, m.ColSpec, m.Quantity, m.Loc]] = []
+    if el.tag == "indicator-table":
+        layout, body = _indicator_body(ctx, el, stated)
+    else:
+        layout, body = (), _rows(ctx, el.find("tbody"))
+    text = "".join(m.plain(c.content) for r in head + body for c in r.cells)
+    tid = ctx.block_id(el, "tbl", text)
+    for ind, spec, quantity, loc in stated:
+        ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
+                                          quantity, "table", tid, ctx.column, ctx.chapter, loc))
+    table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
+                    el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el))
+    ctx.tables.append(table)
+    return table
+
+
+def _layout(ctx: _Context, el: etree._Element) -> tuple[m.ColSpec, ...]:
+    specs = []
+    for col in el.iterfind("layout/col"):
+        kind, role, year, frm = col.get("kind"), col.get("role"), col.get("year"), col.get("from")
+        if (kind == "value") != bool(role and year) or (kind != "value" and (role or year or frm)):
+            line, c = ctx.src.locate(col)
+            ctx.diags.append(dg.make("PD211", ctx.src.display, line, c,
+                                     f"列声明不完整或不一致：kind={kind} role={role} year={year}"))
+        specs.append(m.ColSpec(kind, role, int(year) if year else None, int(frm) if frm else None))
+    return tuple(specs)
+
+
+def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
+    el = ctx.indicators.get(ind)
+    if el is None:
+        return (m.Text(ind),)
+    saved, ctx.src = ctx.src, ctx.sources.indicators
+    name = _inline(ctx, el.find("name"))
+    ctx.src = saved
+    unit = el.get("unit")
+    return name + ((m.Text(f"（{unit}）"),) if unit else ())
+
+
+def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
+    layout = _layout(ctx, el)
+    values = [c for c in layout if c.kind == "value"]
+    groups = el.findall("group")
+    two_level = any(ctx.indicators.get(r.get("ind")) is not None
+                    and ctx.indicators[r.get("ind")].get("parent")
+                    for g in groups for r in g.findall("row"))
+    body: list[m.Row] = []
+    seq = 0
+    for group in groups:
+        rows = group.findall("row")
+        parents = [ctx.indicators[r.get("ind")].get("parent") if r.get("ind") in ctx.indicators
+                   else None for r in rows]
+        for i, row in enumerate(rows):
+            seq += 1
+            ind = row.get("ind", "")
+            label_el = row.find("label")
+            label = _inline(ctx, label_el) if label_el is not None else _indicator_label(ctx, ind)
+            vs = row.findall("v")
+            width = sum(int(v.get("colspan", "1")) for v in vs)
+            if width != len(values):
+                line, c = ctx.src.locate(row)
+                ctx.diags.append(dg.make("PD210", ctx.src.display, line, c,
+                                         f"指标 {ind} 这一行有 {width} 个数值单元格，layout 声明了 {len(values)} 个"))
+            cells: list[m.Cell] = []
+            v_iter = iter(vs)
+            skip = 0
+            for spec in layout:
+                if spec.kind == "category":
+                    if i == 0:
+                        cells.append(m.Cell((m.Text(group.get("category", "")),), True, 1, len(rows)))
+                elif spec.kind == "seq":
+                    cells.append(m.Cell((m.Text(str(seq)),)))
+                elif spec.kind == "name":
+                    parent = parents[i]
+                    if not two_level:
+                        cells.append(m.Cell(label, True))
+                    elif parent is None:
+                        cells.append(m.Cell(label, True, 2))
+                    else:
+                        if i == 0 or parents[i - 1] != parent:
+                            run = 1
+                            while i + run < len(rows) and parents[i + run] == parent:
+                                run += 1
+                            cells.append(m.Cell(_indicator_label(ctx, parent), True, 1, run))
+                        cells.append(m.Cell(label, True))
+                elif spec.kind == "nature":
+                    ind_el = ctx.indicators.get(ind)
+                    nature = ind_el.get("nature", "") if ind_el is not None else ""
+                    cells.append(m.Cell((m.Text(nature),) if nature else ()))
+                elif skip:
+                    skip -= 1
+                else:
+                    v = next(v_iter, None)
+                    if v is None:
+                        cells.append(m.Cell(()))
+                        continue
+                    span = int(v.get("colspan", "1"))
+                    skip = span - 1
+                    content = _inline(ctx, v)
+                    cells.append(m.Cell(content, False, span, 1, spec.role))
+                    stated.append((ind, spec, parse_quantity(m.plain(content)), ctx.loc(v)))
+            body.append(m.Row(tuple(cells), ctx.loc(row)))
+    return layout, tuple(body)
+
+
+def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
+    ctx.n_figure += 1
+    fid = el.get("id", "")
+    src = el.get("src")
+    image = None
+    if src is not None:
+        path = resolve_inside(ctx.sources.root, src)
+        if path is None:
+            line, c = ctx.src.locate(el, "src")
+            ctx.diags.append(dg.make("PD221", ctx.src.display, line, c, f"图片路径离开了规划目录：{src}"))
+        elif path.is_file():
+            image = src
+    else:
+        for suffix in IMAGE_SUFFIXES:
+            rel = f"figures/{fid}{suffix}"
+            path = resolve_inside(ctx.sources.root, rel)
+            if path is not None and path.is_file():
+                image = rel
+                break
+    label = numerals.figure_label(ctx.n_figure)
+    if image is None and not (src is not None and resolve_inside(ctx.sources.root, src) is None):
+        line, c = ctx.src.locate(el)
+        wanted = src or f"figures/{fid}.png"
+        ctx.diags.append(dg.make("PD220", ctx.src.display, line, c,
+                                 f"{label} 缺少图片：{wanted}",
+                                 f"把图片放到 {ctx.sources.root.as_posix()}/{wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
+    caption = _inline(ctx, el.find("caption"))
+    alt_el = el.find("alt")
+    alt = alt_el.text or "" if alt_el is not None else m.plain(caption)
+    fig = m.Figure(fid, ctx.n_figure, label, caption, alt, src, image, ctx.column, ctx.chapter,
+                   ctx.loc(el))
+    ctx.target(el, "figure", label, ctx.chapter)
+    ctx.figures.append(fig)
+    return fig
+
+
+def _column(ctx: _Context, el: etree._Element) -> m.Column:
+    ctx.n_column += 1
+    number, cid = ctx.n_column, el.get("id", "")
+    label = numerals.column_label(number)
+    ctx.target(el, "column", label, ctx.chapter)
+    ctx.column = cid
+    blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
+    ctx.column = None
+    col = m.Column(cid, number, label, _inline(ctx, el.find("title")), blocks, ctx.chapter,
+                   ctx.section, ctx.loc(el))
+    ctx.columns.append(col)
+    return col
+
+
+_BLOCKS = {"p": _paragraph, "list": _list, "entry": _entry, "table": _table,
+           "indicator-table": _table, "figure": _figure, "column": _column}
+
+
+def _blocks(ctx: _Context, elements) -> tuple[m.Block, ...]:
+    out = []
+    for el in elements:
+        build = _BLOCKS.get(el.tag) if isinstance(el.tag, str) else None
+        if build is None:
+            continue
+        block = build(ctx, el)
+        if el.get("id") and el.tag not in ("figure", "column"):
+            if isinstance(block, m.Table):
+                ctx.target(el, "table", block.label, ctx.chapter)
+            else:
+                ctx.target(el, "block", ctx.chapter_label, ctx.chapter)
+        out.append(block)
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ structure
+
+def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapter:
+    ctx.src = src
+    el = src.tree.getroot()
+    cid = el.get("id", "")
+    ctx.chapter, ctx.section = cid, None
+    label = numerals.chapter_label(number)
+    ctx.chapter_label = label
+    ctx.target(el, "chapter", label, cid)
+    intro = _blocks(ctx, [c for c in el if c.tag not in ("title", "section")])
+    sections = []
+    for n, sec in enumerate(el.findall("section"), 1):
+        ctx.section = sec.get("id", "")
+        ctx.target(sec, "section", label + numerals.section_label(n), cid)
+        blocks = _blocks(ctx, [c for c in sec if c.tag != "title"])
+        sections.append(m.Section(sec.get("id", ""), n, numerals.section_label(n),
+                                  _inline(ctx, sec.find("title")), blocks, ctx.loc(sec)))
+    ctx.section = None
+    return m.Chapter(cid, number, label, _inline(ctx, el.find("title")), part, src.rel, intro,
+                     tuple(sections), ctx.loc(el))
+
+
+def _meta(root: etree._Element) -> m.Meta:
+    meta = root.find("meta")
+    approved = meta.find("approved")
+    period = meta.find("period")
+    vision = period.get("vision")
+    frm, to = int(period.get("from")), int(period.get("to"))
+    short = meta.findtext("short-title")
+    return m.Meta(
+        id=root.get("id", ""), title=meta.findtext("title", ""), short_title=short or meta.findtext("title", ""),
+        issuer=meta.findtext("issuer", ""), docno=meta.findtext("docno"),
+        approved=approved.text if approved is not None else None,
+        approved_date=approved.get("date") if approved is not None else None,
+        approved_by=approved.get("by") if approved is not None else None,
+        period_from=frm, period_to=to, vision=int(vision) if vision else None,
+        period_label=f"{frm}—{to}年",
+        vision_label=f"{numerals.year_cn(vision)}年" if vision else None)
+
+
+def _indicators(ctx: _Context) -> tuple[m.Indicator, ...]:
+    src = ctx.sources.indicators
+    if src is None or src.tree is None:
+        return ()
+    ctx.src = src
+    by_ind: dict[str, list[m.Statement]] = defaultdict(list)
+    for s in ctx.statements:
+        by_ind[s.indicator].append(s)
+    out = []
+    for el in src.tree.getroot().findall("indicator"):
+        iid = el.get("id", "")
+        ctx.target(el, "indicator", m.plain(_inline(ctx, el.find("name"))), "indicators")
+        out.append(m.Indicator(iid, _inline(ctx, el.find("name")), el.get("unit"),
+                               el.get("category"), el.get("nature"), el.get("parent"),
+                               el.get("basis"), tuple(by_ind.get(iid, ())), ctx.loc(el)))
+    return tuple(out)
+
+
+def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
+    """Build the model from every file that parsed and validated."""
+    if sources.plan is None or sources.plan.tree is None:
+        return None, []
+    ctx = _Context(sources, _labels(sources))
+    if sources.indicators is not None and sources.indicators.tree is not None:
+        ctx.indicators = {el.get("id"): el for el in
+                          sources.indicators.tree.getroot().findall("indicator")}
+    root = sources.plan.tree.getroot()
+    by_rel = {c.rel: c for c in sources.chapters if c.tree is not None}
+    plan_src = sources.plan
+
+    ctx.src, ctx.chapter = plan_src, "notice"
+    notice = None
+    nel = root.find("notice")
+    if nel is not None:
+        notice = m.Notice(_inline(ctx, nel.find("title")), nel.findtext("to"),
+                          tuple(_paragraph(ctx, p) for p in nel.findall("p")),
+                          nel.findtext("signature"), nel.get("date"), ctx.loc(nel))
+    ctx.chapter = "preamble"
+    preamble = tuple(_paragraph(ctx, p) for p in root.iterfind("preamble/p"))
+    parts, n_chapter = [], 0
+    for n_part, pel in enumerate(root.findall("part"), 1):
+        ctx.src, ctx.chapter = plan_src, pel.get("id", "")
+        label = numerals.part_label(n_part)
+        ctx.target(pel, "part", label, pel.get("id", ""))
+        intro = _blocks(ctx, pel.findall("p"))
+        chapters = []
+        for ref in pel.findall("chapter"):
+            src = by_rel.get((ref.get("file") or "").strip().lstrip("./"))
+            if src is not None:
+                n_chapter += 1
+                chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
+        ctx.src = plan_src
+        parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
+                            intro, tuple(chapters), ctx.loc(pel)))
+    ctx.src, ctx.chapter = plan_src, "closing"
+    closing = tuple(_paragraph(ctx, p) for p in root.iterfind("closing/p"))
+    imprint = None
+    iel = root.find("imprint")
+    if iel is not None:
+        printed = iel.find("printed")
+        imprint = m.Imprint(tuple(line.text or "" for line in iel.iterfind("cc/line")),
+                            printed.get("date", ""), printed.get("by", ""), ctx.loc(iel))
+    indicators = _indicators(ctx)
+    plan = m.Plan(meta=_meta(root), notice=notice, preamble=preamble, parts=tuple(parts),
+                  closing=closing, imprint=imprint, indicators=indicators,
+                  columns=tuple(ctx.columns), figures=tuple(ctx.figures),
+                  tables=tuple(ctx.tables), targets=tuple(ctx.targets),
+                  statements=tuple(ctx.statements), root=str(sources.root))
+    return plan, ctx.diags
+
+
+def plan_root(plan: m.Plan) -> Path:
+    return Path(plan.root)

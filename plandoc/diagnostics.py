@@ -1,0 +1,200 @@
+"""Diagnostics: the closed catalogue of codes and the one place they are formatted.
+
+Stages yield `Diagnostic` values and never raise for a user's mistake; the driver
+collects them and decides the exit code. Every code in `CATALOGUE` is documented the
+ruff way (what, why, example, fix) and `docs/diagnostics.md` is generated from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding, located in a source file."""
+
+    file: str
+    """Path of the file as the user named it (relative to the working directory when possible)."""
+    line: int
+    """1-based line; 0 when the finding concerns the whole file."""
+    column: int
+    """1-based column; 0 when unknown."""
+    code: str
+    """Stable code from `CATALOGUE`, e.g. PD201."""
+    severity: Severity
+    message: str
+    """One sentence, Chinese first, naming the offending value."""
+    hint: str
+    """How to fix it."""
+    data: tuple[tuple[str, object], ...] = ()
+    """Machine-readable details (stated value, computed value, difference...)."""
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["data"] = dict(self.data)
+        return d
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    what: str
+    why: str
+    example: str
+    fix: str
+
+
+def _c(code, severity, title, what, why, example, fix):
+    return Code(code, Severity(severity), title, what, why, example, fix)
+
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in [
+    # ---- files and loading: PD0xx
+    _c("PD001", "error", "文件缺失 (missing file)",
+       "plan.xml 或它列出的某个文件不存在或无法读取。",
+       "缺少的章无法编号，后面所有章、专栏和图的编号都会错位。",
+       '<chapter file="chapters/ch99.xml"/>，而该文件不存在',
+       "恢复该文件，或从 plan.xml 中删除这一行。"),
+    _c("PD002", "error", "文件在 plan/ 之外 (file outside the plan)",
+       "plan.xml 列出的文件路径离开了 plan/ 目录（../、绝对路径或指向外部的符号链接）。",
+       "源文件不得让构建读取规划目录以外的任何文件。",
+       '<chapter file="../../etc/passwd"/>',
+       "把文件移入 plan/，并使用相对 plan/ 的路径。"),
+    _c("PD003", "warning", "未列出的章文件 (unlisted chapter file)",
+       "plan/chapters/ 中有一个 .xml 文件没有被任何篇列出。",
+       "编辑者常常新建了章却忘了在 plan.xml 中登记，这一章不会出现在输出中。",
+       "chapters/ch39-new.xml 存在，但 plan.xml 中没有它",
+       "在相应的 <part> 中加入 <chapter file=\"chapters/…\"/>，或删除该文件。"),
+    _c("PD004", "error", "文件被列出两次 (file listed twice)",
+       "同一个章文件在 plan.xml 中出现了不止一次。",
+       "同一章会被编号两次，id 也会重复。",
+       '两个 <chapter file="chapters/ch08.xml"/>',
+       "删除多余的一行。"),
+    _c("PD005", "error", "文件编码错误 (bad encoding)",
+       "文件不是合法的 UTF-8，或含有 NUL 等不允许的字符。",
+       "乱码会原样进入网站和 PDF。",
+       "用 GBK 保存的 XML 文件",
+       "以 UTF-8（无 BOM 亦可）重新保存文件。"),
+    # ---- XML and schema: PD1xx
+    _c("PD100", "error", "XML 格式错误 (malformed XML)",
+       "文件不是格式良好的 XML（标签未闭合、属性缺引号、非法字符等）。",
+       "解析失败的文件无法校验和输出；其他文件照常检查。",
+       "<p>经济实力大幅提升。</P>",
+       "按提示的行列修正标签；可以用编辑器的 XML 模式定位。"),
+    _c("PD101", "error", "禁止的 DTD 或实体 (DTD or entity refused)",
+       "文件含 DOCTYPE 声明、实体声明或实体引用。",
+       "外部实体可读取任意文件，实体嵌套可耗尽内存；规划源文件不需要它们。",
+       '<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+       "删除 DOCTYPE，直接写出字符（XML 只需 &amp;lt; &amp;amp; 等预定义实体）。"),
+    _c("PD102", "error", "根元素不符 (wrong root element)",
+       "文件的根元素不是其位置要求的元素（plan.xml 应为 <plan>，章文件应为 <chapter>，指标文件应为 <indicators>）。",
+       "放错位置的文件会让整篇结构错乱。",
+       "chapters/ch08.xml 的根元素是 <section>",
+       "把内容包进正确的根元素，或修改 plan.xml 中的文件名。"),
+    _c("PD110", "error", "不符合模式 (schema violation)",
+       "元素或属性不符合 schema/plan.rng 的规定。",
+       "渲染器和检查只理解模式定义的结构。",
+       '<p><bogus/></p> 或 <chapter id="Ch 8">',
+       "按提示修改；每个元素的说明见 docs/reference.md。"),
+    _c("PD111", "error", "处理指令被拒绝 (processing instruction refused)",
+       "文件中含有处理指令（如 <?xml-stylesheet?> 或 <?include?>）。",
+       "plandoc 不执行包含或样式表指令；它们可能引入 plan/ 之外的内容。",
+       '<?include href="../secret.xml"?>',
+       "删除该处理指令；章文件请在 plan.xml 中列出。"),
+    # ---- identity and references: PD2xx
+    _c("PD200", "error", "id 重复 (duplicate id)",
+       "两个元素使用了同一个 id（跨文件也算）。",
+       "引用和网页锚点都依赖唯一的 id。",
+       '两章都写了 id="ch-urbanisation"',
+       "给其中一个改一个新的 id，并更新指向它的引用。"),
+    _c("PD201", "error", "引用的目标不存在 (reference to a missing id)",
+       "<ref to=\"…\"/> 指向的 id 在规划中不存在。",
+       "交叉引用会变成死链接，文字也无法生成（专栏 N、第 N 章）。",
+       '<ref to="col-xyz"/>',
+       "改成已有的 id（见 plan.json 的 columns/figures），或删除该引用。"),
+    _c("PD202", "error", "未定义的指标 (unknown indicator)",
+       "<row ind>、<fact ind> 或 parent 指向的指标在 indicators.xml 中没有定义。",
+       "事实无法归属于指标，一致性检查无从比较。",
+       '<row ind="gdp-grwoth">',
+       "在 indicators.xml 中定义该指标，或改正拼写。"),
+    _c("PD203", "error", "指标层级成环 (indicator parent cycle)",
+       "指标的 parent 链最终指回它自己。",
+       "子指标行无法排版，分类汇总无法计算。",
+       '<indicator id="a" parent="b"/> 与 <indicator id="b" parent="a"/>',
+       "删除其中一个 parent。"),
+    _c("PD210", "error", "指标表单元格数不符 (indicator row has the wrong number of cells)",
+       "一行 <v> 单元格（计入 colspan）的数目与 <layout> 中 value 列的数目不一致。",
+       "数值会落到错误的年份和角色上，后续检查全部失真。",
+       "layout 有 5 个 value 列，这一行只有 4 个 <v>",
+       "补上缺失的单元格（不适用写 -，空白写 <v/>）。"),
+    _c("PD211", "error", "指标表列声明不完整 (value column without role or year)",
+       "<col kind=\"value\"> 缺少 role 或 year；或非 value 列带有 role/year。",
+       "没有角色和年份，单元格无法成为事实。",
+       '<col kind="value" role="target"/>',
+       "补上 year（增速列再加 from），或改正 kind。"),
+    _c("PD212", "error", "表格行列不齐 (ragged table)",
+       "计入 rowspan/colspan 后，表格各行的列数不一致，或跨行跨列超出表格范围。",
+       "网页和 PDF 中的表格会错位。",
+       "表头 4 列，某行 3 列",
+       "补齐单元格或修正 colspan/rowspan。"),
+    _c("PD220", "warning", "图片缺失 (figure image missing)",
+       "图没有可用的图片文件（src 指向的文件，或 figures/ID.png|jpg|svg）。",
+       "输出中会画一个占位框。",
+       '<figure id="fig-corridor"> 而 plan/figures/fig-corridor.png 不存在',
+       "把图片放进 plan/figures/，文件名为图的 id，或用 src 指明。"),
+    _c("PD221", "error", "图片路径非法 (figure path outside the plan)",
+       "figure 的 src 离开了 plan/ 目录，或是 URL。",
+       "构建不读取规划目录以外的文件，也不访问网络。",
+       '<figure src="../../secret.png">',
+       "把图片放进 plan/figures/，使用相对路径。"),
+]}
+
+
+def make(code: str, file: str, line: int, column: int, message: str, hint: str | None = None,
+         **data: object) -> Diagnostic:
+    """Build a diagnostic for a catalogued code; the hint defaults to the catalogue's fix."""
+    entry = CATALOGUE[code]
+    return Diagnostic(file=file, line=line, column=column, code=code, severity=entry.severity,
+                      message=message, hint=hint or entry.fix,
+                      data=tuple(sorted(data.items())))
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.file, d.line, d.column, d.code, d.message)
+
+
+def escalate(diags: list[Diagnostic], strict: bool) -> list[Diagnostic]:
+    """With --strict, warnings count as errors (notes stay notes)."""
+    if not strict:
+        return diags
+    return [replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diags]
+
+
+def format_text(d: Diagnostic) -> str:
+    loc = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+    return f"{loc}: {d.severity.value}[{d.code}] {d.message}\n    提示：{d.hint}"
+
+
+def format_json(diags: list[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
+
+
+def summary(diags: list[Diagnostic]) -> str:
+    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
+    return (f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
+            f"{counts[Severity.NOTE]} 个提示 "
+            f"({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+            f"{counts[Severity.NOTE]} notes)")

@@ -1,0 +1,238 @@
+"""Load: read plan.xml and the files it lists, securely, into parsed trees.
+
+Guarantees: XML is parsed with entities unresolved, no DTD and no network; a DOCTYPE,
+an entity reference or a processing instruction is refused with a diagnostic; no file
+outside the plan directory is ever opened because a source file names it; an error in
+one file never hides errors in another. Nothing here raises for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from . import diagnostics as dg
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Larger source files are refused (PD005): a plan chapter is a few hundred KB at most."""
+
+ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators"}
+
+
+def secure_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+                           huge_tree=False, remove_blank_text=False)
+
+
+@dataclass
+class SourceFile:
+    """One parsed source file and what is needed to point into it."""
+
+    rel: str
+    """Path relative to the plan directory, POSIX style (chapters/ch08.xml)."""
+    display: str
+    """The path as diagnostics show it (the plan directory as the user named it + rel)."""
+    kind: str
+    """plan | chapter | indicators."""
+    tree: etree._ElementTree | None = None
+    """None when the file could not be read or parsed."""
+    lines: list[str] = field(default_factory=list)
+
+    def locate(self, el: etree._Element, attr: str | None = None) -> tuple[int, int]:
+        """1-based (line, column) of an element's start tag, or of one of its attributes."""
+        line = el.sourceline or 0
+        if not self.lines or not line:
+            return line, 0
+        tag = f"<{el.tag}" if isinstance(el.tag, str) else "<"
+        # lxml reports the line where the start tag ends; search back for its opening.
+        start = line
+        for n in range(line, max(line - 20, 0), -1):
+            if tag in self.lines[n - 1]:
+                start = n
+                break
+        if attr:
+            for n in range(start, min(line, len(self.lines)) + 1):
+                col = self.lines[n - 1].find(f"{attr}=")
+                if col >= 0:
+                    return n, col + 1
+        text = self.lines[start - 1]
+        col = text.find(tag)
+        return start, col + 1 if col >= 0 else 0
+
+
+@dataclass
+class Sources:
+    """Everything `load` found: the root file, the indicator file, the chapters in order."""
+
+    root: Path
+    plan: SourceFile | None
+    indicators: SourceFile | None
+    chapters: list[SourceFile]
+    chapter_parts: dict[str, str]
+    """chapter rel path -> id of the part that lists it."""
+    diagnostics: list[dg.Diagnostic]
+
+    def files(self) -> list[SourceFile]:
+        return [f for f in [self.plan, self.indicators, *self.chapters] if f is not None]
+
+
+def _display(plan_dir: Path, rel: str) -> str:
+    return str(PurePosixPath(plan_dir.as_posix()) / rel)
+
+
+def parse_file(path: Path, rel: str, display: str, kind: str,
+               diags: list[dg.Diagnostic]) -> SourceFile:
+    """Read and parse one file; problems become diagnostics and leave `tree` None."""
+    src = SourceFile(rel=rel, display=display, kind=kind)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.append(dg.make("PD005", display, 0, 0,
+                                 f"文件过大：{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB",
+                                 "把内容拆分到多个章文件中。"))
+            return src
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.append(dg.make("PD001", display, 0, 0, f"无法读取文件：{exc.strerror or exc}"))
+        return src
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.append(dg.make("PD005", display, line, col,
+                             f"不是合法的 UTF-8：第 {exc.start} 字节 0x{data[exc.start]:02x}"))
+        return src
+    src.lines = text.splitlines()
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        diags.append(dg.make("PD005", display, line, 0, "文件含有 NUL 字符"))
+        return src
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, secure_parser()))
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (exc.lineno or 0, 0)
+        diags.append(dg.make("PD100", display, line or 0, col or 0, f"XML 格式错误：{exc.msg}"))
+        return src
+    refused = False
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        diags.append(dg.make("PD101", display, 1, 1, "源文件不允许 DOCTYPE 声明"))
+        refused = True
+    for node in tree.getroot().iter(etree.Entity, etree.ProcessingInstruction):
+        if isinstance(node, etree._Entity):
+            line, col = src.locate(node.getparent())
+            diags.append(dg.make("PD101", display, node.sourceline or line, 0,
+                                 f"源文件不允许实体引用：{node.text}"))
+        else:
+            diags.append(dg.make("PD111", display, node.sourceline or 0, 0,
+                                 f"源文件不允许处理指令：<?{node.target} …?>"))
+        refused = True
+    for sibling in _root_siblings(tree):
+        diags.append(dg.make("PD111", display, sibling.sourceline or 0, 0,
+                             f"源文件不允许处理指令：<?{sibling.target} …?>"))
+        refused = True
+    if refused:
+        return src
+    root = tree.getroot()
+    if root.tag != ROOTS[kind]:
+        line, col = src.locate(root)
+        diags.append(dg.make("PD102", display, line, col,
+                             f"根元素应为 <{ROOTS[kind]}>，这里是 <{root.tag}>"))
+        return src
+    src.tree = tree
+    return src
+
+
+def _root_siblings(tree: etree._ElementTree):
+    root = tree.getroot()
+    for direction in (root.itersiblings(preceding=True), root.itersiblings()):
+        for node in direction:
+            if isinstance(node, etree._ProcessingInstruction):
+                yield node
+
+
+def resolve_inside(root: Path, rel: str) -> Path | None:
+    """The file `rel` names inside `root`, or None if it would leave `root`
+    (absolute path, .., a URL, or a symbolic link pointing outside)."""
+    if not rel or "://" in rel or rel.startswith(("/", "\\")) or ":" in rel.split("/")[0]:
+        return None
+    parts = PurePosixPath(rel).parts
+    if ".." in parts:
+        return None
+    candidate = root.joinpath(*parts)
+    try:
+        resolved = candidate.resolve()
+        base = root.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if resolved != base and base not in resolved.parents:
+        return None
+    return candidate
+
+
+def load(plan_dir: Path) -> Sources:
+    """Parse plan_dir/plan.xml, its indicator file and its chapter files, in order."""
+    diags: list[dg.Diagnostic] = []
+    sources = Sources(root=plan_dir, plan=None, indicators=None, chapters=[],
+                      chapter_parts={}, diagnostics=diags)
+    plan_path = plan_dir / "plan.xml"
+    display = _display(plan_dir, "plan.xml")
+    if not plan_path.is_file():
+        diags.append(dg.make("PD001", display, 0, 0, f"找不到规划根文件 {display}",
+                             "用 --plan 指向含 plan.xml 的目录，或用 python build.py import 生成它。"))
+        return sources
+    plan = parse_file(plan_path, "plan.xml", display, "plan", diags)
+    sources.plan = plan
+    if plan.tree is None:
+        return sources
+
+    listed: dict[str, etree._Element] = {}
+
+    def admit(el: etree._Element, kind: str) -> SourceFile | None:
+        rel = (el.get("file") or "").strip()
+        line, col = plan.locate(el, "file")
+        path = resolve_inside(plan_dir, rel)
+        if path is None:
+            diags.append(dg.make("PD002", display, line, col, f"文件路径离开了规划目录：{rel}"))
+            return None
+        rel = PurePosixPath(*PurePosixPath(rel).parts).as_posix()
+        if rel in listed:
+            first = listed[rel].sourceline
+            diags.append(dg.make("PD004", display, line, col,
+                                 f"文件 {rel} 已在第 {first} 行列出过"))
+            return None
+        listed[rel] = el
+        if not path.is_file():
+            diags.append(dg.make("PD001", display, line, col, f"列出的文件不存在：{rel}"))
+            return None
+        return parse_file(path, rel, _display(plan_dir, rel), kind, diags)
+
+    root = plan.tree.getroot()
+    for el in root.findall("indicators"):
+        sources.indicators = admit(el, "indicators")
+    for part in root.findall("part"):
+        for el in part.findall("chapter"):
+            src = admit(el, "chapter")
+            if src is not None:
+                sources.chapters.append(src)
+                sources.chapter_parts[src.rel] = part.get("id", "")
+
+    chapters_dir = plan_dir / "chapters"
+    if chapters_dir.is_dir():
+        for path in sorted(chapters_dir.glob("*.xml")):
+            rel = f"chapters/{path.name}"
+            if rel not in listed:
+                diags.append(dg.make("PD003", _display(plan_dir, rel), 0, 0,
+                                     f"章文件没有被 plan.xml 列出：{rel}"))
+    return sources
+
+
+def relpath_for_display(path: Path) -> Path:
+    """Show a plan directory relative to the working directory when it lies below it."""
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:
+        return path

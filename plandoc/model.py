@@ -1,0 +1,429 @@
+"""The plan model: frozen dataclasses that every renderer and check reads.
+
+Built once by `convert` from validated trees; no lxml here. Every addressable node
+carries its source location. Numbers and labels (第八章, 专栏 2, 图 3) are computed
+by `convert` and stored, so renderers never count or look things up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Loc:
+    file: str
+    """Path as diagnostics show it."""
+    line: int
+    column: int = 0
+
+
+# ------------------------------------------------------------------ quantities
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as printed, parsed: `≥65.53`, `[10]`, `95% 以上`, `-`, `完成省定目标`."""
+
+    text: str
+    """The printed text, unchanged."""
+    kind: str
+    """number | na (printed '-') | text (words only) | empty."""
+    value: float | None = None
+    decimals: int = 0
+    """Digits after the decimal point as printed (the precision the checks allow for)."""
+    comparator: str | None = None
+    """None (exact), '>', '≥', '<', '≤' or '≈' (左右)."""
+    cumulative: bool = False
+    """Printed in brackets [x]: a cumulative change over the period, not an annual rate."""
+    unit: str | None = None
+    """Unit printed with the number, if any (%, 亿元, 万人…)."""
+
+
+# ------------------------------------------------------------------ inline
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Sub:
+    text: str
+
+
+@dataclass(frozen=True)
+class Sup:
+    text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    to: str
+    """Target id."""
+    label: str
+    """Computed label of the target (专栏 2, 第八章, 图 3); '' when the id is unknown."""
+    kind: str
+    """Kind of the target (part, chapter, section, column, figure, table, block); '' if unknown."""
+    page: str
+    """Id of the chapter (or part, or 'notice') whose page holds the target."""
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Sic:
+    text: str
+    """The published reading, kept."""
+    corr: str
+    """The correction."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An indicator value stated in prose."""
+
+    ind: str
+    year: int
+    role: str
+    from_year: int | None
+    quantity: Quantity
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Total:
+    quantity: Quantity
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Term:
+    quantity: Quantity
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A stated total and its parts."""
+
+    children: tuple["Inline", ...]
+    exhaustive: bool
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Member:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Num:
+    quantity: Quantity
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Count:
+    """A stated count and the list it counts."""
+
+    children: tuple["Inline", ...]
+    exhaustive: bool
+    loc: Loc
+
+
+Inline = Union[Text, Emph, Sub, Sup, Ref, Sic, Fact, Sum, Total, Term, Count, Member, Num]
+
+
+def plain(inlines: tuple[Inline, ...]) -> str:
+    """The printed text of inline content (published readings, no markup)."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Sub | Sup | Sic):
+            out.append(node.text)
+        elif isinstance(node, Ref):
+            out.append(node.label or node.to)
+        elif isinstance(node, Fact | Total | Term | Num):
+            out.append(node.quantity.text)
+        else:
+            out.append(plain(node.children))
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ blocks
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    """Explicit, or derived from the text (stable when other paragraphs change)."""
+    lead: tuple[Inline, ...]
+    """The opening topic sentence, printed bold; empty when there is none."""
+    content: tuple[Inline, ...]
+    loc: Loc
+
+    @property
+    def text(self) -> str:
+        return plain(self.lead) + plain(self.content)
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    marker: str
+    """Computed: '——' for dash lists, '1.' '2.' … for decimal lists."""
+    lead: tuple[Inline, ...]
+    content: tuple[Inline, ...]
+    loc: Loc
+
+    @property
+    def text(self) -> str:
+        return plain(self.lead) + plain(self.content)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    id: str
+    type: str
+    """dash | decimal."""
+    items: tuple[Item, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A titled project entry in a column."""
+
+    id: str
+    name: tuple[Inline, ...]
+    content: tuple[Inline, ...]
+    loc: Loc
+
+    @property
+    def text(self) -> str:
+        return plain(self.name) + plain(self.content)
+
+
+@dataclass(frozen=True)
+class Cell:
+    content: tuple[Inline, ...]
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+    fact_role: str | None = None
+    """For indicator-table value cells: the role of the fact the cell states."""
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ColSpec:
+    kind: str
+    """category | seq | name | value | nature."""
+    role: str | None
+    year: int | None
+    from_year: int | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; an indicator table is laid out into the same grid of rows and cells."""
+
+    id: str
+    number: int
+    label: str
+    """表 N (computed; plans do not print table numbers, the site's list of tables uses it)."""
+    caption: tuple[Inline, ...]
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    indicator: bool
+    """True for an indicator table."""
+    layout: tuple[ColSpec, ...]
+    """Indicator tables only: what each printed column holds."""
+    column: str | None
+    """Id of the column (专栏) holding the table, if any."""
+    chapter: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    number: int
+    label: str
+    caption: tuple[Inline, ...]
+    alt: str
+    src: str | None
+    """The src attribute as written (None when not given)."""
+    image: str | None
+    """Path of the image relative to the plan directory, None when missing."""
+    column: str | None
+    chapter: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    number: int
+    label: str
+    title: tuple[Inline, ...]
+    blocks: tuple["Block", ...]
+    chapter: str
+    section: str | None
+    loc: Loc
+
+
+Block = Union[Paragraph, ListBlock, Entry, Table, Figure, Column]
+
+
+# ------------------------------------------------------------------ structure
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    number: int
+    label: str
+    """第二节."""
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    number: int
+    label: str
+    """第三十八章 (numbered continuously across parts)."""
+    title: tuple[Inline, ...]
+    part: str
+    file: str
+    """Source file relative to the plan directory."""
+    blocks: tuple[Block, ...]
+    """The chapter's introduction, before its first section."""
+    sections: tuple[Section, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    number: int
+    label: str
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    chapters: tuple[Chapter, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Meta:
+    id: str
+    title: str
+    short_title: str
+    issuer: str
+    docno: str | None
+    approved: str | None
+    """The approval line as printed."""
+    approved_date: str | None
+    approved_by: str | None
+    period_from: int
+    period_to: int
+    vision: int | None
+    period_label: str
+    """2021—2025年 style label, computed."""
+    vision_label: str | None
+    """二〇三五年, computed."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: tuple[Inline, ...]
+    to: str | None
+    blocks: tuple[Paragraph, ...]
+    signature: str | None
+    date: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Imprint:
+    cc: tuple[str, ...]
+    printed_date: str
+    printed_by: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One fact about an indicator, wherever it is stated."""
+
+    indicator: str
+    year: int | None
+    role: str
+    from_year: int | None
+    quantity: Quantity
+    source: str
+    """table | prose."""
+    block: str
+    """Id of the table or paragraph that states it."""
+    column: str | None
+    chapter: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: tuple[Inline, ...]
+    unit: str | None
+    category: str | None
+    nature: str | None
+    parent: str | None
+    basis: str | None
+    facts: tuple[Statement, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an id names: used to resolve references and to list every id with its place."""
+
+    id: str
+    kind: str
+    label: str
+    page: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Plan:
+    meta: Meta
+    notice: Notice | None
+    preamble: tuple[Paragraph, ...]
+    parts: tuple[Part, ...]
+    closing: tuple[Paragraph, ...]
+    imprint: Imprint | None
+    indicators: tuple[Indicator, ...]
+    columns: tuple[Column, ...]
+    """Every column in document order."""
+    figures: tuple[Figure, ...]
+    tables: tuple[Table, ...]
+    statements: tuple[Statement, ...] = field(default=())
+    """Every indicator statement in document order, including those naming unknown indicators."""
+    targets: tuple[Target, ...] = field(default=())
+    """Every id in document order (duplicates included, for the checks)."""
+    root: str = ""
+    """The plan directory as the user named it."""
+
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        return tuple(c for p in self.parts for c in p.chapters)

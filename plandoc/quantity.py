@@ -1,0 +1,53 @@
+"""Quantities as plans print them: `≥65.53`, `>12`, `[10]`, `[-33%]`, `95% 以上`,
+`1000 个左右`, `-` (not applicable), or words (`完成省定目标`).
+
+`parse(text)` never raises: what is not a number becomes kind "text" (or "na"/"empty").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Quantity
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％［］＞＜－＋，", "0123456789.%[]><-+,")
+
+_PREFIX = [
+    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("⩾", "≥"), ("⩽", "≤"),
+    (">", ">"), ("<", "<"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("不低于", "≥"),
+    ("不少于", "≥"), ("不超过", "≤"), ("低于", "<"), ("小于", "<"), ("约", "≈"),
+]
+_SUFFIX = [("以上", "≥"), ("以下", "≤"), ("以内", "≤"), ("左右", "≈"), ("多", ">")]
+_NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
+_NA = {"-", "—", "–", "－", "/", "——"}
+
+
+def parse(text: str) -> Quantity:
+    raw = text
+    s = text.translate(_FULLWIDTH).strip()
+    if not s:
+        return Quantity(text=raw, kind="empty")
+    if s in _NA:
+        return Quantity(text=raw, kind="na")
+    cumulative = False
+    if s.startswith("[") and s.endswith("]"):
+        cumulative = True
+        s = s[1:-1].strip()
+    comparator = None
+    for word, comp in _PREFIX:
+        if s.startswith(word):
+            comparator, s = comp, s[len(word):].strip()
+            break
+    m = _NUMBER.search(s)
+    if not m or s[: m.start()].strip():
+        return Quantity(text=raw, kind="text", comparator=comparator, cumulative=cumulative)
+    number = m.group(0).replace(",", "")
+    rest = s[m.end():].strip()
+    for word, comp in _SUFFIX:
+        if rest.endswith(word):
+            comparator = comparator or comp
+            rest = rest[: -len(word)].strip()
+            break
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return Quantity(text=raw, kind="number", value=float(number), decimals=decimals,
+                    comparator=comparator, cumulative=cumulative, unit=rest or None)
