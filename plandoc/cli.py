@@ -74,7 +74,8 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
         sys.exit(1)
     from .pipeline import build as run_build
 
-    written = run_build(compiled.plan, out_dir, [f for f in FORMATS if f in wanted])
+    written = run_build(compiled.plan, out_dir, [f for f in FORMATS if f in wanted],
+                        compiled.diagnostics)
     for path in written:
         click.echo(f"写出 {path}", err=True)
 

@@ -29,7 +29,7 @@ RENDERERS = {
     "html": "plandoc.render_html",
     "pdf": "plandoc.render_pdf",
 }
-"""Output format -> module with `render(plan, out_dir)`; imported only when asked for,
+"""Output format -> module with `render(plan, out_dir, findings)`; imported only when asked for,
 so `check` never pays for WeasyPrint."""
 
 
@@ -55,8 +55,11 @@ def compile_plan(plan_dir: Path) -> Compiled:
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
 
 
-def build(plan: Plan, out_dir: Path, formats: list[str]) -> list[Path]:
-    """Render `plan` in every format into out_dir, atomically per build."""
+def build(plan: Plan, out_dir: Path, formats: list[str],
+          findings: tuple[dg.Diagnostic, ...] = ()) -> list[Path]:
+    """Render `plan` in every format into out_dir, atomically per build.
+
+    `findings` are the diagnostics of the compile, shown on the site's report page."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
@@ -72,7 +75,7 @@ def build(plan: Plan, out_dir: Path, formats: list[str]) -> list[Path]:
         written: list[Path] = []
         for fmt in formats:
             module = importlib.import_module(RENDERERS[fmt])
-            written += module.render(plan, staging)
+            written += module.render(plan, staging, findings)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -29,10 +29,10 @@ def environment() -> Environment:
     return env
 
 
-def render(plan: m.Plan, out_dir: Path) -> list[Path]:
+def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
     site = out_dir / "site"
     site.mkdir(parents=True, exist_ok=True)
-    html = environment().get_template("plain.html.j2").render(plan=plan)
+    html = environment().get_template("plain.html.j2").render(plan=plan, href=lambda ref: f"#{ref.to}")
     path = site / "index.html"
     path.write_text(html, encoding="utf-8")
     return [path]

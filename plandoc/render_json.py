@@ -130,7 +130,7 @@ def dumps(plan: m.Plan) -> str:
     return json.dumps(to_dict(plan), ensure_ascii=False, indent=1) + "\n"
 
 
-def render(plan: m.Plan, out_dir: Path) -> list[Path]:
+def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
     path = out_dir / "plan.json"
     path.write_text(dumps(plan), encoding="utf-8")
     return [path]

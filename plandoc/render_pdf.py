@@ -24,10 +24,10 @@ def _date(plan: m.Plan) -> str:
     return f"{day}T00:00:00Z"
 
 
-def render(plan: m.Plan, out_dir: Path) -> list[Path]:
+def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
     import weasyprint
 
-    html = environment().get_template("plain.html.j2").render(plan=plan)
+    html = environment().get_template("plain.html.j2").render(plan=plan, href=lambda ref: f"#{ref.to}")
     html = html.replace("<head>", f'<head><meta name="dcterms.created" content="{_date(plan)}">'
                         f'<meta name="dcterms.modified" content="{_date(plan)}">'
                         f'<meta name="author" content="{escape(plan.meta.issuer)}">', 1)
