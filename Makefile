@@ -1,0 +1,25 @@
+# Two commands for a newcomer on a fresh Debian 12 machine (as root):
+#   make build   — set up everything and build the bundled plan into dist/
+#   make test    — set up everything (browser included) and run the tests
+PY := .venv/bin/python
+
+.PHONY: setup build test check docs bench
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	$(PY) build.py build
+
+check: setup
+	$(PY) build.py check
+
+test:
+	PLANDOC_BROWSER=1 bash scripts/setup.sh
+	$(PY) -m pytest -q
+
+docs: setup
+	$(PY) build.py docs
+
+bench: setup
+	$(PY) benchmarks/run.py
