@@ -81,14 +81,10 @@ def _labels(sources: Sources) -> dict[str, m.Target]:
             labels[id_] = m.Target(id_, kind, label, page, nowhere)
 
     root = sources.plan.tree.getroot()
-    by_rel = {c.rel: c for c in sources.chapters if c.tree is not None}
     n_ch = n_col = n_fig = n_tbl = 0
     for n_part, part in enumerate(root.findall("part"), 1):
         put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
-        for ref in part.findall("chapter"):
-            src = by_rel.get((ref.get("file") or "").strip().lstrip("./"))
-            if src is None:
-                continue
+        for src in _chapters_of(sources, n_part - 1):
             ch = src.tree.getroot()
             n_ch += 1
             ch_id, ch_label = ch.get("id", ""), numerals.chapter_label(n_ch)
@@ -108,6 +104,12 @@ def _labels(sources: Sources) -> dict[str, m.Target]:
                 else:
                     put(el.get("id"), "block", ch_label, ch_id)
     return labels
+
+
+def _chapters_of(sources: Sources, part_index: int) -> list[SourceFile]:
+    """The chapter files of one part that loaded and validated, in listed order."""
+    return [c for c in sources.chapters
+            if c.tree is not None and sources.chapter_parts.get(c.rel) == part_index]
 
 
 # ------------------------------------------------------------------ inline
@@ -501,7 +503,6 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.indicators = {el.get("id"): el for el in
                           sources.indicators.tree.getroot().findall("indicator")}
     root = sources.plan.tree.getroot()
-    by_rel = {c.rel: c for c in sources.chapters if c.tree is not None}
     plan_src = sources.plan
 
     ctx.src, ctx.chapter = plan_src, "notice"
@@ -520,11 +521,9 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.target(pel, "part", label, pel.get("id", ""))
         intro = _blocks(ctx, pel.findall("p"))
         chapters = []
-        for ref in pel.findall("chapter"):
-            src = by_rel.get((ref.get("file") or "").strip().lstrip("./"))
-            if src is not None:
-                n_chapter += 1
-                chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
+        for src in _chapters_of(sources, n_part - 1):
+            n_chapter += 1
+            chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
         ctx.src = plan_src
         parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
                             intro, tuple(chapters), ctx.loc(pel)))

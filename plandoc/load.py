@@ -71,8 +71,8 @@ class Sources:
     plan: SourceFile | None
     indicators: SourceFile | None
     chapters: list[SourceFile]
-    chapter_parts: dict[str, str]
-    """chapter rel path -> id of the part that lists it."""
+    chapter_parts: dict[str, int]
+    """chapter rel path -> index (0-based) of the part that lists it."""
     diagnostics: list[dg.Diagnostic]
 
     def files(self) -> list[SourceFile]:
@@ -196,6 +196,7 @@ def load(plan_dir: Path) -> Sources:
         line, col = plan.locate(el, "file")
         path = resolve_inside(plan_dir, rel)
         if path is None:
+            listed.setdefault(PurePosixPath(rel).as_posix(), el)
             diags.append(dg.make("PD002", display, line, col, f"文件路径离开了规划目录：{rel}"))
             return None
         rel = PurePosixPath(*PurePosixPath(rel).parts).as_posix()
@@ -213,12 +214,12 @@ def load(plan_dir: Path) -> Sources:
     root = plan.tree.getroot()
     for el in root.findall("indicators"):
         sources.indicators = admit(el, "indicators")
-    for part in root.findall("part"):
+    for index, part in enumerate(root.findall("part")):
         for el in part.findall("chapter"):
             src = admit(el, "chapter")
             if src is not None:
                 sources.chapters.append(src)
-                sources.chapter_parts[src.rel] = part.get("id", "")
+                sources.chapter_parts[src.rel] = index
 
     chapters_dir = plan_dir / "chapters"
     if chapters_dir.is_dir():

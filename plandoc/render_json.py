@@ -52,9 +52,9 @@ def _reading_order(plan: m.Plan) -> list[dict]:
                 out.append({"id": it.id, "type": "item", "marker": it.marker, **base,
                             "text": it.text})
         elif isinstance(block, m.Table):
-            out.append({"id": block.id, "type": "table", **base,
-                        "rows": [[m.plain(c.content) for c in r.cells]
-                                 for r in block.head + block.body]})
+            rows = [[m.plain(c.content) for c in r.cells] for r in block.head + block.body]
+            out.append({"id": block.id, "type": "table", **base, "label": block.label,
+                        "text": "\n".join("\t".join(r) for r in rows), "rows": rows})
         elif isinstance(block, m.Figure):
             out.append({"id": block.id, "type": "figure", **base, "label": block.label,
                         "text": m.plain(block.caption)})

@@ -80,8 +80,11 @@ def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 def indicator_references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     known = {i.id for i in plan.indicators}
+    reported: set[tuple[str, str, int]] = set()
     for s in plan.statements:
-        if s.indicator not in known:
+        key = (s.indicator, s.loc.file, s.loc.line)
+        if s.indicator not in known and key not in reported:
+            reported.add(key)
             yield dg.make("PD202", s.loc.file, s.loc.line, s.loc.column,
                           f"未定义的指标：{s.indicator}")
     for ind in plan.indicators:

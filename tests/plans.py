@@ -1,0 +1,30 @@
+"""Paths of the fixture plans and a helper that lays a diagnostic fixture over a
+copy of the mini plan (imported by tests as `plans`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MINI = FIXTURES / "mini"
+DIAG_FIXTURES = FIXTURES / "diagnostics"
+
+
+def overlay(code: str, dest: Path) -> tuple[Path, list[dict]]:
+    """Copy the mini plan to dest/plan, lay fixture `code` over it; return the plan dir
+    and the expected diagnostics."""
+    plan = dest / "plan"
+    shutil.copytree(MINI, plan)
+    src = DIAG_FIXTURES / code
+    meta = json.loads((src / "fixture.json").read_text(encoding="utf-8"))
+    for path in sorted(src.rglob("*")):
+        if path.is_file() and path.name != "fixture.json":
+            target = plan / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    for rel in meta.get("delete", []):
+        (plan / rel).unlink()
+    return plan, meta["expected"]

@@ -1,0 +1,83 @@
+"""One fixture per diagnostic code: each triggers exactly its expected findings
+(code, file, line) and nothing else; the clean fixture triggers none."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from plandoc import diagnostics as dg
+from plandoc.pipeline import compile_plan
+
+from plans import DIAG_FIXTURES, MINI, overlay
+
+CODES = sorted(p.name for p in DIAG_FIXTURES.iterdir())
+
+
+def _found(plan_dir, diags):
+    prefix = plan_dir.as_posix() + "/"
+    out = []
+    for d in diags:
+        assert d.file.startswith(prefix), d.file
+        out.append((d.code, d.file[len(prefix):], d.line))
+    return sorted(out)
+
+
+def test_clean_fixture_has_no_findings():
+    compiled = compile_plan(MINI)
+    assert compiled.plan is not None
+    assert compiled.diagnostics == ()
+
+
+def test_every_catalogued_code_has_a_fixture():
+    assert CODES == sorted(dg.CATALOGUE)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_fixture_triggers_its_code(code, tmp_path):
+    plan_dir, expected = overlay(code, tmp_path)
+    compiled = compile_plan(plan_dir)
+    want = sorted((e["code"], e["file"], e["line"]) for e in expected)
+    assert _found(plan_dir, compiled.diagnostics) == want
+    for d in compiled.diagnostics:
+        assert d.severity is dg.CATALOGUE[d.code].severity
+        assert d.message and d.hint
+        if d.line:
+            assert d.column >= 0
+
+
+@pytest.mark.parametrize("code", ["PD110", "PD201", "PD200", "PD002"])
+def test_columns_point_into_the_line(code, tmp_path):
+    """Where a column is given, the source line at that column starts the offending tag or attribute."""
+    plan_dir, _ = overlay(code, tmp_path)
+    (d,) = [d for d in compile_plan(plan_dir).diagnostics if d.code == code]
+    line = (plan_dir.parent / d.file).read_text(encoding="utf-8").splitlines()[d.line - 1]
+    assert d.column > 0
+    assert line[d.column - 1] in "<" + "abcdefghijklmnopqrstuvwxyz"
+
+
+def test_an_error_in_one_file_does_not_hide_errors_in_another(tmp_path):
+    plan_dir, _ = overlay("PD100", tmp_path)
+    ind = plan_dir / "indicators.xml"
+    ind.write_text(ind.read_text(encoding="utf-8").replace('id="gdp"', 'id="GDP X"'), encoding="utf-8")
+    codes = {(d.code, os.path.basename(d.file)) for d in compile_plan(plan_dir).diagnostics}
+    assert ("PD100", "ch01.xml") in codes and ("PD110", "indicators.xml") in codes
+
+
+def test_symlink_out_of_the_plan_is_refused(tmp_path):
+    outside = tmp_path / "outside.xml"
+    outside.write_text((MINI / "chapters" / "ch01.xml").read_text(encoding="utf-8"), encoding="utf-8")
+    plan_dir, _ = overlay("PD003", tmp_path)  # any copy of mini will do
+    (plan_dir / "chapters" / "ch02-orphan.xml").unlink()
+    (plan_dir / "chapters" / "ch01.xml").unlink()
+    (plan_dir / "chapters" / "ch01.xml").symlink_to(outside)
+    codes = [d.code for d in compile_plan(plan_dir).diagnostics]
+    assert codes == ["PD002"]
+
+
+def test_strict_turns_warnings_into_errors():
+    d = dg.make("PD220", "x.xml", 1, 1, "m")
+    (e,) = dg.escalate([d], strict=True)
+    assert e.severity is dg.Severity.ERROR
+    assert dg.escalate([d], strict=False)[0].severity is dg.Severity.WARNING

@@ -1,0 +1,46 @@
+import pytest
+
+from plandoc import numerals as n
+
+
+@pytest.mark.parametrize("value, text", [
+    (1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"),
+    (38, "三十八"), (90, "九十"), (99, "九十九"),
+])
+def test_known_values(value, text):
+    assert n.to_cn(value) == text
+    assert n.from_cn(text) == value
+
+
+def test_round_trip_1_to_99():
+    assert [n.from_cn(n.to_cn(i)) for i in range(1, 100)] == list(range(1, 100))
+    assert len({n.to_cn(i) for i in range(1, 100)}) == 99
+
+
+@pytest.mark.parametrize("bad", ["", "一十一", "十十", "零", "二十〇", "百", "abc", "三四"])
+def test_non_canonical_is_rejected(bad):
+    with pytest.raises(ValueError):
+        n.from_cn(bad)
+
+
+@pytest.mark.parametrize("bad", [0, 100, -1])
+def test_out_of_range(bad):
+    with pytest.raises(ValueError):
+        n.to_cn(bad)
+
+
+def test_years_digit_by_digit():
+    assert n.year_cn(2035) == "二〇三五"
+    assert n.year_cn("2020") == "二〇二〇"
+    assert n.year_from_cn("二〇三五") == 2035
+    assert n.year_from_cn("二零二一") == 2021
+    with pytest.raises(ValueError):
+        n.year_from_cn("二千")
+
+
+def test_labels():
+    assert n.part_label(11) == "第十一篇"
+    assert n.chapter_label(38) == "第三十八章"
+    assert n.section_label(2) == "第二节"
+    assert n.column_label(12) == "专栏 12"
+    assert n.figure_label(3) == "图 3"
