@@ -1,0 +1,106 @@
+"""The CLI contract: output formats, exit codes, no PDF engine on the check path,
+builds that never lose the previous output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plans import MINI, ROOT, overlay
+
+BUILD = [sys.executable, str(ROOT / "build.py")]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*BUILD, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_clean_plan_exits_0():
+    r = run("check", "--plan", MINI)
+    assert r.returncode == 0, r.stderr
+
+
+def test_errors_exit_1_with_located_text(tmp_path):
+    plan, _ = overlay("PD201", tmp_path)
+    r = run("check", "--plan", "plan", cwd=tmp_path)
+    assert r.returncode == 1
+    first, hint = r.stderr.splitlines()[:2]
+    assert first.startswith("plan/chapters/ch01.xml:4:")
+    assert "error[PD201]" in first and "col-xyz" in first
+    assert hint.startswith("    ")
+
+
+def test_json_format(tmp_path):
+    plan, _ = overlay("PD201", tmp_path)
+    r = run("check", "--plan", plan, "--format", "json")
+    assert r.returncode == 1
+    (d,) = json.loads(r.stdout)
+    assert set(d) >= {"code", "severity", "file", "line", "column", "message", "hint"}
+    assert (d["code"], d["severity"], d["line"]) == ("PD201", "error", 4)
+
+
+def test_warnings_pass_unless_strict(tmp_path):
+    plan, _ = overlay("PD220", tmp_path)
+    assert run("check", "--plan", plan).returncode == 0
+    assert run("check", "--plan", plan, "--strict").returncode == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("check", "--format", "yaml").returncode == 2
+    assert run("build", "--plan", MINI, "--out", tmp_path / "o", "--format", "docx").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_check_does_not_import_the_pdf_engine():
+    code = ("import sys\nfrom plandoc.cli import main\n"
+            "try:\n    main(['check', '--plan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "assert 'weasyprint' not in sys.modules, 'check imported weasyprint'\n"
+            "assert 'jinja2' not in sys.modules, 'check imported jinja2'\n")
+    r = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_build_writes_json_and_site(tmp_path):
+    r = run("build", "--plan", MINI, "--out", tmp_path / "dist", "--format", "json,html")
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "dist" / "plan.json").read_text(encoding="utf-8"))["parts"]
+    assert (tmp_path / "dist" / "site" / "index.html").is_file()
+
+
+def test_failed_build_keeps_previous_output(tmp_path):
+    out = tmp_path / "dist"
+    assert run("build", "--plan", MINI, "--out", out, "--format", "json").returncode == 0
+    before = (out / "plan.json").read_bytes()
+    plan, _ = overlay("PD100", tmp_path)
+    r = run("build", "--plan", plan, "--out", out, "--format", "json")
+    assert r.returncode == 1
+    assert (out / "plan.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")) == []
+
+
+def test_renderer_crash_keeps_previous_output(tmp_path, monkeypatch):
+    from plandoc import pipeline
+    from plandoc.pipeline import build, compile_plan
+
+    out = tmp_path / "dist"
+    plan = compile_plan(MINI).plan
+    build(plan, out, ["json"])
+    before = (out / "plan.json").read_bytes()
+    monkeypatch.setitem(pipeline.RENDERERS, "html", "plandoc.no_such_renderer")
+    with pytest.raises(ModuleNotFoundError):
+        build(plan, out, ["json", "html"])
+    assert (out / "plan.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_never_writes_into_the_plan(tmp_path, mini_copy):
+    def snapshot():
+        return sorted((p.relative_to(mini_copy).as_posix(), p.stat().st_mtime_ns)
+                      for p in mini_copy.rglob("*"))
+    before = snapshot()
+    assert run("build", "--plan", mini_copy, "--out", tmp_path / "dist", "--format", "json,html").returncode == 0
+    assert snapshot() == before
