@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Wall time of `check` (load, validate, convert, check) and its ratio to lxml
+parsing the same files alone, in the same process.
+
+    .venv/bin/python benchmarks/check.py [PLAN_DIR ...]
+
+Defaults to the bundled plan and the test fixtures. Prints the median of N runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lxml import etree  # noqa: E402
+
+from plandoc.load import secure_parser  # noqa: E402
+from plandoc.pipeline import compile_plan  # noqa: E402
+from plandoc.validate import schema  # noqa: E402
+
+RUNS = 15
+
+
+def median_time(fn) -> float:
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def parse_only(plan_dir: Path) -> None:
+    files = [plan_dir / "plan.xml", *sorted((plan_dir / "chapters").glob("*.xml"))]
+    if (plan_dir / "indicators.xml").exists():
+        files.append(plan_dir / "indicators.xml")
+    for f in files:
+        etree.fromstring(f.read_bytes(), secure_parser())
+
+
+def main(argv: list[str]) -> None:
+    dirs = [Path(a) for a in argv] or [p for p in (ROOT / "plan", ROOT / "tests/fixtures/plan-ok",
+                                                  ROOT / "tests/fixtures/mini") if (p / "plan.xml").exists()]
+    schema()  # compiled once per process, as in a real run
+    print(f"{'plan':40} {'check':>10} {'parse':>10} {'ratio':>7}  findings")
+    for d in dirs:
+        compiled = compile_plan(d)
+        t_check = median_time(lambda: compile_plan(d))
+        t_parse = median_time(lambda: parse_only(d))
+        print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):40} "
+              f"{t_check * 1000:8.1f}ms {t_parse * 1000:8.1f}ms {t_check / t_parse:6.1f}x"
+              f"  {len(compiled.diagnostics)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
