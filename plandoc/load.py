@@ -40,27 +40,53 @@ class SourceFile:
     tree: etree._ElementTree | None = None
     """None when the file could not be read or parsed."""
     lines: list[str] = field(default_factory=list)
+    _positions: dict | None = field(default=None, repr=False)
 
     def locate(self, el: etree._Element, attr: str | None = None) -> tuple[int, int]:
         """1-based (line, column) of an element's start tag, or of one of its attributes."""
-        line = el.sourceline or 0
-        if not self.lines or not line:
-            return line, 0
-        tag = f"<{el.tag}" if isinstance(el.tag, str) else "<"
-        # lxml reports the line where the start tag ends; search back for its opening.
-        start = line
-        for n in range(line, max(line - 20, 0), -1):
-            if tag in self.lines[n - 1]:
-                start = n
-                break
-        if attr:
-            for n in range(start, min(line, len(self.lines)) + 1):
-                col = self.lines[n - 1].find(f"{attr}=")
-                if col >= 0:
-                    return n, col + 1
-        text = self.lines[start - 1]
-        col = text.find(tag)
-        return start, col + 1 if col >= 0 else 0
+        if self._positions is None:
+            self._positions = self._index()
+        line, col = self._positions.get(el, (el.sourceline or 0, 0))
+        if attr and line and col:
+            for n in range(line, min(line + 20, len(self.lines)) + 1):
+                text = self.lines[n - 1]
+                found = text.find(f"{attr}=", col if n == line else 0)
+                if found >= 0:
+                    return n, found + 1
+        return line, col
+
+    def _index(self) -> dict:
+        """Start-tag positions of every element, in one pass over the tree.
+
+        lxml gives only a line (where the start tag ends); the column is found by
+        counting elements of the same name that start earlier on the same line."""
+        positions: dict = {}
+        if self.tree is None or not self.lines:
+            return positions
+        seen: dict[tuple[int, str], int] = {}
+        for el in self.tree.getroot().iter():
+            if not isinstance(el.tag, str) or not el.sourceline:
+                continue
+            line, tag = el.sourceline, f"<{el.tag}"
+            nth = seen.get((line, tag), 0)
+            seen[(line, tag)] = nth + 1
+            text = self.lines[line - 1] if line <= len(self.lines) else ""
+            col = -1
+            for _ in range(nth + 1):
+                col = text.find(tag, col + 1)
+                while col >= 0 and col + len(tag) < len(text) and \
+                        text[col + len(tag)] not in " \t/>":
+                    col = text.find(tag, col + 1)
+                if col < 0:
+                    break
+            if col < 0:  # a start tag spread over several lines: search back for it
+                for n in range(line - 1, max(line - 20, 0), -1):
+                    found = self.lines[n - 1].rfind(tag)
+                    if found >= 0:
+                        line, col = n, found
+                        break
+            positions[el] = (line, col + 1 if col >= 0 else 0)
+        return positions
 
 
 @dataclass
