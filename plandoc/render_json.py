@@ -56,7 +56,7 @@ class _Writer:
                         "label": node.label or None}
                 inner = node.label or node.to
                 self.references.append({"from": block, "to": node.to, "kind": node.kind or None,
-                                        "label": node.label or None, **self.loc(node.loc)})
+                                        "label": node.label or None, "loc": self.loc(node.loc)})
             elif isinstance(node, m.Fact):
                 span = {"type": "fact", "indicator": node.ind, "year": node.year,
                         "role": node.role, "from": node.from_year,
@@ -211,7 +211,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
                 "year": s.year, "role": s.role, "from": s.from_year, "text": s.quantity.text,
                 **_Writer.quantity(s.quantity),
                 "stated_in": {"source": s.source, "block": s.block, "column": s.column,
-                              "chapter": s.chapter, **w.loc(s.loc)},
+                              "chapter": s.chapter, "loc": w.loc(s.loc)},
             } for s in i.facts],
         } for i in plan.indicators],
         "references": w.references,
