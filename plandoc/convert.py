@@ -536,11 +536,16 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         imprint = m.Imprint(tuple(line.text or "" for line in iel.iterfind("cc/line")),
                             printed.get("date", ""), printed.get("by", ""), ctx.loc(iel))
     indicators = _indicators(ctx)
+    gazetteer = ()
+    if sources.gazetteer is not None and sources.gazetteer.tree is not None:
+        ctx.src = sources.gazetteer
+        gazetteer = tuple(m.Name((el.text or "").strip(), el.get("kind", ""), ctx.loc(el))
+                          for el in sources.gazetteer.tree.getroot().findall("name"))
     plan = m.Plan(meta=_meta(root), notice=notice, preamble=preamble, parts=tuple(parts),
                   closing=closing, imprint=imprint, indicators=indicators,
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
-                  statements=tuple(ctx.statements), root=str(sources.root))
+                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root))
     return plan, ctx.diags
 
 

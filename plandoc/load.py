@@ -19,7 +19,8 @@ from . import diagnostics as dg
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger source files are refused (PD005): a plan chapter is a few hundred KB at most."""
 
-ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators"}
+ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators",
+         "gazetteer": "gazetteer"}
 
 
 def secure_parser() -> etree.XMLParser:
@@ -97,12 +98,14 @@ class Sources:
     plan: SourceFile | None
     indicators: SourceFile | None
     chapters: list[SourceFile]
+    gazetteer: SourceFile | None
     chapter_parts: dict[str, int]
     """chapter rel path -> index (0-based) of the part that lists it."""
     diagnostics: list[dg.Diagnostic]
 
     def files(self) -> list[SourceFile]:
-        return [f for f in [self.plan, self.indicators, *self.chapters] if f is not None]
+        return [f for f in [self.plan, self.indicators, self.gazetteer, *self.chapters]
+                if f is not None]
 
 
 def _display(plan_dir: Path, rel: str) -> str:
@@ -202,7 +205,7 @@ def resolve_inside(root: Path, rel: str) -> Path | None:
 def load(plan_dir: Path) -> Sources:
     """Parse plan_dir/plan.xml, its indicator file and its chapter files, in order."""
     diags: list[dg.Diagnostic] = []
-    sources = Sources(root=plan_dir, plan=None, indicators=None, chapters=[],
+    sources = Sources(root=plan_dir, plan=None, indicators=None, chapters=[], gazetteer=None,
                       chapter_parts={}, diagnostics=diags)
     plan_path = plan_dir / "plan.xml"
     display = _display(plan_dir, "plan.xml")
@@ -240,6 +243,8 @@ def load(plan_dir: Path) -> Sources:
     root = plan.tree.getroot()
     for el in root.findall("indicators"):
         sources.indicators = admit(el, "indicators")
+    for el in root.findall("gazetteer"):
+        sources.gazetteer = admit(el, "gazetteer")
     for index, part in enumerate(root.findall("part")):
         for el in part.findall("chapter"):
             src = admit(el, "chapter")

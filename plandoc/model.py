@@ -394,6 +394,15 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A proper name of the plan's gazetteer."""
+
+    text: str
+    kind: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Target:
     """What an id names: used to resolve references and to list every id with its place."""
 
@@ -417,6 +426,7 @@ class Plan:
     """Every column in document order."""
     figures: tuple[Figure, ...]
     tables: tuple[Table, ...]
+    gazetteer: tuple[Name, ...] = field(default=())
     statements: tuple[Statement, ...] = field(default=())
     """Every indicator statement in document order, including those naming unknown indicators."""
     targets: tuple[Target, ...] = field(default=())

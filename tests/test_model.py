@@ -59,19 +59,22 @@ def test_indicator_table_becomes_statements_and_rows():
     assert [(s.source, s.year, s.role, s.quantity.value, s.quantity.comparator) for s in gdp.facts] == [
         ("prose", 2020, "actual", 2107.7, None),
         ("table", 2020, "base", 2107.7, None),
-        ("table", 2025, "target", 3000.0, "≥")]
+        ("table", 2025, "target", 3000.0, None),
+        ("table", 2025, "rate", 7.3, None)]
     (table,) = plan.tables
     assert table.indicator
     first, second = table.body
-    assert [m.plain(c.content) for c in first.cells] == ["经济发展", "地区生产总值（亿元）", "2107.7", "≥3000", "预期性"]
+    assert [m.plain(c.content) for c in first.cells] == ["经济发展", "地区生产总值（亿元）", "2107.7", "3000", "7.3", "预期性"]
     assert first.cells[0].rowspan == 2 and first.cells[1].colspan == 2
-    assert [m.plain(c.content) for c in second.cells] == ["城镇化率", "常住人口城镇化率（%）", "46.94", "54", "预期性"]
+    assert [m.plain(c.content) for c in second.cells] == ["城镇化率", "常住人口城镇化率（%）", "46.94", "54", "[7.06]", "预期性"]
+    rate = next(s for s in plan.statements if s.indicator == "urban-resident" and s.role == "rate")
+    assert (rate.from_year, rate.year, rate.quantity.cumulative) == (2020, 2025, True)
 
 
 def test_paragraph_ids_are_stable_when_another_paragraph_changes(mini_copy):
     before = {b["text"]: b["id"] for b in to_dict(_plan(mini_copy))["blocks"]}
     ch = mini_copy / "chapters" / "ch01.xml"
-    ch.write_text(ch.read_text(encoding="utf-8").replace("PM<sub>2.5</sub> 浓度下降。", "PM<sub>2.5</sub> 浓度明显下降。"),
+    ch.write_text(ch.read_text(encoding="utf-8").replace("PM<sub>2.5</sub> 浓度下降 10%", "PM<sub>2.5</sub> 浓度明显下降 10%"),
                   encoding="utf-8")
     after = {b["text"]: b["id"] for b in to_dict(_plan(mini_copy))["blocks"]}
     unchanged = set(before) & set(after)
@@ -88,4 +91,4 @@ def test_json_dump_is_deterministic_and_independent_of_the_path(tmp_path):
     assert d["schema_version"] == SCHEMA_VERSION
     assert [b["type"] for b in d["blocks"]][:3] == ["paragraph", "paragraph", "paragraph"]
     assert d["parts"][0]["chapters"][0]["sections"][1]["label"] == "第二节"
-    assert d["indicators"][0]["facts"][0]["stated_in"]["file"] == "chapters/ch01.xml"
+    assert d["indicators"][0]["facts"][0]["stated_in"]["loc"]["file"] == "chapters/ch01.xml"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .. import diagnostics as dg
 from ..model import Plan
-from . import structure
+from . import numbers, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
@@ -19,9 +19,22 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.indicator_references,
     structure.indicator_cycles,
     structure.table_shapes,
+    structure.unreferenced,
+    numbers.growth,
+    numbers.one_value,
+    numbers.totals,
+    numbers.counts,
+    numbers.units,
+    text.repeated_sentences,
+    text.final_punctuation,
+    text.brackets,
+    text.traditional,
+    text.gazetteer,
+    text.digits_and_percent,
 ]
 
-CROSS_FILE = {structure.references, structure.indicator_references}
+CROSS_FILE = {structure.references, structure.indicator_references, structure.unreferenced,
+              numbers.one_value}
 """Checks whose findings would only echo an earlier error when a file failed to load."""
 
 

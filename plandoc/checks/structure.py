@@ -146,3 +146,12 @@ def table_shapes(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             row = measured[-1][0]
             yield dg.make("PD212", row.loc.file, row.loc.line, row.loc.column,
                           f"{table.label} 的单元格跨行超出了表格末尾")
+
+
+def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A column or figure that nothing refers to: a note (plans often print them unreferred)."""
+    referred = {ref.to for inlines in _all_inlines(plan) for ref in _refs(inlines)}
+    for thing in (*plan.columns, *plan.figures):
+        if thing.id not in referred:
+            yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
+                          f"{thing.label} 没有被正文引用（{thing.id}）")

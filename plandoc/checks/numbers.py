@@ -1,0 +1,271 @@
+"""Numeric checks: growth arithmetic, one fact one value, totals, counts, units.
+
+Each check reads statements and marked quantities from the model and yields findings
+with the stated value, the computed value and their difference in `data`. Tolerances
+come from the printed precision: a rate printed as 7.1 stands for [7.05, 7.15), a value
+printed as 2500 for [2499.5, 2500.5); a value with 左右 (≈) is allowed 10 %.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .. import diagnostics as dg
+from .. import model as m
+
+APPROX = 0.10
+"""Relative tolerance of a value printed with 左右."""
+
+SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+def half_ulp(q: m.Quantity) -> float:
+    return 0.5 * 10 ** -q.decimals
+
+
+def _interval(q: m.Quantity) -> tuple[float, float]:
+    """The values the printed number may stand for."""
+    assert q.value is not None
+    h = abs(q.value) * APPROX if q.comparator == "≈" else half_ulp(q)
+    return q.value - h, q.value + h
+
+
+def _percent_unit(ind: m.Indicator | None) -> bool:
+    return ind is not None and (ind.unit or "").strip() in ("%", "％", "百分点")
+
+
+def _make(code, s_or_loc, message, hint=None, severity=None, **data):
+    loc = s_or_loc.loc if hasattr(s_or_loc, "loc") else s_or_loc
+    d = dg.make(code, loc.file, loc.line, loc.column, message, hint,
+                **{k: round(v, 6) if isinstance(v, float) else v for k, v in data.items()})
+    if severity is not None and severity is not d.severity:
+        from dataclasses import replace
+        d = replace(d, severity=severity)
+    return d
+
+
+# ------------------------------------------------------------------ growth
+
+def _rows(plan: m.Plan):
+    """Statements of each (table, indicator), where growth arithmetic can apply."""
+    rows: dict[tuple[str, str], list[m.Statement]] = defaultdict(list)
+    for s in plan.statements:
+        if s.source == "table" and s.quantity.kind == "number":
+            rows[(s.block, s.indicator)].append(s)
+    return rows
+
+
+def growth(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A base value, an end value and a stated rate over the years between must agree."""
+    indicators = {i.id: i for i in plan.indicators}
+    for (_, ind_id), stated in sorted(_rows(plan).items()):
+        ind = indicators.get(ind_id)
+        by_role: dict[str, list[m.Statement]] = defaultdict(list)
+        for s in stated:
+            by_role[s.role].append(s)
+        for rate_role, end_role in (("rate", "target"), ("actual-rate", "actual")):
+            for rate in by_role.get(rate_role, []):
+                end = next((s for s in by_role.get(end_role, []) if s.year == rate.year), None)
+                base = next((s for s in by_role.get("base", [])
+                             if rate.from_year is None or s.year == rate.from_year), None)
+                if end is None or base is None or base.year is None or end.year is None:
+                    continue
+                yield from _growth_one(ind, ind_id, base, end, rate)
+
+
+def _growth_one(ind, ind_id, base: m.Statement, end: m.Statement, rate: m.Statement):
+    b, e, r = base.quantity, end.quantity, rate.quantity
+    years = end.year - base.year
+    if years <= 0 or b.value is None or e.value is None or r.value is None:
+        return
+    b_lo, b_hi = _interval(b)
+    e_lo, e_hi = _interval(e)
+    if r.cumulative:
+        if _percent_unit(ind):
+            computed, lo, hi = e.value - b.value, e_lo - b_hi, e_hi - b_lo
+            what = "百分点变化"
+        else:
+            if b.value <= 0:
+                return
+            computed = (e.value / b.value - 1) * 100
+            lo, hi = (e_lo / b_hi - 1) * 100, (e_hi / max(b_lo, 1e-12) - 1) * 100
+            what = "累计变化"
+        code = "PD302"
+    else:
+        if b.value <= 0 or e.value <= 0:
+            return
+        computed = ((e.value / b.value) ** (1 / years) - 1) * 100
+        lo = ((e_lo / b_hi) ** (1 / years) - 1) * 100
+        hi = ((e_hi / max(b_lo, 1e-12)) ** (1 / years) - 1) * 100
+        what = "年均增速"
+        code = "PD301"
+    r_lo, r_hi = _interval(r)
+    agrees = {
+        None: hi >= r_lo and lo <= r_hi,
+        "≈": hi >= r_lo and lo <= r_hi,
+        ">": hi > r.value, "≥": hi >= r_lo,
+        "<": lo < r.value, "≤": lo <= r_hi,
+    }[r.comparator]
+    # a comparator on an end value widens what the rate may be
+    if not agrees and e.comparator in (">", "≥") and r.comparator is None:
+        agrees = r_hi >= lo
+    if not agrees and e.comparator in ("<", "≤") and r.comparator is None:
+        agrees = r_lo <= hi
+    if agrees:
+        return
+    name = m.plain(ind.name) if ind else ind_id
+    text = (f"{name}：{base.year} 年 {b.text} → {end.year} 年 {e.text}，{what}应为 "
+            f"{computed:.2f}，所列为 {r.text}")
+    data = dict(stated=r.value, computed=computed, difference=computed - r.value,
+                indicator=ind_id, base=b.value, end=e.value, years=years)
+    if ind is not None and ind.basis:
+        yield _make(code, rate, f"{text}（已声明口径：{ind.basis}，无法由所列数值验算）",
+                    "口径已声明，无需修改；如需核对请查统计公报。", dg.Severity.NOTE, **data)
+    else:
+        yield _make(code, rate, text, **data)
+
+
+# ------------------------------------------------------------------ one fact, one value
+
+ROLE_GROUP = {"base": "value", "actual": "value", "target": "target", "rate": "rate",
+              "actual-rate": "actual-rate"}
+"""A base value for year Y and an achieved value for year Y are the same quantity."""
+
+
+def _base_unit(unit: str | None) -> tuple[str | None, float]:
+    if not unit:
+        return None, 1.0
+    unit = unit.replace("％", "%")
+    if len(unit) > 1 and unit[0] in SCALE:
+        return unit[1:], SCALE[unit[0]]
+    return unit, 1.0
+
+
+def _normalised(s: m.Statement, ind: m.Indicator | None) -> float | None:
+    """The statement's value in the indicator's unit (万吨 vs 吨 and the like)."""
+    q = s.quantity
+    if q.value is None:
+        return None
+    if not q.unit or ind is None or not ind.unit:
+        return q.value
+    su, sf = _base_unit(q.unit)
+    iu, if_ = _base_unit(ind.unit)
+    if su != iu:
+        return q.value
+    return q.value * sf / if_
+
+
+def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """The same indicator, year and role stated in several places has one value."""
+    indicators = {i.id: i for i in plan.indicators}
+    groups: dict[tuple, list[m.Statement]] = defaultdict(list)
+    for s in plan.statements:
+        if s.quantity.kind == "number" and s.year is not None and s.indicator in indicators:
+            key = (s.indicator, s.year, ROLE_GROUP.get(s.role, s.role),
+                   s.from_year if s.role in ("rate", "actual-rate") else None,
+                   s.quantity.cumulative)
+            groups[key].append(s)
+    for (ind_id, year, role, _, _), stated in sorted(groups.items(), key=lambda kv: kv[0][:3]):
+        if len(stated) < 2:
+            continue
+        first = stated[0]
+        ind = indicators[ind_id]
+        v0 = _normalised(first, ind)
+        lo0, hi0 = _interval(first.quantity)
+        for other in stated[1:]:
+            v = _normalised(other, ind)
+            lo, hi = _interval(other.quantity)
+            scale = (v / other.quantity.value) if other.quantity.value else 1.0
+            scale0 = (v0 / first.quantity.value) if first.quantity.value else 1.0
+            overlap = hi * scale >= lo0 * scale0 and lo * scale <= hi0 * scale0
+            where = f"{first.loc.file}:{first.loc.line}"
+            name = m.plain(ind.name)
+            if not overlap:
+                yield _make("PD310", other, f"{name} {year} 年（{role}）在两处数值不同：{other.quantity.text}，"
+                            f"而 {where} 为 {first.quantity.text}",
+                            stated=v, computed=v0, difference=(v or 0) - (v0 or 0), indicator=ind_id)
+            elif (first.quantity.comparator or "=") != (other.quantity.comparator or "="):
+                yield _make("PD311", other, f"{name} {year} 年（{role}）比较关系不一致："
+                            f"{other.quantity.text} 与 {where} 的 {first.quantity.text}",
+                            stated=v, computed=v0, difference=0.0, indicator=ind_id)
+
+
+# ------------------------------------------------------------------ totals and counts
+
+def _walk(inlines, kinds):
+    for node in inlines:
+        if isinstance(node, kinds):
+            yield node
+        if isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
+            yield from _walk(node.children, kinds)
+
+
+def _quantities_of(plan: m.Plan, kinds):
+    from .structure import _all_inlines
+    for inlines in _all_inlines(plan):
+        yield from _walk(inlines, kinds)
+
+
+def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A stated total and its parts sum within the tolerance their wording allows."""
+    for node in _quantities_of(plan, m.Sum):
+        totals_ = [n for n in node.children if isinstance(n, m.Total)]
+        terms = [n for n in node.children if isinstance(n, m.Term)]
+        if len(totals_) != 1 or not terms:
+            yield _make("PD322", node, f"一个 <sum> 应有一个 <total> 和至少一个 <term>，"
+                        f"这里有 {len(totals_)} 个 total、{len(terms)} 个 term")
+            continue
+        total = totals_[0].quantity
+        if total.value is None or any(t.quantity.value is None for t in terms):
+            yield _make("PD322", node, "总数或部分不是数字：" + "、".join(
+                q.quantity.text for q in [totals_[0], *terms] if q.quantity.value is None))
+            continue
+        parts = sum(t.quantity.value for t in terms)
+        slack = sum(abs(t.quantity.value) * APPROX if t.quantity.comparator == "≈" else half_ulp(t.quantity)
+                    for t in terms)
+        slack += abs(total.value) * APPROX if total.comparator == "≈" else half_ulp(total)
+        data = dict(stated=total.value, computed=parts, difference=parts - total.value)
+        too_big = [t for t in terms if t.quantity.value > total.value + slack]
+        for t in too_big:
+            yield _make("PD321", t, f"部分 {t.quantity.text} 大于总数 {total.text}",
+                        stated=total.value, computed=t.quantity.value,
+                        difference=t.quantity.value - total.value)
+        if too_big:
+            continue
+        if parts > total.value + slack:
+            yield _make("PD320", node, f"各部分之和 {parts:g} 超过总数 {total.text}", **data)
+        elif node.exhaustive and parts < total.value - slack:
+            yield _make("PD320", node, f"各部分之和 {parts:g} 与总数 {total.text} 不符",
+                        "如“其中”只列出一部分，在 <sum> 上写 exhaustive=\"false\"；否则改正数字。",
+                        **data)
+
+
+def counts(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A stated count equals the list it counts (or exceeds it when marked non-exhaustive)."""
+    for node in _quantities_of(plan, m.Count):
+        nums = [n for n in node.children if isinstance(n, m.Num)]
+        members = [n for n in node.children if isinstance(n, m.Member)]
+        if len(nums) != 1 or nums[0].quantity.value is None:
+            yield _make("PD332", node, f"一个 <count> 应有一个数字 <num>，这里有 {len(nums)} 个")
+            continue
+        n = nums[0].quantity.value
+        data = dict(stated=n, computed=float(len(members)), difference=len(members) - n)
+        if len(members) > n or (node.exhaustive and len(members) != n):
+            yield _make("PD330", node, f"所述数目为 {nums[0].quantity.text}，列举了 {len(members)} 项",
+                        **data)
+
+
+def units(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A quantity printed with a unit uses its indicator's unit (or the same unit scaled by 万/亿)."""
+    for ind in plan.indicators:
+        if not ind.unit:
+            continue
+        want, _ = _base_unit(ind.unit)
+        for s in ind.facts:
+            if not s.quantity.unit or s.quantity.cumulative:
+                continue
+            got, _ = _base_unit(s.quantity.unit)
+            if got != want:
+                yield _make("PD340", s, f"{m.plain(ind.name)} 的单位是 {ind.unit}，此处写作 {s.quantity.unit}",
+                            indicator=ind.id)

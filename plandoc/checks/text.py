@@ -1,0 +1,179 @@
+"""Text lint over every paragraph, item and entry: repeated sentences, missing
+sentence-final punctuation, unbalanced brackets and quotes, traditional characters,
+near-misses of gazetteer names, full-width digits and mixed percent signs.
+
+What the published plan may well intend is a warning; what it says and nobody can
+verify is a note. All work is linear in the text (gazetteer near-misses use a
+one-character-wildcard index), so `check` stays fast on the whole plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .. import diagnostics as dg
+from .. import model as m
+
+FINAL = "。！？；：…”’）」』》】!?;:)"
+PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "「": "」", "(": ")"}
+SENTENCE = re.compile(r"[^。！？；]+[。！？；]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FULLWIDTH_DIGIT = re.compile(r"[０-９]+")
+MIN_REPEAT = 8
+"""Sentences shorter than this (in CJK characters) may repeat freely (e.g. 明确责任。)."""
+
+
+def _blocks(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
+    """(kind, loc, text) of every prose block, in reading order."""
+    def walk(blocks):
+        for b in blocks:
+            if isinstance(b, m.Paragraph):
+                yield "p", b.loc, b.text
+            elif isinstance(b, m.Entry):
+                yield "entry", b.loc, b.text
+            elif isinstance(b, m.ListBlock):
+                for it in b.items:
+                    yield "item", it.loc, it.text
+            elif isinstance(b, m.Column):
+                yield from walk(b.blocks)
+
+    if plan.notice:
+        yield from walk(plan.notice.blocks)
+    yield from walk(plan.preamble)
+    for part in plan.parts:
+        yield from walk(part.blocks)
+        for ch in part.chapters:
+            yield from walk(ch.blocks)
+            for sec in ch.sections:
+                yield from walk(sec.blocks)
+    yield from walk(plan.closing)
+
+
+def _make(code, loc, message, hint=None, severity=None, **data):
+    d = dg.make(code, loc.file, loc.line, loc.column, message, hint, **data)
+    if severity is not None:
+        from dataclasses import replace
+        d = replace(d, severity=severity)
+    return d
+
+
+def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    seen: dict[str, m.Loc] = {}
+    for _, loc, text in _blocks(plan):
+        local: set[str] = set()
+        for sentence in SENTENCE.findall(text):
+            sentence = sentence.strip()
+            if len(CJK.findall(sentence)) < MIN_REPEAT:
+                continue
+            if sentence in local:
+                yield _make("PD360", loc, f"同一段中句子重复：{sentence}")
+            elif sentence in seen:
+                first = seen[sentence]
+                yield _make("PD360", loc, f"句子与 {first.file}:{first.line} 重复：{sentence}",
+                            "如系有意重申可忽略；否则删去其一。", dg.Severity.NOTE)
+            local.add(sentence)
+            seen.setdefault(sentence, loc)
+
+
+def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    for kind, loc, text in _blocks(plan):
+        stripped = text.rstrip()
+        if stripped and stripped[-1] not in FINAL:
+            yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
+
+
+def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    closers = {v: k for k, v in PAIRS.items()}
+    for _, loc, text in _blocks(plan):
+        stack: list[str] = []
+        bad = None
+        for ch in text:
+            if ch in PAIRS:
+                stack.append(ch)
+            elif ch in closers:
+                if stack and stack[-1] == closers[ch]:
+                    stack.pop()
+                else:
+                    bad = ch
+                    break
+        if bad or stack:
+            what = bad or stack[-1]
+            yield _make("PD362", loc, f"括号或引号不成对：{what}")
+
+
+@functools.cache
+def _converter():
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def traditional(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    conv = _converter()
+    if conv is None:
+        yield _make("PD363", m.Loc(plan.root, 0), "未安装 opencc，无法检查繁体字",
+                    "运行 scripts/setup.sh 安装依赖。", dg.Severity.NOTE)
+        return
+    for _, loc, text in _blocks(plan):
+        simplified = conv.convert(text)
+        if simplified != text:
+            found = sorted({a + "→" + b for a, b in zip(text, simplified) if a != b})
+            if len(simplified) != len(text):
+                found = ["（整段）"]
+            yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]))
+
+
+def _index(names: list[str]) -> dict[str, set[str]]:
+    """Wildcard keys: 冷水滩区 -> ?水滩区, 冷?滩区, 冷水?区, 冷水滩? (the last kept only
+    when the name's type suffix is not itself the varying char)."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        for i in range(len(name)):
+            index[name[:i] + "\0" + name[i + 1:]].add(name)
+    return index
+
+
+def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    names = sorted({n.text for n in plan.gazetteer if len(n.text) >= 3})
+    if not names:
+        return
+    known = set(n.text for n in plan.gazetteer)
+    index = _index(names)
+    lengths = sorted({len(n) for n in names})
+    finals = {n[-1] for n in names}
+    for _, loc, text in _blocks(plan):
+        reported: set[str] = set()
+        for end, ch in enumerate(text, 1):
+            if ch not in finals:
+                continue
+            for length in lengths:
+                start = end - length
+                if start < 0:
+                    break
+                word = text[start:end]
+                if word in known or not CJK.fullmatch(word[0]):
+                    continue
+                for i in range(length - 1):  # the final (区/县/水库…) must match
+                    for name in index.get(word[:i] + "\0" + word[i + 1:], ()):
+                        if name != word and word not in reported:
+                            reported.add(word)
+                            yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
+                                        f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
+                                        found=word, expected=name)
+
+
+def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    blocks = list(_blocks(plan))
+    half = sum(t.count("%") for _, _, t in blocks)
+    full = sum(t.count("％") for _, _, t in blocks)
+    minority = "％" if full < half else "%" if half < full else None
+    for _, loc, text in blocks:
+        for run in FULLWIDTH_DIGIT.findall(text):
+            yield _make("PD365", loc, f"全角数字：{run}")
+        if minority and minority in text:
+            yield _make("PD366", loc, f"百分号混用：全文多用 {'%' if minority == '％' else '％'}，此处用 {minority}")
