@@ -14,7 +14,7 @@ import click
 
 from . import diagnostics as dg
 
-FORMATS = ("html", "pdf", "json")
+FORMATS = ("html", "pdf", "json", "csv", "xlsx")
 
 
 def _report(diags, fmt: str) -> None:
@@ -59,7 +59,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-              help="输出格式，逗号分隔：html,pdf,json。")
+              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
 def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""

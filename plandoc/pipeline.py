@@ -25,12 +25,14 @@ from .model import Plan
 from .validate import validate
 
 RENDERERS = {
-    "json": "plandoc.render_json",
-    "html": "plandoc.render_html",
-    "pdf": "plandoc.render_pdf",
+    "json": "plandoc.render_json:render",
+    "csv": "plandoc.render_data:render_csv",
+    "xlsx": "plandoc.render_data:render_xlsx",
+    "html": "plandoc.render_html:render",
+    "pdf": "plandoc.render_pdf:render",
 }
-"""Output format -> module with `render(plan, out_dir, findings)`; imported only when asked for,
-so `check` never pays for WeasyPrint."""
+"""Output format -> `module:function(plan, out_dir, findings) -> [paths]`; imported only
+when asked for, so `check` never pays for WeasyPrint."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
                     shutil.copy2(child, target)
         written: list[Path] = []
         for fmt in formats:
-            module = importlib.import_module(RENDERERS[fmt])
-            written += module.render(plan, staging, findings)
+            module, _, function = RENDERERS[fmt].partition(":")
+            render = getattr(importlib.import_module(module), function)
+            written += render(plan, staging, findings)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -90,7 +90,7 @@ def test_renderer_crash_keeps_previous_output(tmp_path, monkeypatch):
     plan = compile_plan(MINI).plan
     build(plan, out, ["json"])
     before = (out / "plan.json").read_bytes()
-    monkeypatch.setitem(pipeline.RENDERERS, "html", "plandoc.no_such_renderer")
+    monkeypatch.setitem(pipeline.RENDERERS, "html", "plandoc.no_such_renderer:render")
     with pytest.raises(ModuleNotFoundError):
         build(plan, out, ["json", "html"])
     assert (out / "plan.json").read_bytes() == before
