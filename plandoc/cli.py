@@ -94,6 +94,29 @@ def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
     click.echo(str(result), err=True)
 
 
+@main.command(name="fmt")
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=Path("plan"), show_default=True, help="规划源目录。")
+@click.option("--check", "check_only", is_flag=True,
+              help="只检查：列出会被改动的文件，有则退出码 1。Only report; exit 1 if any file would change.")
+def fmt_(plan_dir: Path, check_only: bool) -> None:
+    """把规划源文件改写为统一格式（原子写入）。Rewrite plan files in canonical form."""
+    from .fmt import fmt
+
+    outcomes = fmt(plan_dir, check=check_only)
+    for o in outcomes:
+        if o.error:
+            click.echo(f"{o.path}: error: 无法解析，未改动：{o.error}", err=True)
+        elif o.changed:
+            click.echo(f"{o.path}: {'需要格式化 (would reformat)' if check_only else '已格式化 (reformatted)'}",
+                       err=True)
+    changed = sum(o.changed for o in outcomes)
+    errors = sum(bool(o.error) for o in outcomes)
+    click.echo(f"{len(outcomes)} 个文件，{changed} 个{'需要' if check_only else '已'}格式化，{errors} 个无法解析",
+               err=True)
+    sys.exit(1 if errors or (check_only and changed) else 0)
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("docs"),
               show_default=True)

@@ -1,0 +1,127 @@
+"""The formatter: one canonical form for plan files (`python build.py fmt`).
+
+Canonical form: XML declaration; two-space indentation of structural elements (plan,
+part, chapter, section, column, tables…); one line per block (a paragraph, an item,
+an entry, a table row, an indicator definition stays on its line, its mixed content
+untouched); attributes in a fixed order (id first, then the order below, then the rest
+alphabetically); comments kept where they are. Idempotent, and it never changes a
+character of text: only whitespace between structural elements is rewritten. Writes
+are atomic (a temporary file in the same directory, then rename).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .load import secure_parser
+
+STRUCTURAL = {
+    "plan", "meta", "notice", "preamble", "part", "closing", "imprint", "cc",
+    "chapter", "section", "column", "list", "table", "thead", "tbody",
+    "indicator-table", "layout", "group", "indicators", "gazetteer",
+}
+"""Elements whose children are elements only: their whitespace is layout, and is rewritten."""
+
+ATTRIBUTE_ORDER = ["id", "xml:lang", "file", "type", "kind", "ind", "role", "year", "from",
+                   "to", "date", "by", "unit", "category", "nature", "parent", "basis",
+                   "src", "colspan", "rowspan", "exhaustive", "corr", "vision"]
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+INDENT = "  "
+
+
+def _attr_key(name: str) -> tuple[int, str]:
+    short = name.replace(XML_NS, "xml:")
+    return (ATTRIBUTE_ORDER.index(short) if short in ATTRIBUTE_ORDER else len(ATTRIBUTE_ORDER),
+            short)
+
+
+def _order_attributes(el: etree._Element) -> None:
+    items = sorted(el.attrib.items(), key=lambda kv: _attr_key(kv[0]))
+    if list(el.attrib.keys()) != [k for k, _ in items]:
+        el.attrib.clear()
+        for k, v in items:
+            el.set(k, v)
+
+
+def _layout(el: etree._Element, depth: int) -> None:
+    """Re-indent structural elements; leave mixed content alone."""
+    if not isinstance(el.tag, str) or el.tag not in STRUCTURAL:
+        return
+    children = list(el)
+    if not children:
+        return
+    if el.text is not None and el.text.strip():
+        return  # text where only elements belong: a schema error; do not guess
+    if any(c.tail is not None and c.tail.strip() for c in children):
+        return
+    inner = "\n" + INDENT * (depth + 1)
+    el.text = inner
+    for child in children:
+        child.tail = inner
+        _layout(child, depth + 1)
+    children[-1].tail = "\n" + INDENT * depth
+
+
+def format_text(data: bytes) -> str:
+    """The canonical form of one file's bytes (raises lxml's XMLSyntaxError when malformed)."""
+    parser = secure_parser()
+    root = etree.fromstring(data, parser)
+    for node in root.iter():
+        if isinstance(node.tag, str):
+            _order_attributes(node)
+    _layout(root, 0)
+    body = etree.tostring(root, encoding="unicode")
+    before = []
+    for node in reversed(list(root.itersiblings(preceding=True))):
+        before.append(etree.tostring(node, encoding="unicode").strip())
+    after = [etree.tostring(n, encoding="unicode").strip() for n in root.itersiblings()]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', *before, body, *after]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    changed: bool
+    error: str | None = None
+
+
+def plan_files(plan_dir: Path) -> list[Path]:
+    files = [plan_dir / n for n in ("plan.xml", "indicators.xml", "gazetteer.xml")]
+    files += sorted((plan_dir / "chapters").glob("*.xml"))
+    return [f for f in files if f.is_file() and not f.is_symlink()]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def fmt(plan_dir: Path, check: bool = False) -> list[Outcome]:
+    """Format every plan file; with `check`, only report what would change."""
+    outcomes = []
+    for path in plan_files(plan_dir):
+        data = path.read_bytes()
+        try:
+            text = format_text(data)
+        except etree.XMLSyntaxError as exc:
+            outcomes.append(Outcome(path, False, f"{exc.msg} (line {exc.lineno})"))
+            continue
+        changed = text.encode("utf-8") != data
+        if changed and not check:
+            write_atomic(path, text)
+        outcomes.append(Outcome(path, changed))
+    return outcomes
