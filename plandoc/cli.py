@@ -117,6 +117,46 @@ def fmt_(plan_dir: Path, check_only: bool) -> None:
     sys.exit(1 if errors or (check_only and changed) else 0)
 
 
+@main.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="另写一页修订对照（红线）HTML。Also write a redline HTML page.")
+def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
+    """比较两个版本的规划（目录，或 plan/ 的 git 修订版本如 HEAD~1）。Compare two versions of a plan."""
+    import json
+    import shutil
+    import tempfile
+
+    from .diff import diff_plans, format_html, format_text, materialise
+    from .pipeline import compile_plan
+
+    work = Path(tempfile.mkdtemp(prefix="plandoc-diff-"))
+    try:
+        plans = []
+        for spec in (old, new):
+            try:
+                plan_dir = materialise(spec, Path.cwd(), work)
+            except ValueError as exc:
+                raise click.UsageError(str(exc)) from None
+            compiled = compile_plan(plan_dir)
+            if compiled.plan is None:
+                _report(compiled.diagnostics, "text")
+                sys.exit(1)
+            plans.append(compiled.plan)
+        result = diff_plans(*plans)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_text(result))
+    if html_out is not None:
+        html_out.write_text(format_html(result, old, new), encoding="utf-8")
+        click.echo(f"写出 {html_out}", err=True)
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("docs"),
               show_default=True)
