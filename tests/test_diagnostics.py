@@ -81,3 +81,13 @@ def test_strict_turns_warnings_into_errors():
     (e,) = dg.escalate([d], strict=True)
     assert e.severity is dg.Severity.ERROR
     assert dg.escalate([d], strict=False)[0].severity is dg.Severity.WARNING
+
+
+def test_gazetteer_names_keep_their_customary_characters(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持蘋洲书院修缮。"), encoding="utf-8")
+    assert [d.code for d in compile_plan(mini_copy).diagnostics] == ["PD363"]
+    gaz = mini_copy / "gazetteer.xml"
+    gaz.write_text(gaz.read_text(encoding="utf-8").replace(
+        "</gazetteer>", '  <name kind="other">蘋洲书院</name>\n</gazetteer>'), encoding="utf-8")
+    assert compile_plan(mini_copy).diagnostics == ()
