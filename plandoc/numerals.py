@@ -1,7 +1,7 @@
 """Chinese numerals as official documents write them.
 
-`to_cn(38) == "三十八"`, `from_cn("三十八") == 38` (1–99, canonical forms only: 十一,
-not 一十一), and years digit by digit: `year_cn(2035) == "二〇三五"`. Labels such as
+`to_cn(38) == "三十八"`, `from_cn("三十八") == 38` (1–9999, canonical forms only: 十一,
+not 一十一; 一百零一), and years digit by digit: `year_cn(2035) == "二〇三五"`. Labels such as
 第三十八章 are built here and nowhere else.
 """
 
@@ -11,29 +11,53 @@ DIGITS = "〇一二三四五六七八九"
 _VALUE = {ch: i for i, ch in enumerate(DIGITS)} | {"零": 0}
 
 
+_UNITS = [(1000, "千"), (100, "百"), (10, "十")]
+
+
 def to_cn(n: int) -> str:
-    """1–99 as 一 … 九十九."""
-    if not 1 <= n <= 99:
-        raise ValueError(f"Chinese numerals are supported for 1–99, not {n}")
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return DIGITS[ones]
-    head = "" if tens == 1 else DIGITS[tens]
-    return head + "十" + (DIGITS[ones] if ones else "")
+    """1–9999 as 一 … 九千九百九十九 (十一 not 一十一; 一百零一, 一千零十 with 零 for gaps)."""
+    if not 1 <= n <= 9999:
+        raise ValueError(f"Chinese numerals are supported for 1–9999, not {n}")
+    if 10 <= n <= 19:
+        return "十" + (DIGITS[n - 10] if n > 10 else "")
+    out, zero = [], False
+    for value, unit in _UNITS:
+        digit, n = divmod(n, value)
+        if digit:
+            if zero:
+                out.append("零")
+                zero = False
+            out.append(DIGITS[digit] + unit)
+        elif out:
+            zero = True
+    if n:
+        if zero:
+            out.append("零")
+        out.append(DIGITS[n])
+    return "".join(out)
 
 
 def from_cn(text: str) -> int:
     """Inverse of `to_cn`; raises ValueError on anything but its canonical output."""
-    if not text:
-        raise ValueError("empty numeral")
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        if "十" in tail or (head and head not in DIGITS[2:]) or (tail and tail not in DIGITS[1:]):
+    n = 0
+    rest = text
+    for value, unit in _UNITS:
+        if unit in rest:
+            head, _, rest = rest.partition(unit)
+            head = head.lstrip("零")
+            if head == "" and value == 10 and n == 0:
+                digit = 1
+            elif len(head) == 1 and head in DIGITS[1:]:
+                digit = _VALUE[head]
+            else:
+                raise ValueError(f"not a canonical numeral: {text!r}")
+            n += digit * value
+    rest = rest.lstrip("零")
+    if rest:
+        if len(rest) != 1 or rest not in DIGITS[1:]:
             raise ValueError(f"not a canonical numeral: {text!r}")
-        n = (_VALUE[head] if head else 1) * 10 + (_VALUE[tail] if tail else 0)
-    elif len(text) == 1 and text in DIGITS[1:]:
-        n = _VALUE[text]
-    else:
+        n += _VALUE[rest]
+    if not n or to_cn(n) != text:
         raise ValueError(f"not a canonical numeral: {text!r}")
     return n
 

@@ -17,13 +17,27 @@ def test_round_trip_1_to_99():
     assert len({n.to_cn(i) for i in range(1, 100)}) == 99
 
 
-@pytest.mark.parametrize("bad", ["", "一十一", "十十", "零", "二十〇", "百", "abc", "三四"])
+@pytest.mark.parametrize("bad", ["", "一十一", "十十", "零", "二十〇", "百", "abc", "三四", "一百一", "一百零零一", "零五"])
 def test_non_canonical_is_rejected(bad):
     with pytest.raises(ValueError):
         n.from_cn(bad)
 
 
-@pytest.mark.parametrize("bad", [0, 100, -1])
+@pytest.mark.parametrize("value, text", [
+    (100, "一百"), (101, "一百零一"), (110, "一百一十"), (111, "一百一十一"), (1000, "一千"),
+    (1001, "一千零一"), (1010, "一千零一十"), (1100, "一千一百"), (9999, "九千九百九十九"),
+    (2035, "二千零三十五"),
+])
+def test_beyond_99(value, text):
+    assert n.to_cn(value) == text
+    assert n.from_cn(text) == value
+
+
+def test_round_trip_to_9999():
+    assert all(n.from_cn(n.to_cn(i)) == i for i in range(1, 10000))
+
+
+@pytest.mark.parametrize("bad", [0, 10000, -1])
 def test_out_of_range(bad):
     with pytest.raises(ValueError):
         n.to_cn(bad)
