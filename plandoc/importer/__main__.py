@@ -1,0 +1,38 @@
+"""Command line: ``python -m plandoc.importer TEXT --out DIR [--ids FILE]``.
+
+Role: run the importer and print a one-screen summary (counts, findings by kind).
+Exit codes: 0 on success, 2 when the input cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import run
+from .report import KINDS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m plandoc.importer",
+                                     description="Import a plain-text plan into plandoc XML.")
+    parser.add_argument("text", type=Path, help="the plan text (UTF-8)")
+    parser.add_argument("--out", type=Path, required=True, help="output plan directory")
+    parser.add_argument("--ids", type=Path, default=None,
+                        help="TOML mapping of titles to ids (e.g. plandoc/importer/ids-yongzhou.toml)")
+    args = parser.parse_args(argv)
+    for path in (args.text, args.ids):
+        if path is not None and not path.is_file():
+            print(f"error: cannot read {path}", file=sys.stderr)
+            return 2
+    result = run(args.text, args.out, args.ids)
+    print(" ".join(f"{k}={v}" for k, v in result.counts.items()))
+    for kind, n in result.by_kind().items():
+        print(f"  {kind:16} {n:4}  {KINDS[kind][1]}")
+    print(f"report: {args.out / 'import-report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

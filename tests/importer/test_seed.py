@@ -1,0 +1,71 @@
+"""The importer as a whole: validity against schema/plan.rng (lxml and jing), unique
+ids, deterministic output, and no CJK character of the input lost, on the sample plans
+and on the seed text (the Yongzhou plan) when it is present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from importer.plan_samples import SAMPLE, Imported, lost_cjk, sample, validate  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = Path("/work/shared/seed/000_654e0f239f5f82fd.txt")
+IDS = ROOT / "plandoc" / "importer" / "ids-yongzhou.toml"
+needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="the seed text is not on this machine")
+
+
+def test_sample_validates(sample: Imported):
+    assert validate(sample.out) == []
+
+
+def test_sample_loses_no_cjk_character(sample: Imported):
+    assert lost_cjk(SAMPLE, sample.out) == {}
+
+
+def test_output_is_deterministic(tmp_path: Path):
+    a = Imported(SAMPLE, tmp_path / "a")
+    b = Imported(SAMPLE, tmp_path / "b")
+    assert [f.read_bytes() for f in a.files] == [f.read_bytes() for f in b.files]
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> Imported:
+    tmp = tmp_path_factory.mktemp("seed")
+    return Imported(SEED.read_text(encoding="utf-8"), tmp, IDS.read_text(encoding="utf-8"))
+
+
+@needs_seed
+def test_seed_counts(seed: Imported):
+    assert seed.result.counts | {"indicators": 0, "facts": 0} == {
+        "parts": 11, "chapters": 38, "sections": 109, "columns": 37, "figures": 8,
+        "indicators": 0, "facts": 0}
+    assert seed.x("count(//column/indicator-table)") == 2
+    assert seed.x("count(//column[@id='col-transport-corridors']/table/tbody/tr/th[@colspan='2'])") == 2
+
+
+@needs_seed
+def test_seed_validates(seed: Imported):
+    assert validate(seed.out) == []
+
+
+@needs_seed
+def test_seed_loses_no_cjk_character(seed: Imported):
+    assert lost_cjk(SEED.read_text(encoding="utf-8"), seed.out) == {}
+
+
+@needs_seed
+def test_seed_toc_difference_and_repairs(seed: Imported):
+    diffs = seed.findings("toc-diff")
+    assert [(f.lines, f.text) for f in diffs] == [((23, 198), "砥砺奋进 → 砥砺前行")]
+    assert sorted(f.lines for f in seed.findings("repeated-char")) == [(376, 378), (1945, 1947)]
+    assert sorted(f.lines[0] for f in seed.findings("table-shift")) == [246, 254, 263]
+    assert not seed.findings("numbering") and not seed.findings("toc-count")
+
+
+def test_coverage_check_notices_a_lost_paragraph(sample: Imported):
+    chapter = sample.out / "chapters" / "ch01-01.xml"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("创新能力明显提升，新建研发平台二十个。", ""), encoding="utf-8")
+    assert lost_cjk(SAMPLE, sample.out)
