@@ -88,10 +88,10 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
               default=None, help="标题到 id 的映射文件（TOML）。")
 def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
     """把纯文本规划转换为 plandoc XML。Import a plain-text plan."""
-    from .importer import run
+    from .importer.__main__ import main as import_main
 
-    result = run(text, out_dir, ids)
-    click.echo(str(result), err=True)
+    argv = [str(text), "--out", str(out_dir)] + (["--ids", str(ids)] if ids else [])
+    sys.exit(import_main(argv))
 
 
 @main.command(name="fmt")

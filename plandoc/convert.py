@@ -288,6 +288,16 @@ def _layout(ctx: _Context, el: etree._Element) -> tuple[m.ColSpec, ...]:
     return tuple(specs)
 
 
+def _printed_width(thead: etree._Element | None) -> int:
+    """Columns of the printed header: its first row's colspans plus what spans into it."""
+    if thead is None:
+        return 0
+    rows = thead.findall("tr")
+    if not rows:
+        return 0
+    return sum(int(c.get("colspan", "1")) for c in rows[0] if c.tag in ("th", "td"))
+
+
 def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
     el = ctx.indicators.get(ind)
     if el is None:
@@ -303,9 +313,10 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
     layout = _layout(ctx, el)
     values = [c for c in layout if c.kind == "value"]
     groups = el.findall("group")
-    two_level = any(ctx.indicators.get(r.get("ind")) is not None
-                    and ctx.indicators[r.get("ind")].get("parent")
-                    for g in groups for r in g.findall("row"))
+    # The name column is printed two cells wide (parent | sub-indicator) exactly when the
+    # printed header is one column wider than the layout; the same indicator may be a
+    # sub-row in one table and a plain row in another.
+    two_level = _printed_width(el.find("thead")) == len(layout) + 1
     body: list[m.Row] = []
     seq = 0
     for group in groups:
@@ -333,7 +344,7 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                 elif spec.kind == "seq":
                     cells.append(m.Cell((m.Text(str(seq)),)))
                 elif spec.kind == "name":
-                    parent = parents[i]
+                    parent = parents[i] if two_level else None
                     if not two_level:
                         cells.append(m.Cell(label, True))
                     elif parent is None:

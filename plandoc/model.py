@@ -154,6 +154,19 @@ def plain(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
+def corrected(inlines: tuple[Inline, ...]) -> str:
+    """The text with every <sic> read as its correction: what the lint checks."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Sic):
+            out.append(node.corr)
+        elif isinstance(node, Emph | Sum | Count | Member):
+            out.append(corrected(node.children))
+        else:
+            out.append(plain((node,)))
+    return "".join(out)
+
+
 # ------------------------------------------------------------------ blocks
 
 @dataclass(frozen=True)

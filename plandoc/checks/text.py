@@ -27,16 +27,17 @@ MIN_REPEAT = 8
 
 
 def _blocks(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
-    """(kind, loc, text) of every prose block, in reading order."""
+    """(kind, loc, text) of every prose block in reading order, with each <sic> read
+    as its correction (an error already marked is not reported again)."""
     def walk(blocks):
         for b in blocks:
             if isinstance(b, m.Paragraph):
-                yield "p", b.loc, b.text
+                yield "p", b.loc, m.corrected(b.lead + b.content)
             elif isinstance(b, m.Entry):
-                yield "entry", b.loc, b.text
+                yield "entry", b.loc, m.corrected(b.name + b.content)
             elif isinstance(b, m.ListBlock):
                 for it in b.items:
-                    yield "item", it.loc, it.text
+                    yield "item", it.loc, m.corrected(it.lead + it.content)
             elif isinstance(b, m.Column):
                 yield from walk(b.blocks)
 
