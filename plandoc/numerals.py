@@ -15,9 +15,16 @@ _UNITS = [(1000, "千"), (100, "百"), (10, "十")]
 
 
 def to_cn(n: int) -> str:
-    """1–9999 as 一 … 九千九百九十九 (十一 not 一十一; 一百零一, 一千零十 with 零 for gaps)."""
-    if not 1 <= n <= 9999:
-        raise ValueError(f"Chinese numerals are supported for 1–9999, not {n}")
+    """1–99999999 as 一 … (十一 not 一十一; 一百零一, 一千零一十, 一万零一 with 零 for gaps)."""
+    if not 1 <= n <= 99_999_999:
+        raise ValueError(f"Chinese numerals are supported for 1–99999999, not {n}")
+    if n >= 10_000:
+        high, low = divmod(n, 10_000)
+        return to_cn(high) + "万" + ("" if not low else ("零" if low < 1000 else "") + _below_10000(low))
+    return _below_10000(n)
+
+
+def _below_10000(n: int) -> str:
     if 10 <= n <= 19:
         return "十" + (DIGITS[n - 10] if n > 10 else "")
     out, zero = [], False
@@ -39,6 +46,17 @@ def to_cn(n: int) -> str:
 
 def from_cn(text: str) -> int:
     """Inverse of `to_cn`; raises ValueError on anything but its canonical output."""
+    if "万" in text:
+        high, _, low = text.partition("万")
+        n = from_cn(high) * 10_000 + (_from_below_10000(low.lstrip("零"), text) if low else 0)
+    else:
+        n = _from_below_10000(text, text)
+    if to_cn(n) != text:
+        raise ValueError(f"not a canonical numeral: {text!r}")
+    return n
+
+
+def _from_below_10000(text: str, whole: str) -> int:
     n = 0
     rest = text
     for value, unit in _UNITS:
@@ -50,15 +68,15 @@ def from_cn(text: str) -> int:
             elif len(head) == 1 and head in DIGITS[1:]:
                 digit = _VALUE[head]
             else:
-                raise ValueError(f"not a canonical numeral: {text!r}")
+                raise ValueError(f"not a canonical numeral: {whole!r}")
             n += digit * value
     rest = rest.lstrip("零")
     if rest:
         if len(rest) != 1 or rest not in DIGITS[1:]:
-            raise ValueError(f"not a canonical numeral: {text!r}")
+            raise ValueError(f"not a canonical numeral: {whole!r}")
         n += _VALUE[rest]
-    if not n or to_cn(n) != text:
-        raise ValueError(f"not a canonical numeral: {text!r}")
+    if not n:
+        raise ValueError(f"not a canonical numeral: {whole!r}")
     return n
 
 

@@ -26,7 +26,8 @@ def test_non_canonical_is_rejected(bad):
 @pytest.mark.parametrize("value, text", [
     (100, "一百"), (101, "一百零一"), (110, "一百一十"), (111, "一百一十一"), (1000, "一千"),
     (1001, "一千零一"), (1010, "一千零一十"), (1100, "一千一百"), (9999, "九千九百九十九"),
-    (2035, "二千零三十五"),
+    (2035, "二千零三十五"), (10000, "一万"), (10001, "一万零一"), (100000, "十万"),
+    (123456, "十二万三千四百五十六"), (1010000, "一百零一万"),
 ])
 def test_beyond_99(value, text):
     assert n.to_cn(value) == text
@@ -37,7 +38,7 @@ def test_round_trip_to_9999():
     assert all(n.from_cn(n.to_cn(i)) == i for i in range(1, 10000))
 
 
-@pytest.mark.parametrize("bad", [0, 10000, -1])
+@pytest.mark.parametrize("bad", [0, 100_000_000, -1])
 def test_out_of_range(bad):
     with pytest.raises(ValueError):
         n.to_cn(bad)

@@ -1,0 +1,158 @@
+"""Hostile and broken input: each case gets a clear diagnostic (or is processed
+correctly), never a traceback, never a read outside the plan, in bounded time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from plandoc.pipeline import build, compile_plan
+
+from plans import MINI
+
+
+def codes(plan_dir: Path) -> list[str]:
+    return [d.code for d in compile_plan(plan_dir).diagnostics]
+
+
+def put(plan: Path, rel: str, data: bytes | str) -> Path:
+    path = plan / rel
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def chapter(body: str = "<p>正文。</p>", head: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{head}<chapter id="ch-review"><title>砥砺前行</title>'
+            f"{body}</chapter>\n")
+
+
+@pytest.mark.parametrize("head, body", [
+    ('<!DOCTYPE chapter [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n', "<p>&xxe;</p>"),
+    ('<!DOCTYPE chapter [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>\n',
+     "<p>&d;&d;&d;&d;&d;&d;&d;&d;</p>"),
+    ('<!DOCTYPE chapter SYSTEM "http://127.0.0.1:9/evil.dtd">\n', "<p>正文。</p>"),
+    ('<!DOCTYPE chapter PUBLIC "-//X//Y" "file:///etc/passwd">\n', "<p>正文。</p>"),
+])
+def test_entities_and_dtds_are_refused(mini_copy, head, body):
+    put(mini_copy, "chapters/ch01.xml", chapter(body, head))
+    t0 = time.perf_counter()
+    found = codes(mini_copy)
+    assert time.perf_counter() - t0 < 5
+    assert "PD101" in found
+    assert all(c in ("PD101", "PD201", "PD202", "PD350") for c in found), found
+
+
+def test_include_processing_instruction_is_refused(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter('<p>正文。<?xinclude href="/etc/passwd"?></p>'))
+    assert "PD111" in codes(mini_copy)
+
+
+def test_xinclude_elements_are_not_processed(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter(
+        '<p xmlns:xi="http://www.w3.org/2001/XInclude">正文<xi:include href="/etc/passwd" parse="text"/>。</p>'))
+    plan = compile_plan(mini_copy)
+    assert "PD110" in [d.code for d in plan.diagnostics]
+    assert "root:" not in str(plan)
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "http://127.0.0.1:9/x.xml",
+                                  "file:///etc/passwd", "chapters/../../outside.xml", "C:/x.xml"])
+def test_manifest_paths_outside_the_plan(mini_copy, path):
+    plan_xml = mini_copy / "plan.xml"
+    plan_xml.write_text(plan_xml.read_text(encoding="utf-8").replace(
+        'chapters/ch01.xml"/>', f'chapters/ch01.xml"/>\n    <chapter file="{path}"/>'), encoding="utf-8")
+    assert codes(mini_copy) == ["PD002"]
+
+
+@pytest.mark.parametrize("src", ["../../../etc/passwd", "/etc/passwd", "http://127.0.0.1:9/x.png"])
+def test_figure_paths_outside_the_plan(mini_copy, src):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace('<figure id="fig-map">', f'<figure id="fig-map" src="{src}">'),
+                  encoding="utf-8")
+    assert codes(mini_copy) == ["PD221"]
+
+
+def test_symlinked_figure_outside_is_refused(mini_copy, tmp_path):
+    secret = tmp_path / "secret.svg"
+    secret.write_text("<svg/>", encoding="utf-8")
+    (mini_copy / "figures" / "fig-map.svg").unlink()
+    (mini_copy / "figures" / "fig-map.svg").symlink_to(secret)
+    assert codes(mini_copy) == ["PD220"]
+
+
+def test_invalid_utf8(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter().encode("utf-8").replace("正文".encode(), b"\xff\xfe"))
+    assert codes(mini_copy) == ["PD005"]
+
+
+def test_nul_byte(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter().replace("正文", "正\x00文"))
+    assert codes(mini_copy) == ["PD005"]
+
+
+def test_bom_and_crlf_are_fine_and_lines_stay_right(mini_copy):
+    text = (MINI / "chapters" / "ch01.xml").read_text(encoding="utf-8").replace('<ref to="col-main"/>', '<ref to="col-x"/>')
+    put(mini_copy, "chapters/ch01.xml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    diags = compile_plan(mini_copy).diagnostics
+    assert [(d.code, d.line) for d in diags if d.code == "PD201"] == [("PD201", 4)]
+
+
+def test_huge_file_is_refused_quickly(mini_copy):
+    path = mini_copy / "chapters" / "ch01.xml"
+    with open(path, "wb") as f:
+        f.write(chapter().encode("utf-8")[:-12])
+        f.write(b"<p>" + "数".encode() * (50 * 1024 * 1024 // 3) + b"</p></chapter>\n")
+    t0 = time.perf_counter()
+    assert codes(mini_copy) == ["PD005"]
+    assert time.perf_counter() - t0 < 5
+
+
+def test_deep_nesting_is_bounded(mini_copy):
+    body = "<p>" + "<em>" * 10000 + "深" + "</em>" * 10000 + "</p>"
+    put(mini_copy, "chapters/ch01.xml", chapter(body))
+    t0 = time.perf_counter()
+    found = codes(mini_copy)
+    assert time.perf_counter() - t0 < 5
+    assert found[0] == "PD100"
+
+
+def test_id_with_spaces(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace('id="ch-review"', 'id="ch review"'), encoding="utf-8")
+    assert "PD110" in codes(mini_copy)
+
+
+def test_ten_thousand_chapters(tmp_path):
+    plan = tmp_path / "plan"
+    (plan / "chapters").mkdir(parents=True)
+    listing = []
+    for i in range(10000):
+        (plan / "chapters" / f"c{i:05}.xml").write_text(
+            f'<chapter id="ch-{i}"><title>第 {i} 章</title><p>正文{i}。</p></chapter>', encoding="utf-8")
+        listing.append(f'<chapter file="chapters/c{i:05}.xml"/>')
+    (plan / "plan.xml").write_text(
+        '<plan id="big"><meta><title>大</title><issuer>某</issuer><period from="2021" to="2025"/></meta>'
+        f'<part id="pt-a"><title>篇</title>{"".join(listing)}</part></plan>', encoding="utf-8")
+    t0 = time.perf_counter()
+    compiled = compile_plan(plan)
+    assert time.perf_counter() - t0 < 60
+    assert compiled.ok, compiled.diagnostics[:3]
+    assert compiled.plan.chapters[9998].label == "第九千九百九十九章"
+    assert compiled.plan.chapters[-1].label == "第一万章"
+    assert len(compiled.plan.chapters) == 10000
+
+
+def test_hostile_text_is_escaped_in_json_and_site(mini_copy, tmp_path):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    evil = '&lt;script&gt;alert(1)&lt;/script&gt;"&gt;&lt;img src=x onerror=alert(1)&gt;'
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", f"坚持{evil}。"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["json", "html"])
+    for page in (tmp_path / "out" / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in html
+        assert "<img src=x onerror" not in html
+    assert "<script>alert(1)</script>" in (tmp_path / "out" / "plan.json").read_text(encoding="utf-8")
