@@ -26,7 +26,17 @@ MIN_REPEAT = 8
 """Sentences shorter than this (in CJK characters) may repeat freely (e.g. 明确责任。)."""
 
 
-def _blocks(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
+_LAST: list = [None, []]
+"""The last plan's prose blocks: six checks read them, computed once per plan."""
+
+
+def _blocks(plan: m.Plan) -> list[tuple[str, m.Loc, str]]:
+    if _LAST[0] is not plan:
+        _LAST[:] = [plan, list(_prose(plan))]
+    return _LAST[1]
+
+
+def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
     """(kind, loc, text) of every prose block in reading order, with each <sic> read
     as its correction (an error already marked is not reported again)."""
     def walk(blocks):
@@ -175,7 +185,7 @@ def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 
 def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    blocks = list(_blocks(plan))
+    blocks = _blocks(plan)
     half = sum(t.count("%") for _, _, t in blocks)
     full = sum(t.count("％") for _, _, t in blocks)
     minority = "％" if full < half else "%" if half < full else None
