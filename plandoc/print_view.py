@@ -1,0 +1,157 @@
+"""The print edition's view layer: the few values the PDF templates need that the model
+does not hold (table column widths, the 版记 date as printed, image URLs, PDF metadata).
+
+Pure functions of the model; no lxml, no WeasyPrint. Guarantees: the same plan always
+gives the same view (the PDF depends on it byte for byte), and templates get finished
+values, never something to compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+
+# Table measures in characters of the table's 五号 (10.5 pt) type, matching print.css:
+# a 专栏's inner width is 420 pt, the 版心 442 pt. A cell pads 3 pt a side (~0.6 char);
+# one more char of slack keeps rounding from wrapping a cell that should fit.
+_CAPACITY_IN_COLUMN = 420 / 10.5
+_CAPACITY = 442 / 10.5
+_PAD = 1.0
+_UNBROKEN = 4.0
+"""Texts up to this many characters (预期性, 2025年, ≥3000, 序号) are never wrapped."""
+
+
+@dataclass(frozen=True)
+class PrintView:
+    """What the print templates read besides the plan itself."""
+
+    widths: dict[str, tuple[float, ...]]
+    """Table id -> the width of each grid column, in per cent of the table's width."""
+    images: dict[str, str]
+    """Figure id -> file URL of its image (figures without an image are absent)."""
+    imprint_date: str | None
+    """The 版记's 印发日期 as printed: 2021年6月24日."""
+    date: str
+    """W3C date-time written as the PDF's creation and modification date."""
+    subject: str
+    """The PDF's subject line."""
+    title_lines: tuple[str, ...]
+    """The plan's title broken into balanced lines for the title page and the first page."""
+
+
+def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
+    """The print view of `plan`; `environ` (default os.environ) supplies SOURCE_DATE_EPOCH."""
+    environ = os.environ if environ is None else environ
+    root = Path(plan.root or ".")
+    return PrintView(
+        widths={t.id: column_widths(t) for t in plan.tables},
+        images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
+        imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
+        date=fixed_date(plan, environ),
+        subject=f"{plan.meta.issuer}：{plan.meta.title}（{plan.meta.period_label}）",
+        title_lines=title_lines(plan.meta.title),
+    )
+
+
+def fixed_date(plan: m.Plan, environ) -> str:
+    """SOURCE_DATE_EPOCH if set, else the imprint's printing date, else 1 January of the
+    plan's first year: never the clock, so two builds are byte-identical."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    day = plan.imprint.printed_date if plan.imprint else ""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        day = f"{plan.meta.period_from}-01-01"
+    return f"{day}T00:00:00Z"
+
+
+def chinese_date(iso: str) -> str:
+    """2021-06-24 -> 2021年6月24日 (GB/T 9704 7.4.3: Arabic digits, no leading zeros).
+    Anything that is not an ISO date is returned unchanged."""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso.strip())
+    if not found:
+        return iso
+    year, month, day = (int(g) for g in found.groups())
+    return f"{year}年{month}月{day}日"
+
+
+def title_lines(title: str, fits: int = 20) -> tuple[str, ...]:
+    """Break a long title into two lines the way editors do: after 规划 or before 和
+    when such a point lies near the middle, else at the middle. A title of up to `fits`
+    characters (one line of 2号 on the 版心) stays whole."""
+    if len(title) <= fits:
+        return (title,)
+    middle = len(title) / 2
+    points = [m.end() for m in re.finditer("规划|纲要|发展", title)]
+    points += [m.start() for m in re.finditer("和|的|关于", title)]
+    points = [p for p in points if 0 < p < len(title) and max(p, len(title) - p) <= fits]
+    # the nearest to the middle; on a tie the later one (a longer first line)
+    cut = min(points, key=lambda p: (abs(p - middle), -p)) if points else round(middle)
+    return (title[:cut], title[cut:])
+
+
+def _chars(text: str) -> float:
+    """Printed width of `text` in full-width characters (half-width ones count 0.55)."""
+    return sum(0.55 if ord(ch) < 0x2000 else 1.0 for ch in text.strip())
+
+
+def _grid(table: m.Table) -> list[list[tuple[m.Cell, int] | None]]:
+    """Place every cell on the table's grid, honouring colspan and rowspan.
+
+    Returns rows of slots; a slot holds (cell, its first column) at a cell's top-left
+    position and None where a span from elsewhere covers it."""
+    rows = table.head + table.body
+    covered: set[tuple[int, int]] = set()
+    grid: list[list[tuple[m.Cell, int] | None]] = []
+    for r, row in enumerate(rows):
+        slots: list[tuple[m.Cell, int] | None] = []
+        col = 0
+        for cell in row.cells:
+            while (r, col) in covered:
+                col += 1
+            slots.append((cell, col))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    covered.add((r + dr, col + dc))
+            col += cell.colspan
+        grid.append(slots)
+    return grid
+
+
+def column_widths(table: m.Table) -> tuple[float, ...]:
+    """Fixed widths (per cent, summing to 100) for each grid column of `table`.
+
+    Every column gets at least its short texts unbroken (up to 4 characters: 预期性,
+    序号, ≥3000); what is left of the measure goes to the columns with longer texts
+    (indicator names), in proportion to how much more they would need. Set as <col>
+    widths under `table-layout: fixed`, so no narrow column is squeezed into wrapping."""
+    placed = [slot for row in _grid(table) for slot in row if slot is not None]
+    if not placed:
+        return ()
+    ncols = max(col + cell.colspan for cell, col in placed)
+    natural = [_PAD] * ncols
+    floor = [_PAD] * ncols
+    for cell, col in placed:
+        width = _chars(m.plain(cell.content))
+        span = range(col, col + cell.colspan)
+        for c in span:
+            natural[c] = max(natural[c], width / cell.colspan + _PAD)
+            floor[c] = max(floor[c], min(width, _UNBROKEN) / cell.colspan + _PAD)
+    capacity = _CAPACITY_IN_COLUMN if table.column else _CAPACITY
+    if sum(natural) <= capacity:
+        widths = natural
+    else:
+        spare = max(capacity - sum(floor), 0.0)
+        extra = [n - f for n, f in zip(natural, floor)]
+        total_extra = sum(extra) or 1.0
+        widths = [f + spare * e / total_extra for f, e in zip(floor, extra)]
+    total = sum(widths)
+    percent = [round(100 * w / total, 2) for w in widths]
+    percent[-1] = round(100 - sum(percent[:-1]), 2)
+    return tuple(percent)

@@ -1,0 +1,42 @@
+"""The print view's small guarantees: fixed dates, balanced titles, table widths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plandoc import model as m
+from plandoc.pipeline import compile_plan
+from plandoc.print_view import chinese_date, column_widths, fixed_date, title_lines
+
+MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+
+
+def test_dates_never_come_from_the_clock():
+    plan = compile_plan(MINI).plan
+    assert fixed_date(plan, {"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
+    assert fixed_date(plan, {}) == f"{plan.imprint.printed_date}T00:00:00Z"
+    assert chinese_date("2021-06-24") == "2021年6月24日"
+    assert chinese_date("六月") == "六月"
+
+
+def test_long_titles_break_near_the_middle_at_a_natural_point():
+    lines = title_lines("永州市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要")
+    assert len(lines) == 2 and all(len(line) <= 20 for line in lines)
+    assert lines[0].endswith("规划")
+    assert title_lines("短标题") == ("短标题",)
+
+
+def test_table_widths_cover_the_grid_and_keep_short_texts_whole():
+    plan = compile_plan(MINI).plan
+    for table in plan.tables:
+        widths = column_widths(table)
+        grid = sum(c.colspan for c in table.head[0].cells)
+        assert len(widths) == grid
+        assert abs(sum(widths) - 100) < 0.01
+        assert min(widths) > 5
+
+
+def test_a_table_without_cells_has_no_widths():
+    loc = m.Loc("x.xml", 1)
+    empty = m.Table("t", 1, "表 1", (), (), (), False, (), None, "ch", loc)
+    assert column_widths(empty) == ()
