@@ -14,7 +14,8 @@ import click
 
 from . import diagnostics as dg
 
-FORMATS = ("html", "pdf", "json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+"""In the order they are rendered: quick ones first."""
 
 
 def _report(diags, fmt: str) -> None:

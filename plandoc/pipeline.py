@@ -10,10 +10,14 @@ output untouched.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import importlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,37 +61,88 @@ def compile_plan(plan_dir: Path) -> Compiled:
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
 
 
+OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
+           "html": ["site"], "pdf": ["plan.pdf"]}
+"""What each format writes below the output directory (replaced as a whole)."""
+
+
 def build(plan: Plan, out_dir: Path, formats: list[str],
-          findings: tuple[dg.Diagnostic, ...] = ()) -> list[Path]:
+          findings: tuple[dg.Diagnostic, ...] = (),
+          progress: Callable[[str], None] | None = None) -> list[Path]:
     """Render `plan` in every format into out_dir, atomically per build.
 
-    `findings` are the diagnostics of the compile, shown on the site's report page."""
+    `findings` are the diagnostics of the compile, shown on the site's report page;
+    `progress` is told the name of each format before it is rendered."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        if out_dir.is_dir():
-            # keep outputs of formats not rebuilt this time
-            for child in sorted(out_dir.iterdir()):
-                target = staging / child.name
-                if child.is_dir():
-                    shutil.copytree(child, target, symlinks=True)
-                else:
-                    shutil.copy2(child, target)
-        written: list[Path] = []
-        for fmt in formats:
-            module, _, function = RENDERERS[fmt].partition(":")
-            render = getattr(importlib.import_module(module), function)
-            written += render(plan, staging, findings)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _lock(out_dir):
+        _clean_leftovers(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+        try:
+            if out_dir.is_dir():  # outputs of formats not rebuilt this time stay as they were
+                shutil.copytree(out_dir, staging, symlinks=True, dirs_exist_ok=True,
+                                copy_function=_link_or_copy)
+            written: list[Path] = []
+            for fmt in formats:
+                for name in OUTPUTS[fmt]:  # never write through a hard link into the live output
+                    target = staging / name
+                    if target.is_dir():
+                        shutil.rmtree(target)
+                    elif target.exists():
+                        target.unlink()
+                if progress is not None:
+                    progress(fmt)
+                module, _, function = RENDERERS[fmt].partition(":")
+                render = getattr(importlib.import_module(module), function)
+                written += render(plan, staging, findings)
+            _swap(staging, out_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return [out_dir / p.relative_to(staging) for p in written]
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+@contextlib.contextmanager
+def _lock(out_dir: Path):
+    """One build at a time per output directory (serve and a manual build may overlap)."""
+    with open(out_dir.parent / f".{out_dir.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Remove staging and old trees left by a build that was killed."""
+    for pattern in (f".{out_dir.name}.build-*", f".{out_dir.name}.old-*"):
+        for path in out_dir.parent.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with renames only (the old tree is removed afterwards)."""
+    """Replace out_dir by staging; readers see the old tree or the new one, never none."""
+    if out_dir.exists() and _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old tree
+        return
     old = None
     if out_dir.exists():
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")

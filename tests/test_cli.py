@@ -79,7 +79,7 @@ def test_failed_build_keeps_previous_output(tmp_path):
     r = run("build", "--plan", plan, "--out", out, "--format", "json")
     assert r.returncode == 1
     assert (out / "plan.json").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")) == [".dist.lock"]
 
 
 def test_renderer_crash_keeps_previous_output(tmp_path, monkeypatch):
@@ -94,7 +94,7 @@ def test_renderer_crash_keeps_previous_output(tmp_path, monkeypatch):
     with pytest.raises(ModuleNotFoundError):
         build(plan, out, ["json", "html"])
     assert (out / "plan.json").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".dist.lock"]
 
 
 def test_build_never_writes_into_the_plan(tmp_path, mini_copy):
@@ -104,3 +104,37 @@ def test_build_never_writes_into_the_plan(tmp_path, mini_copy):
     before = snapshot()
     assert run("build", "--plan", mini_copy, "--out", tmp_path / "dist", "--format", "json,html").returncode == 0
     assert snapshot() == before
+
+
+def test_killed_build_keeps_previous_output_and_the_next_build_cleans_up(tmp_path, mini_copy):
+    import signal
+    import time
+
+    out = tmp_path / "dist"
+    assert run("build", "--plan", MINI, "--out", out, "--format", "json,html").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    ch = mini_copy / "chapters" / "ch01.xml"  # a different plan: a finished build would change dist/
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持不懈。"), encoding="utf-8")
+    proc = subprocess.Popen([*BUILD, "build", "--plan", str(mini_copy), "--out", str(out),
+                             "--format", "json,html,pdf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(tmp_path.glob(".dist.build-*/site/index.html")):
+        time.sleep(0.02)  # midway: JSON and site written into staging, the PDF under way
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL
+    assert list(tmp_path.glob(".dist.build-*")), "the build finished before it could be killed"
+    after = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
+    assert run("build", "--plan", MINI, "--out", out, "--format", "json").returncode == 0
+    assert not list(tmp_path.glob(".dist.build-*")) and not list(tmp_path.glob(".dist.old-*"))
+
+
+def test_partial_rebuild_keeps_other_formats_and_drops_stale_pages(tmp_path):
+    out = tmp_path / "dist"
+    assert run("build", "--plan", MINI, "--out", out, "--format", "json,html").returncode == 0
+    stale = out / "site" / "stale.html"
+    stale.write_text("old", encoding="utf-8")
+    json_before = (out / "plan.json").read_bytes()
+    assert run("build", "--plan", MINI, "--out", out, "--format", "html").returncode == 0
+    assert not stale.exists()
+    assert (out / "plan.json").read_bytes() == json_before
