@@ -95,6 +95,26 @@ def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
     sys.exit(import_main(argv))
 
 
+@main.command()
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=Path("plan"), show_default=True, help="规划源目录。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, help="输出目录。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="端口（0 表示任选）。")
+@click.option("--no-pdf", is_flag=True, help="不在后台重建 PDF。")
+def serve(plan_dir: Path, out_dir: Path, port: int, no_pdf: bool) -> None:
+    """实时预览：构建、在 127.0.0.1 提供网站、修改后自动重建并刷新页面。Live preview."""
+    from .serve import serve as run_serve
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        run_serve(plan_dir, out_dir, port, not no_pdf, lambda text: click.echo(text, err=True),
+                  [plan_dir, root / "templates", root / "schema"])
+    except OSError as exc:
+        raise click.UsageError(f"无法在端口 {port} 上提供服务：{exc}") from None
+
+
 @main.command(name="fmt")
 @click.option("--plan", "plan_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=Path("plan"), show_default=True, help="规划源目录。")

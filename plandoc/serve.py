@@ -1,0 +1,235 @@
+"""Live preview: build, serve dist/site/ on 127.0.0.1, rebuild on change, reload pages.
+
+One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
+compile. With errors, the last good site stays served and every open page shows an
+overlay listing them (file:line); without, the site and the JSON are rebuilt and every
+open page reloads (server-sent events). The PDF is rebuilt in a background thread,
+latest edit wins, without holding up the site. Pages are served with a small script
+injected at serve time only: the built files are exactly what `build` writes.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Callable
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from . import diagnostics as dg
+from .pipeline import build, compile_plan
+
+WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}
+"""Editors' backup and swap files are ignored; these are what a rebuild depends on."""
+
+LIVE_JS = """(() => {
+  const box = document.createElement('div');
+  box.id = 'plandoc-overlay';
+  box.setAttribute('role', 'alert');
+  box.style.cssText = 'position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99999;' +
+    'background:#fff5f5;color:#600;border-top:3px solid #c00;padding:1em 1.5em;font:14px/1.6 monospace';
+  function show(items) {
+    box.replaceChildren();
+    const h = document.createElement('strong');
+    h.textContent = '规划有错误，显示的是上一次成功构建的网站 (' + items.length + ')';
+    box.append(h);
+    const ul = document.createElement('ul');
+    for (const d of items) {
+      const li = document.createElement('li');
+      li.textContent = d.file + ':' + d.line + ':' + d.column + ' ' + d.code + ' ' + d.message;
+      ul.append(li);
+    }
+    box.append(ul);
+    if (!box.isConnected) document.body.append(box);
+  }
+  const es = new EventSource('/__plandoc__/events');
+  es.addEventListener('reload', () => location.reload());
+  es.addEventListener('errors', (e) => show(JSON.parse(e.data)));
+  es.addEventListener('ok', () => box.remove());
+})();
+"""
+
+
+class Hub:
+    """Server-sent event subscribers and the current error state."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.clients: list[queue.Queue] = []
+        self.errors: list[dict] = []
+
+    def subscribe(self) -> queue.Queue:
+        q: queue.Queue = queue.Queue()
+        with self.lock:
+            self.clients.append(q)
+            if self.errors:
+                q.put(("errors", json.dumps(self.errors, ensure_ascii=False)))
+        return q
+
+    def unsubscribe(self, q: queue.Queue) -> None:
+        with self.lock:
+            if q in self.clients:
+                self.clients.remove(q)
+
+    def publish(self, event: str, data: str = "{}") -> None:
+        with self.lock:
+            if event == "errors":
+                self.errors = json.loads(data)
+            elif event in ("reload", "ok"):
+                self.errors = []
+            for q in self.clients:
+                q.put((event, data))
+
+    def close(self) -> None:
+        self.publish("close")
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files of the site, the live script injected into HTML, and the event stream."""
+
+    hub: Hub
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        path = self.path.split("?", 1)[0]
+        if path == "/__plandoc__/live.js":
+            return self._send(LIVE_JS.encode(), "text/javascript; charset=utf-8")
+        if path == "/__plandoc__/events":
+            return self._events()
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            html = target.read_bytes()
+            tag = b'<script src="/__plandoc__/live.js"></script>'
+            html = html.replace(b"</body>", tag + b"</body>", 1) if b"</body>" in html else html + tag
+            return self._send(html, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        q = self.hub.subscribe()
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                try:
+                    event, data = q.get(timeout=15)
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                if event == "close":
+                    return
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self.hub.unsubscribe(q)
+
+
+class Preview:
+    """The rebuild loop: compile, build the site and JSON, or publish the errors."""
+
+    def __init__(self, plan_dir: Path, out_dir: Path, hub: Hub, pdf: bool,
+                 say: Callable[[str], None]):
+        self.plan_dir, self.out_dir, self.hub, self.pdf, self.say = plan_dir, out_dir, hub, pdf, say
+        self.pdf_wanted = threading.Event()
+        self.stopping = threading.Event()
+
+    def rebuild(self) -> bool:
+        compiled = compile_plan(self.plan_dir)
+        for d in compiled.diagnostics:
+            if d.severity is dg.Severity.ERROR:
+                self.say(dg.format_text(d))
+        self.say(dg.summary(list(compiled.diagnostics)))
+        if not compiled.ok:
+            errors = [d.as_dict() for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
+            self.hub.publish("errors", json.dumps(errors, ensure_ascii=False))
+            return False
+        build(compiled.plan, self.out_dir, ["json", "html"], compiled.diagnostics)
+        self.hub.publish("reload")
+        if self.pdf:
+            self.pdf_wanted.set()
+        return True
+
+    def pdf_worker(self) -> None:
+        """Rebuild the PDF after the site, latest edit wins, never blocking the site."""
+        while not self.stopping.is_set():
+            if not self.pdf_wanted.wait(timeout=0.5):
+                continue
+            self.pdf_wanted.clear()
+            compiled = compile_plan(self.plan_dir)
+            if compiled.ok:
+                try:
+                    build(compiled.plan, self.out_dir, ["pdf"], compiled.diagnostics)
+                    self.say("PDF 已更新 (PDF rebuilt)")
+                except Exception as exc:  # the site keeps being served; say what broke
+                    self.say(f"PDF 构建失败：{exc}")
+
+    def watch(self, paths: list[Path]) -> None:
+        from watchfiles import watch
+
+        def relevant(_change, path: str) -> bool:
+            name = Path(path).name
+            return not name.startswith(".") and Path(path).suffix in WATCHED_SUFFIXES
+
+        for changes in watch(*[p for p in paths if p.exists()], stop_event=self.stopping,
+                             watch_filter=relevant, debounce=150, step=50, rust_timeout=500):
+            names = sorted({Path(p).name for _, p in changes})
+            self.say(f"变更：{', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            try:
+                self.rebuild()
+            except Exception as exc:
+                self.say(f"重建失败：{exc}")
+
+
+def serve(plan_dir: Path, out_dir: Path, port: int, pdf: bool, say: Callable[[str], None],
+          watch_paths: list[Path], ready: Callable[[str], None] | None = None,
+          stop: threading.Event | None = None) -> None:
+    """Serve until Ctrl-C (or `stop` is set); `ready` receives the URL once listening."""
+    hub = Hub()
+    preview = Preview(plan_dir, out_dir, hub, pdf, say)
+    preview.rebuild()
+    site = out_dir.resolve() / "site"
+    handler = type("BoundHandler", (Handler,), {"hub": hub})
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
+    server.daemon_threads = True
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    threads = [threading.Thread(target=preview.watch, args=(watch_paths,), daemon=True),
+               threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)]
+    if pdf:
+        threads.append(threading.Thread(target=preview.pdf_worker, daemon=True))
+    for t in threads:
+        t.start()
+    event = stop or threading.Event()
+    try:  # announce inside the try: a Ctrl-C right after the announcement exits cleanly too
+        say(f"预览地址 {url}（Ctrl-C 退出）")
+        if ready is not None:
+            ready(url)
+        while not event.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        say("退出 (bye)")
+    finally:
+        preview.stopping.set()
+        hub.close()
+        server.shutdown()
+        server.server_close()
