@@ -71,14 +71,18 @@ def _make(code, loc, message, hint=None, severity=None, **data):
     return d
 
 
+@functools.lru_cache(maxsize=65536)
+def _long_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of a text long enough that a repetition is worth reporting."""
+    return tuple(s for s in (s.strip() for s in SENTENCE.findall(text))
+                 if len(CJK.findall(s)) >= MIN_REPEAT)
+
+
 def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     seen: dict[str, m.Loc] = {}
     for _, loc, text in _blocks(plan):
         local: set[str] = set()
-        for sentence in SENTENCE.findall(text):
-            sentence = sentence.strip()
-            if len(CJK.findall(sentence)) < MIN_REPEAT:
-                continue
+        for sentence in _long_sentences(text):
             if sentence in local:
                 yield _make("PD360", loc, f"同一段中句子重复：{sentence}")
             elif sentence in seen:
@@ -96,22 +100,28 @@ def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
 
 
-def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+# The per-text work below is memoised on the text itself: in `serve`, a rebuild after
+# one edit only pays for the paragraphs that changed.
+
+@functools.lru_cache(maxsize=65536)
+def _unbalanced(text: str) -> str | None:
     closers = {v: k for k, v in PAIRS.items()}
+    stack: list[str] = []
+    for ch in text:
+        if ch in PAIRS:
+            stack.append(ch)
+        elif ch in closers:
+            if stack and stack[-1] == closers[ch]:
+                stack.pop()
+            else:
+                return ch
+    return stack[-1] if stack else None
+
+
+def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for _, loc, text in _blocks(plan):
-        stack: list[str] = []
-        bad = None
-        for ch in text:
-            if ch in PAIRS:
-                stack.append(ch)
-            elif ch in closers:
-                if stack and stack[-1] == closers[ch]:
-                    stack.pop()
-                else:
-                    bad = ch
-                    break
-        if bad or stack:
-            what = bad or stack[-1]
+        what = _unbalanced(text)
+        if what:
             yield _make("PD362", loc, f"括号或引号不成对：{what}")
 
 
@@ -124,64 +134,77 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=65536)
+def _traditional_chars(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    for name in names:  # proper names keep their customary characters (蘋洲书院)
+        if name in text:
+            text = text.replace(name, "\u3000" * len(name))
+    simplified = _converter().convert(text)
+    if simplified == text:
+        return ()
+    if len(simplified) != len(text):
+        return ("（整段）",)
+    return tuple(sorted({a + "→" + b for a, b in zip(text, simplified) if a != b}))
+
+
 def traditional(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """Characters OpenCC's t2s would change, outside the names of the gazetteer."""
-    conv = _converter()
-    if conv is None:
+    if _converter() is None:
         yield _make("PD363", m.Loc(plan.root, 0), "未安装 opencc，无法检查繁体字",
                     "运行 scripts/setup.sh 安装依赖。", dg.Severity.NOTE)
         return
-    # proper names keep their customary characters (蘋洲书院): list them in the gazetteer
-    names = sorted({n.text for n in plan.gazetteer}, key=len, reverse=True)
+    names = tuple(sorted({n.text for n in plan.gazetteer}, key=lambda n: (-len(n), n)))
     for _, loc, text in _blocks(plan):
-        for name in names:
-            if name in text:
-                text = text.replace(name, "\u3000" * len(name))
-        simplified = conv.convert(text)
-        if simplified != text:
-            found = sorted({a + "→" + b for a, b in zip(text, simplified) if a != b})
-            if len(simplified) != len(text):
-                found = ["（整段）"]
+        found = _traditional_chars(text, names)
+        if found:
             yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]))
 
 
-def _index(names: list[str]) -> dict[str, set[str]]:
-    """Wildcard keys: 冷水滩区 -> ?水滩区, 冷?滩区, 冷水?区, 冷水滩? (the last kept only
-    when the name's type suffix is not itself the varying char)."""
-    index: dict[str, set[str]] = defaultdict(set)
+@functools.lru_cache(maxsize=4)
+def _index(names: tuple[str, ...]) -> dict[str, dict[int, dict[str, set[str]]]]:
+    """final char -> length -> wildcard key -> names: 冷水滩区 gives 区 -> 4 ->
+    {"\0水滩区", "冷\0滩区", "冷水\0区"} (the final, the name's kind, must match)."""
+    index: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
     for name in names:
-        for i in range(len(name)):
-            index[name[:i] + "\0" + name[i + 1:]].add(name)
-    return index
+        for i in range(len(name) - 1):
+            index[name[-1]][len(name)][name[:i] + "\0" + name[i + 1:]].add(name)
+    return {f: {n: dict(keys) for n, keys in by_len.items()} for f, by_len in index.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    index = _index(names)
+    found: dict[str, str] = {}
+    for end, ch in enumerate(text, 1):
+        by_length = index.get(ch)
+        if by_length is None:
+            continue
+        for length, keys in by_length.items():
+            start = end - length
+            if start < 0:
+                continue
+            word = text[start:end]
+            if word in known or word in found or not CJK.fullmatch(word[0]):
+                continue
+            for i in range(length - 1):
+                hits = keys.get(word[:i] + "\0" + word[i + 1:])
+                if hits:
+                    found[word] = min(hits)
+                    break
+    return tuple(found.items())
 
 
 def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    names = sorted({n.text for n in plan.gazetteer if len(n.text) >= 3})
+    """A word one character away from a gazetteer name (same final character)."""
+    names = tuple(sorted({n.text for n in plan.gazetteer if len(n.text) >= 3}))
     if not names:
         return
-    known = set(n.text for n in plan.gazetteer)
-    index = _index(names)
-    lengths = sorted({len(n) for n in names})
-    finals = {n[-1] for n in names}
+    known = frozenset(n.text for n in plan.gazetteer)
     for _, loc, text in _blocks(plan):
-        reported: set[str] = set()
-        for end, ch in enumerate(text, 1):
-            if ch not in finals:
-                continue
-            for length in lengths:
-                start = end - length
-                if start < 0:
-                    break
-                word = text[start:end]
-                if word in known or not CJK.fullmatch(word[0]):
-                    continue
-                for i in range(length - 1):  # the final (区/县/水库…) must match
-                    for name in index.get(word[:i] + "\0" + word[i + 1:], ()):
-                        if name != word and word not in reported:
-                            reported.add(word)
-                            yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
-                                        f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
-                                        found=word, expected=name)
+        for word, name in _near_misses(text, names, known):
+            yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
+                        f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
+                        found=word, expected=name)
 
 
 def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
