@@ -1,0 +1,104 @@
+"""Property-based fuzzing: mutate valid plan files (delete, duplicate or move
+elements and attributes, change text and numbers) and assert that loading,
+validating, checking and rendering HTML and JSON never raise — every problem is a
+diagnostic. CI runs a bounded number of examples (PLANDOC_FUZZ_EXAMPLES, default 40);
+docs/fuzzing.md says how to run a long session."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from plandoc import render_html, render_json, site_search
+from plandoc.diagnostics import CATALOGUE
+from plandoc.pipeline import compile_plan
+
+from plans import FIXTURES, MINI
+
+EXAMPLES = int(os.environ.get("PLANDOC_FUZZ_EXAMPLES", "40"))
+BASES = [MINI] + ([FIXTURES / "plan-ok"] if (FIXTURES / "plan-ok" / "plan.xml").exists() else [])
+
+TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "-", "[10]", "≥65.53", ">12", "1,000", "１２", "完成省定目标", "左右",
+                     "<script>alert(1)</script>", "\u202e", "𠀀", "../../etc/passwd", "0", "-0.0",
+                     "1e309", "NaN", "2107.7亿元", "95% 以上", "[-33%]"]),
+)
+ATTRS = ["id", "ind", "year", "role", "from", "to", "kind", "file", "src", "colspan", "rowspan",
+         "exhaustive", "corr", "type", "parent", "unit", "nature", "category", "date", "vision"]
+
+
+def mutate(root: etree._Element, data) -> None:
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    for _ in range(data.draw(st.integers(1, 4), label="mutations")):
+        el = data.draw(st.sampled_from(elements), label="element")
+        op = data.draw(st.sampled_from(["delete", "duplicate", "move", "attr-del", "attr-set",
+                                        "text", "tail", "number"]), label="op")
+        parent = el.getparent()
+        if op == "delete" and parent is not None:
+            parent.remove(el)
+            elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        elif op == "duplicate" and parent is not None:
+            parent.insert(parent.index(el), copy.deepcopy(el))
+            elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        elif op == "move" and parent is not None:
+            target = data.draw(st.sampled_from(elements), label="target")
+            if target is not el and el not in target.iterancestors() and target is not parent:
+                parent.remove(el)
+                target.append(el)
+                elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        elif op == "attr-del" and el.attrib:
+            del el.attrib[data.draw(st.sampled_from(sorted(el.attrib)), label="attr")]
+        elif op == "attr-set":
+            name = data.draw(st.sampled_from(ATTRS), label="attr")
+            el.set(name, _clean(data.draw(TEXTS, label="value")))
+        elif op == "text":
+            el.text = _clean(data.draw(TEXTS, label="text"))
+        elif op == "tail" and parent is not None:
+            el.tail = _clean(data.draw(TEXTS, label="tail"))
+        elif op == "number":
+            el.text = data.draw(st.sampled_from(["0", "-1", "99999999999", "3.14159", "[0]", "≥", "1e5"]))
+
+
+def _clean(text: str) -> str:
+    """XML cannot carry control characters; lxml refuses them before we could write them."""
+    return "".join(c for c in text if c in "\t\n\r" or (ord(c) >= 0x20 and not 0xD800 <= ord(c) <= 0xDFFF
+                                                          and c not in "\ufffe\uffff"))
+
+
+@pytest.fixture
+def no_search(monkeypatch):
+    """pagefind is an external binary tested elsewhere; fuzzing exercises plandoc's own code."""
+    monkeypatch.setattr(site_search, "start", lambda site: None)
+    monkeypatch.setattr(site_search, "finish", lambda proc, site: [])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") == "true",
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_plans_never_crash(tmp_path_factory, no_search, data):
+    base = data.draw(st.sampled_from(BASES), label="base")
+    work = tmp_path_factory.mktemp("fuzz")
+    plan = work / "plan"
+    shutil.copytree(base, plan)
+    files = sorted(p for p in plan.rglob("*.xml"))
+    for path in data.draw(st.lists(st.sampled_from(files), min_size=1, max_size=2, unique=True), label="files"):
+        root = etree.parse(str(path)).getroot()
+        mutate(root, data)
+        path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    compiled = compile_plan(plan)
+    for d in compiled.diagnostics:
+        assert d.code in CATALOGUE and d.message and d.hint
+    event("compiled clean" if compiled.ok else "diagnosed")
+    if compiled.ok:
+        out = work / "out"
+        out.mkdir()
+        render_json.render(compiled.plan, out, compiled.diagnostics)
+        render_html.render(compiled.plan, out, compiled.diagnostics)
