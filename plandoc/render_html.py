@@ -1,24 +1,48 @@
-"""HTML site (plain first version): dist/site/index.html with the whole plan.
+"""The static website: out_dir/site/, ready for any static host.
 
-Jinja2 with autoescaping; the template only maps the model to markup.
+`render(plan, out_dir, findings)` writes one page per part and chapter, the notice,
+the back matter, the lists of columns, figures and tables, the indicators with their
+charts, the editor's report and a search page; copies the stylesheet, the scripts and
+the plan's images; then indexes the text with pagefind. Guarantees: links are
+relative, nothing is fetched from the network, every id of the model is an anchor on
+its page, templates autoescape and only map values from the model and the view layer
+(`site_view`, `site_indicators`, `site_charts`), and the same plan gives the same
+bytes (pagefind's bundle included; see tests/site).
 """
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
+from . import diagnostics as dg
 from . import model as m
+from . import site_charts, site_indicators, site_search, site_view
+from .site_view import Link, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = TEMPLATES / "site" / "static"
+MEDIA = "media"
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs (keyed by each template's source checksum,
+    so an edited template is recompiled): compiling costs more than rendering the plan.
+    Jinja's own per-user directory, which it refuses unless it is ours and mode 0700
+    (a shared temporary directory must not let another user plant bytecode)."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                      autoescape=select_autoescape(["html", "xml", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals["m"] = m
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
     env.tests["paragraph"] = lambda b: isinstance(b, m.Paragraph)
     env.tests["listblock"] = lambda b: isinstance(b, m.ListBlock)
     env.tests["entry"] = lambda b: isinstance(b, m.Entry)
@@ -29,10 +53,117 @@ def environment() -> Environment:
     return env
 
 
-def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+@dataclass(frozen=True)
+class ReportRow:
+    finding: dg.Diagnostic
+    where: str
+    """file:line:col as printed for people."""
+    href: str | None
+    place: str
+    severity: str
+    """The severity as the page names it (错误, 警告, 提示)."""
+
+
+SEVERITY_NAMES = {dg.Severity.ERROR: "错误", dg.Severity.WARNING: "警告", dg.Severity.NOTE: "提示"}
+
+
+def report_rows(findings: tuple[dg.Diagnostic, ...], view: SiteView) -> tuple[ReportRow, ...]:
+    anchors = list(view.anchors())
+    rows = []
+    for d in findings:
+        where = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+        near = site_view.nearest(anchors, d.file, d.line)
+        rows.append(ReportRow(d, where, near.href if near else None, near.label if near else "",
+                              SEVERITY_NAMES[d.severity]))
+    return tuple(rows)
+
+
+def _counts(findings) -> tuple[tuple[str, int], ...]:
+    return tuple((name, sum(1 for d in findings if d.severity is sev))
+                 for sev, name in SEVERITY_NAMES.items())
+
+
+class _Writer:
+    def __init__(self, site: Path, plan: m.Plan, view: SiteView):
+        self.env, self.site, self.plan, self.view = environment(), site, plan, view
+        self.toc = site_view.toc(view)
+        self.written: list[Path] = []
+
+    def page(self, template: str, nav: site_view.Nav, **context) -> None:
+        html = self.env.get_template(f"site/{template}").render(
+            plan=self.plan, nav=nav, root=nav.root, href=self.view.href(nav.root),
+            toc=self.toc, media=MEDIA, **context)
+        path = self.site / nav.url
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8", newline="\n")
+        self.written.append(path)
+
+
+def _text_pages(w: _Writer) -> None:
+    """The pages that hold the plan's text: the ones search indexes (site_search.GLOB)."""
+    plan, view = w.plan, w.view
+    w.page("index.html.j2", view.nav("index.html", "首页"))
+    if plan.notice is not None:
+        w.page("notice.html.j2", view.nav("notice.html", m.plain(plan.notice.title) or "通知"),
+               notice=plan.notice)
+    for part in plan.parts:
+        chapters = tuple(Link(view.pages[c.id], view.titles[c.id]) for c in part.chapters)
+        w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
+        for ch in part.chapters:
+            w.page("chapter.html.j2", view.chapter_nav(ch), chapter=ch)
+    w.page("back.html.j2", view.nav("back.html", "结束语与版记"))
+
+
+def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
+    """Lists, indicators, report and search: generated from the model, not indexed."""
+    plan, view = w.plan, w.view
+    w.page("list.html.j2", view.nav("columns.html", "专栏一览"), items=site_view.columns(view),
+           heading="专栏")
+    w.page("list.html.j2", view.nav("figures.html", "图一览"), items=site_view.figures(view),
+           heading="图")
+    w.page("list.html.j2", view.nav("tables.html", "表格一览"), items=site_view.tables(view),
+           heading="表格")
+    rows = site_indicators.rows(plan, view)
+    w.page("indicators.html.j2", view.nav("indicators.html", "主要指标"), rows=rows,
+           roles=site_indicators.ROLES, facets=site_indicators.facets(rows),
+           charts=site_charts.charts(plan, view))
+    w.page("report.html.j2", view.nav("report.html", "编辑报告"),
+           rows=report_rows(findings, view), counts=_counts(findings))
+    w.page("search.html.j2", view.nav("search.html", "全文搜索"))
+
+
+def _assets(site: Path, plan: m.Plan) -> list[Path]:
+    out = []
+    for src in sorted(STATIC.rglob("*")):
+        if src.is_file():
+            dst = site / "static" / src.relative_to(STATIC)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+            out.append(dst)
+    root = Path(plan.root)
+    for fig in plan.figures:
+        if fig.image:
+            dst = site / MEDIA / fig.image
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / fig.image, dst)
+            out.append(dst)
+    return out
+
+
+def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = ()) -> list[Path]:
     site = out_dir / "site"
-    site.mkdir(parents=True, exist_ok=True)
-    html = environment().get_template("plain.html.j2").render(plan=plan, href=lambda ref: f"#{ref.to}")
-    path = site / "index.html"
-    path.write_text(html, encoding="utf-8")
-    return [path]
+    if site.exists():
+        shutil.rmtree(site)  # the staging copy of the previous build: no stale pages
+    site.mkdir(parents=True)
+    writer = _Writer(site, plan, SiteView(plan))
+    _text_pages(writer)
+    search = site_search.start(site)  # indexes while the other pages are written
+    try:
+        _other_pages(writer, tuple(findings))
+        written = writer.written + _assets(site, plan)
+    except BaseException:
+        search.kill()
+        search.communicate()
+        raise
+    written += site_search.finish(search, site)
+    return sorted(set(written))

@@ -1,0 +1,254 @@
+"""The site's view layer: where every page lives and how pages link, computed once.
+
+Maps the frozen model to what the site templates need and the model does not hold:
+page URLs, relative links, the table of contents, breadcrumbs, previous/next, and the
+anchor nearest to a source line (for the editor's report). Pure and deterministic:
+the same plan gives the same view; nothing here writes files. Templates receive only
+values from this module and the model, so they never count, compute or look up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from . import model as m
+
+NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    """Relative to the site root; pages prefix it with their own `root`."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An addressable place of the site, located in the source (for the report)."""
+
+    file: str
+    line: int
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    """Everything around a page's content: its place in the reading order."""
+
+    url: str
+    root: str
+    """Prefix that leads from this page back to the site root ('' or '../')."""
+    title: str
+    crumbs: tuple[Link, ...]
+    prev: Link | None
+    next: Link | None
+    current_part: str | None
+    current: str | None
+
+
+def chapter_url(ch_id: str) -> str:
+    return f"chapters/{ch_id}.html"
+
+
+def part_url(pt_id: str) -> str:
+    return f"parts/{pt_id}.html"
+
+
+class SiteView:
+    """Addresses and navigation for one plan."""
+
+    def __init__(self, plan: m.Plan):
+        self.plan = plan
+        self.pages: dict[str, str] = {NOTICE: "notice.html", PREAMBLE: "index.html",
+                                      CLOSING: "back.html", INDICATORS: "indicators.html"}
+        self.titles: dict[str, str] = {}
+        self.chapters: dict[str, m.Chapter] = {}
+        self.parts: dict[str, m.Part] = {}
+        for part in plan.parts:
+            self.pages[part.id] = part_url(part.id)
+            self.parts[part.id] = part
+            self.titles[part.id] = f"{part.label} {m.plain(part.title)}"
+            for ch in part.chapters:
+                self.pages[ch.id] = chapter_url(ch.id)
+                self.chapters[ch.id] = ch
+                self.titles[ch.id] = f"{ch.label} {m.plain(ch.title)}"
+        self.columns = {c.id: c for c in plan.columns}
+        self.reading = self._reading_order()
+
+    # ---------------------------------------------------------------- links
+
+    def url(self, page: str, anchor: str | None = None) -> str:
+        """Site-root-relative URL of `page` (a chapter, part or special page id)."""
+        base = self.pages.get(page, "index.html")
+        return f"{base}#{anchor}" if anchor else base
+
+    def href(self, root: str) -> Callable[[m.Ref], str]:
+        """The `href` callable for the shared inline macro, for a page at `root`."""
+        def ref_href(ref: m.Ref) -> str:
+            return root + self.url(ref.page, ref.to)
+        return ref_href
+
+    def place(self, chapter: str, column: str | None) -> str:
+        """Short human name of where something stands: 专栏 2, or 第四章, or the page title."""
+        if column and column in self.columns:
+            return self.columns[column].label
+        if chapter in self.chapters:
+            return self.chapters[chapter].label
+        if chapter in self.parts:
+            return self.parts[chapter].label
+        return {NOTICE: "通知", PREAMBLE: "序言", CLOSING: "结束语"}.get(chapter, chapter)
+
+    # ---------------------------------------------------------------- navigation
+
+    def _reading_order(self) -> tuple[Link, ...]:
+        order: list[Link] = []
+        if self.plan.notice is not None:
+            order.append(Link(self.pages[NOTICE], "通知"))
+        order.append(Link("index.html", "首页"))
+        for part in self.plan.parts:
+            order.append(Link(self.pages[part.id], self.titles[part.id]))
+            for ch in part.chapters:
+                order.append(Link(self.pages[ch.id], self.titles[ch.id]))
+        order.append(Link(self.pages[CLOSING], "结束语与版记"))
+        return tuple(order)
+
+    def nav(self, url: str, title: str, crumbs: tuple[Link, ...] = (),
+            part: str | None = None, current: str | None = None) -> Nav:
+        """Navigation for the page at `url`; prev/next only for pages in the reading order."""
+        root = "../" if "/" in url else ""
+        urls = [link.href for link in self.reading]
+        prev = nxt = None
+        if url in urls:
+            i = urls.index(url)
+            prev = self.reading[i - 1] if i > 0 else None
+            nxt = self.reading[i + 1] if i + 1 < len(urls) else None
+        home = Link("index.html", "首页")
+        return Nav(url, root, title, (home,) + crumbs if url != "index.html" else (), prev,
+                   nxt, part, current)
+
+    def chapter_nav(self, ch: m.Chapter) -> Nav:
+        part = self.parts[ch.part]
+        return self.nav(self.pages[ch.id], self.titles[ch.id],
+                        (Link(self.pages[part.id], self.titles[part.id]),),
+                        part.id, ch.id)
+
+    def part_nav(self, part: m.Part) -> Nav:
+        return self.nav(self.pages[part.id], self.titles[part.id], (), part.id, part.id)
+
+    # ---------------------------------------------------------------- anchors
+
+    def anchors(self) -> Iterator[Anchor]:
+        """Every addressable place with its source line, in document order."""
+        plan = self.plan
+        if plan.notice is not None:
+            yield Anchor(plan.notice.loc.file, plan.notice.loc.line, self.pages[NOTICE], "通知")
+            yield from self._block_anchors(plan.notice.blocks, NOTICE)
+        yield from self._block_anchors(plan.preamble, PREAMBLE)
+        for part in plan.parts:
+            yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
+            yield from self._block_anchors(part.blocks, part.id)
+            for ch in part.chapters:
+                yield Anchor(ch.loc.file, ch.loc.line, self.url(ch.id, ch.id), ch.label)
+                yield from self._block_anchors(ch.blocks, ch.id)
+                for sec in ch.sections:
+                    yield Anchor(sec.loc.file, sec.loc.line, self.url(ch.id, sec.id),
+                                 ch.label + sec.label)
+                    yield from self._block_anchors(sec.blocks, ch.id)
+        yield from self._block_anchors(plan.closing, CLOSING)
+        if plan.imprint is not None:
+            yield Anchor(plan.imprint.loc.file, plan.imprint.loc.line,
+                         self.url(CLOSING, "imprint"), "版记")
+        for ind in plan.indicators:
+            yield Anchor(ind.loc.file, ind.loc.line, self.url(INDICATORS, ind.id),
+                         m.plain(ind.name))
+
+    def _block_anchors(self, blocks, page: str) -> Iterator[Anchor]:
+        label = self.place(page, None)
+        for b in blocks:
+            if isinstance(b, m.Column):
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), b.label)
+                yield from self._block_anchors(b.blocks, page)
+            elif isinstance(b, m.ListBlock):
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), label)
+                for it in b.items:
+                    yield Anchor(it.loc.file, it.loc.line, self.url(page, it.id), label)
+            else:
+                name = b.label if isinstance(b, m.Table | m.Figure) else label
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), name)
+
+    def ids(self) -> Iterator[tuple[str, str]]:
+        """(page url, id) for every id the site must carry as an anchor."""
+        for a in self.anchors():
+            url, _, frag = a.href.partition("#")
+            if frag:
+                yield url, frag
+
+
+def nearest(anchors: list[Anchor], file: str, line: int) -> Anchor | None:
+    """The last anchor of `file` at or before `line`; the file's first anchor otherwise."""
+    same = [a for a in anchors if a.file == file]
+    if not same:
+        return None
+    before = [a for a in same if a.line <= line]
+    if not before:
+        return min(same, key=lambda a: a.line)
+    best = max(a.line for a in before)
+    return next(a for a in before if a.line == best)
+
+
+# ---------------------------------------------------------------- lists of things
+
+@dataclass(frozen=True)
+class TocPart:
+    id: str
+    link: Link
+    chapters: tuple[tuple[str, Link], ...]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of the lists of columns, figures and tables."""
+
+    id: str
+    label: str
+    title: tuple[m.Inline, ...]
+    href: str
+    place: str
+    place_href: str
+    note: str = ""
+
+
+def toc(view: SiteView) -> tuple[TocPart, ...]:
+    return tuple(
+        TocPart(p.id, Link(view.pages[p.id], view.titles[p.id]),
+                tuple((c.id, Link(view.pages[c.id], view.titles[c.id])) for c in p.chapters))
+        for p in view.plan.parts)
+
+
+def _where(view: SiteView, chapter: str) -> tuple[str, str]:
+    return view.titles.get(chapter, view.place(chapter, None)), view.url(chapter)
+
+
+def columns(view: SiteView) -> tuple[Listed, ...]:
+    return tuple(Listed(c.id, c.label, c.title, view.url(c.chapter, c.id), *_where(view, c.chapter))
+                 for c in view.plan.columns)
+
+
+def figures(view: SiteView) -> tuple[Listed, ...]:
+    return tuple(Listed(f.id, f.label, f.caption, view.url(f.chapter, f.id),
+                        *_where(view, f.chapter), "" if f.image else "图片待补")
+                 for f in view.plan.figures)
+
+
+def tables(view: SiteView) -> tuple[Listed, ...]:
+    out = []
+    for t in view.plan.tables:
+        owner = view.columns.get(t.column) if t.column else None
+        title = t.caption or (owner.title if owner else ())
+        note = "指标表" if t.indicator else ""
+        out.append(Listed(t.id, t.label, title, view.url(t.chapter, t.id),
+                          *_where(view, t.chapter), note))
+    return tuple(out)
