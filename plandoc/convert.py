@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -160,9 +160,11 @@ def _inline_element(ctx: _Context, el: etree._Element, facts: list | None) -> m.
                      target.page if target else "", ctx.loc(el, "to"))
     if tag == "fact":
         from_year = el.get("from")
+        quantity = parse_quantity(text)
+        if el.get("cumulative") == "true":
+            quantity = replace(quantity, cumulative=True)
         fact = m.Fact(el.get("ind", ""), int(el.get("year", "0")), el.get("role", ""),
-                      int(from_year) if from_year else None, parse_quantity(text),
-                      ctx.loc(el))
+                      int(from_year) if from_year else None, quantity, ctx.loc(el))
         if facts is not None:
             facts.append(fact)
         return fact

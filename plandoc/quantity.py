@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from .model import Quantity
+from .numerals import from_cn
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％［］＞＜－＋，", "0123456789.%[]><-+,")
 
 _PREFIX = [
     (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≤", "≤"), ("⩾", "≥"), ("⩽", "≤"),
     (">", ">"), ("<", "<"), ("超过", ">"), ("高于", ">"), ("大于", ">"), ("不低于", "≥"),
-    ("不少于", "≥"), ("不超过", "≤"), ("低于", "<"), ("小于", "<"), ("约", "≈"),
+    ("不少于", "≥"), ("不超过", "≤"), ("低于", "<"), ("小于", "<"), ("约", "≈"), ("突破", ">"),
 ]
 _SUFFIX = [("以上", "≥"), ("以下", "≤"), ("以内", "≤"), ("左右", "≈"), ("多", ">")]
 _NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
@@ -40,6 +41,10 @@ def parse(text: str) -> Quantity:
             break
     m = _NUMBER.search(s)
     if not m or s[: m.start()].strip():
+        cn = _chinese(s)
+        if cn is not None:  # a count printed in words: 五大行动, 十三个
+            return Quantity(text=raw, kind="number", value=float(cn), comparator=comparator,
+                            cumulative=cumulative)
         return Quantity(text=raw, kind="text", comparator=comparator, cumulative=cumulative)
     number = m.group(0).replace(",", "")
     rest = s[m.end():].strip()
@@ -51,3 +56,11 @@ def parse(text: str) -> Quantity:
     decimals = len(number.split(".")[1]) if "." in number else 0
     return Quantity(text=raw, kind="number", value=float(number), decimals=decimals,
                     comparator=comparator, cumulative=cumulative, unit=rest or None)
+
+
+def _chinese(s: str) -> int | None:
+    """A whole string that is a Chinese numeral (两 counts as 二), else None."""
+    try:
+        return from_cn(s.replace("两", "二")) if s else None
+    except ValueError:
+        return None

@@ -91,3 +91,33 @@ def test_gazetteer_names_keep_their_customary_characters(mini_copy):
     gaz.write_text(gaz.read_text(encoding="utf-8").replace(
         "</gazetteer>", '  <name kind="other">蘋洲书院</name>\n</gazetteer>'), encoding="utf-8")
     assert compile_plan(mini_copy).diagnostics == ()
+
+
+def test_prose_rate_is_checked_against_base_and_end_stated_anywhere(mini_copy):
+    """A rate stated in prose is verified against the base and end values the table states."""
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    ch.write_text(text.replace("坚持。", '坚持，年均增长<fact ind="gdp" year="2025" role="rate" from="2020">7.3</fact>%。'),
+                  encoding="utf-8")
+    assert compile_plan(mini_copy).diagnostics == ()
+    ch.write_text(text.replace("坚持。", '坚持，年均增长<fact ind="gdp" year="2025" role="rate" from="2020">9</fact>%。'),
+                  encoding="utf-8")
+    found = [(d.code, d.line) for d in compile_plan(mini_copy).diagnostics]
+    assert found == [("PD301", 8), ("PD310", 15)]  # the rate disagrees with base, target and the table
+
+
+def test_cumulative_change_in_prose_meets_the_bracketed_cell(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    ok = '提高<fact ind="urban-resident" year="2025" role="rate" from="2020" cumulative="true">7.06</fact>个百分点。'
+    ch.write_text(text.replace("坚持。", "坚持，" + ok), encoding="utf-8")
+    assert compile_plan(mini_copy).diagnostics == ()
+    ch.write_text(text.replace("坚持。", "坚持，" + ok.replace(">7.06<", ">7.6<")), encoding="utf-8")
+    assert "PD310" in [d.code for d in compile_plan(mini_copy).diagnostics]
+
+
+def test_a_rate_in_percent_is_not_a_unit_mismatch(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace(
+        "坚持。", '坚持，年均增长<fact ind="gdp" year="2025" role="rate" from="2020">7.3%</fact>。'), encoding="utf-8")
+    assert compile_plan(mini_copy).diagnostics == ()

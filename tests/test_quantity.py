@@ -19,6 +19,11 @@ from plandoc.quantity import parse
     ("2107.7亿元", "number", 2107.7, None, False, "亿元"),
     ("超过 1000", "number", 1000, ">", False, None),
     ("１，０００", "number", 1000, None, False, None),
+    ("突破 1000", "number", 1000, ">", False, None),
+    ("五", "number", 5, None, False, None),
+    ("十三", "number", 13, None, False, None),
+    ("两", "number", 2, None, False, None),
+    ("一批", "text", None, None, False, None),
 ])
 def test_parse(text, kind, value, comparator, cumulative, unit):
     q = parse(text)

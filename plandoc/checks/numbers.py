@@ -57,8 +57,11 @@ def _rows(plan: m.Plan):
 
 
 def growth(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    """A base value, an end value and a stated rate over the years between must agree."""
+    """A base value, an end value and a stated rate over the years between must agree:
+    within a table row, and for a rate stated in prose against the base and end values
+    stated anywhere (the same row first)."""
     indicators = {i.id: i for i in plan.indicators}
+    yield from _prose_growth(plan, indicators)
     for (_, ind_id), stated in sorted(_rows(plan).items()):
         ind = indicators.get(ind_id)
         by_role: dict[str, list[m.Statement]] = defaultdict(list)
@@ -72,6 +75,22 @@ def growth(plan: m.Plan) -> Iterator[dg.Diagnostic]:
                 if end is None or base is None or base.year is None or end.year is None:
                     continue
                 yield from _growth_one(ind, ind_id, base, end, rate)
+
+
+def _prose_growth(plan: m.Plan, indicators: dict) -> Iterator[dg.Diagnostic]:
+    numbers = [s for s in plan.statements if s.quantity.kind == "number"]
+    for rate in numbers:
+        if rate.source != "prose" or rate.role not in ("rate", "actual-rate") or rate.from_year is None:
+            continue
+        end_role = "target" if rate.role == "rate" else "actual"
+        same = [s for s in numbers if s.indicator == rate.indicator]
+        ends = [s for s in same if s.year == rate.year and
+                (s.role == end_role or (end_role == "actual" and s.role == "base"))]
+        bases = [s for s in same if s.year == rate.from_year and s.role in ("base", "actual")]
+        if ends and bases:
+            pick = lambda xs: next((s for s in xs if s.block == rate.block), xs[0])  # noqa: E731
+            yield from _growth_one(indicators.get(rate.indicator), rate.indicator,
+                                   pick(bases), pick(ends), rate)
 
 
 def _growth_one(ind, ind_id, base: m.Statement, end: m.Statement, rate: m.Statement):
@@ -251,8 +270,11 @@ def counts(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             continue
         n = nums[0].quantity.value
         data = dict(stated=n, computed=float(len(members)), difference=len(members) - n)
-        if len(members) > n or (node.exhaustive and len(members) != n):
-            yield _make("PD330", node, f"所述数目为 {nums[0].quantity.text}，列举了 {len(members)} 项",
+        if len(members) > n:
+            yield _make("PD330", node, f"所述数目为 {nums[0].quantity.text}，却列举了 {len(members)} 项",
+                        **data)
+        elif node.exhaustive and len(members) < n:
+            yield _make("PD331", node, f"所述数目为 {nums[0].quantity.text}，只列举了 {len(members)} 项",
                         **data)
 
 
@@ -263,8 +285,8 @@ def units(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             continue
         want, _ = _base_unit(ind.unit)
         for s in ind.facts:
-            if not s.quantity.unit or s.quantity.cumulative:
-                continue
+            if not s.quantity.unit or s.quantity.cumulative or s.role in ("rate", "actual-rate"):
+                continue  # a rate is in % whatever the indicator's unit
             got, _ = _base_unit(s.quantity.unit)
             if got != want:
                 yield _make("PD340", s, f"{m.plain(ind.name)} 的单位是 {ind.unit}，此处写作 {s.quantity.unit}",
