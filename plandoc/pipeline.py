@@ -68,14 +68,16 @@ OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicator
 
 def build(plan: Plan, out_dir: Path, formats: list[str],
           findings: tuple[dg.Diagnostic, ...] = (),
-          progress: Callable[[str], None] | None = None) -> list[Path]:
+          progress: Callable[[str], None] | None = None,
+          options: dict[str, dict] | None = None) -> list[Path]:
     """Render `plan` in every format into out_dir, atomically per build.
 
     `findings` are the diagnostics of the compile, shown on the site's report page;
-    `progress` is told the name of each format before it is rendered."""
+    `progress` is told the name of each format before it is rendered; `options` gives
+    keyword arguments to a format's renderer (serve's quick rebuild uses them)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(out_dir):
+    with lock(out_dir):
         _clean_leftovers(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
@@ -94,7 +96,7 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
                     progress(fmt)
                 module, _, function = RENDERERS[fmt].partition(":")
                 render = getattr(importlib.import_module(module), function)
-                written += render(plan, staging, findings)
+                written += render(plan, staging, findings, **(options or {}).get(fmt, {}))
             _swap(staging, out_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -110,7 +112,7 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 @contextlib.contextmanager
-def _lock(out_dir: Path):
+def lock(out_dir: Path):
     """One build at a time per output directory (serve and a manual build may overlap)."""
     with open(out_dir.parent / f".{out_dir.name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -127,7 +129,7 @@ def _clean_leftovers(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -140,7 +142,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _swap(staging: Path, out_dir: Path) -> None:
     """Replace out_dir by staging; readers see the old tree or the new one, never none."""
-    if out_dir.exists() and _exchange(staging, out_dir):
+    if out_dir.exists() and exchange(staging, out_dir):
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old tree
         return
     old = None

@@ -12,6 +12,8 @@ bytes (pagefind's bundle included; see tests/site).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,16 +85,50 @@ def _counts(findings) -> tuple[tuple[str, int], ...]:
                  for sev, name in SEVERITY_NAMES.items())
 
 
+class PageCache:
+    """Part and chapter pages of earlier builds in this process, keyed by a fingerprint
+    of everything they are rendered from (their part or chapter, the navigation, the
+    table of contents, the plan's metadata): `serve` re-renders only what an edit
+    touched. Other pages (home, lists, indicators, report) depend on the whole plan and
+    are always rendered."""
+
+    CACHED = {"part.html.j2", "chapter.html.j2"}
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[str, str]] = {}
+        self.rendered: list[str] = []
+        """URLs rendered (not reused) by the last build: what a test can assert on."""
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(repr(p) for p in parts).encode("utf-8")).hexdigest()
+
+
 class _Writer:
-    def __init__(self, site: Path, plan: m.Plan, view: SiteView):
+    def __init__(self, site: Path, plan: m.Plan, view: SiteView, cache: PageCache | None = None):
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
         self.toc = site_view.toc(view)
         self.written: list[Path] = []
+        self.cache = cache
+        if cache is not None:
+            cache.rendered = []
+            self.shared = _fingerprint(self.toc, plan.meta, plan.notice is not None)
 
     def page(self, template: str, nav: site_view.Nav, **context) -> None:
-        html = self.env.get_template(f"site/{template}").render(
-            plan=self.plan, nav=nav, root=nav.root, href=self.view.href(nav.root),
-            toc=self.toc, media=MEDIA, **context)
+        key = None
+        if self.cache is not None and template in PageCache.CACHED:
+            key = _fingerprint(template, self.shared, nav, sorted(context.items()))
+        hit = self.cache.pages.get(nav.url) if key is not None else None
+        if hit is not None and hit[0] == key:
+            html = hit[1]
+        else:
+            html = self.env.get_template(f"site/{template}").render(
+                plan=self.plan, nav=nav, root=nav.root, href=self.view.href(nav.root),
+                toc=self.toc, media=MEDIA, **context)
+            if self.cache is not None:
+                self.cache.rendered.append(nav.url)
+                if key is not None:
+                    self.cache.pages[nav.url] = (key, html)
         path = self.site / nav.url
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8", newline="\n")
@@ -150,20 +186,38 @@ def _assets(site: Path, plan: m.Plan) -> list[Path]:
     return out
 
 
-def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = ()) -> list[Path]:
+def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = (), *,
+           cache: PageCache | None = None, previous_search: Path | None = None) -> list[Path]:
+    """Write the site into out_dir/site. With `previous_search` (serve's quick rebuild)
+    the search bundle of the previous build is carried over instead of re-indexing;
+    `site_search.reindex` then brings it up to date."""
     site = out_dir / "site"
     if site.exists():
         shutil.rmtree(site)  # the staging copy of the previous build: no stale pages
     site.mkdir(parents=True)
-    writer = _Writer(site, plan, SiteView(plan))
+    writer = _Writer(site, plan, SiteView(plan), cache)
     _text_pages(writer)
-    search = site_search.start(site)  # indexes while the other pages are written
+    if previous_search is not None:
+        search = None
+        if previous_search.is_dir():
+            shutil.copytree(previous_search, site / site_search.BUNDLE, copy_function=_link_or_copy)
+    else:
+        search = site_search.start(site)  # indexes while the other pages are written
     try:
         _other_pages(writer, tuple(findings))
         written = writer.written + _assets(site, plan)
     except BaseException:
-        search.kill()
-        search.communicate()
+        if search is not None:
+            search.kill()
+            search.communicate()
         raise
-    written += site_search.finish(search, site)
+    if search is not None:
+        written += site_search.finish(search, site)
     return sorted(set(written))
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)

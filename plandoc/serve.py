@@ -2,8 +2,9 @@
 
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
-overlay listing them (file:line); without, the site and the JSON are rebuilt and every
-open page reloads (server-sent events). The PDF is rebuilt in a background thread,
+overlay listing them (file:line); without, the JSON and the pages the edit touched are
+rebuilt (`incremental.QuickBuilder`), every open page reloads (server-sent events),
+and then the search index catches up. The PDF is rebuilt in a background thread,
 latest edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.
 """
@@ -20,6 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from . import diagnostics as dg
+from .incremental import QuickBuilder
 from .pipeline import build, compile_plan
 
 WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}
@@ -153,6 +155,7 @@ class Preview:
         self.plan_dir, self.out_dir, self.hub, self.pdf, self.say = plan_dir, out_dir, hub, pdf, say
         self.pdf_wanted = threading.Event()
         self.stopping = threading.Event()
+        self.quick = QuickBuilder(out_dir)
 
     def rebuild(self) -> bool:
         compiled = compile_plan(self.plan_dir)
@@ -164,10 +167,11 @@ class Preview:
             errors = [d.as_dict() for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
             self.hub.publish("errors", json.dumps(errors, ensure_ascii=False))
             return False
-        build(compiled.plan, self.out_dir, ["json", "html"], compiled.diagnostics)
+        self.quick.build(compiled)  # pages an edit touched, the previous search index
         self.hub.publish("reload")
         if self.pdf:
             self.pdf_wanted.set()
+        self.quick.reindex()  # search catches up right after the reload
         return True
 
     def pdf_worker(self) -> None:

@@ -14,6 +14,7 @@ the pipeline keeps the previous output.
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,9 +38,9 @@ def command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def start(site: Path) -> subprocess.Popen:
-    """Start indexing `site` (whose text pages must already be written)."""
-    cmd = command() + ["--site", str(site), "--glob", GLOB, "--output-subdir", BUNDLE,
+def start(site: Path, subdir: str = BUNDLE) -> subprocess.Popen:
+    """Start indexing `site` (whose text pages must already be written) into site/subdir."""
+    cmd = command() + ["--site", str(site), "--glob", GLOB, "--output-subdir", subdir,
                         "--force-language", "zh-cn", "--keep-index-url", "--silent"]
     try:
         return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -47,7 +48,7 @@ def start(site: Path) -> subprocess.Popen:
         raise SearchIndexError(f"pagefind could not run: {exc}") from exc
 
 
-def finish(proc: subprocess.Popen, site: Path) -> list[Path]:
+def finish(proc: subprocess.Popen, site: Path, subdir: str = BUNDLE) -> list[Path]:
     """Wait for pagefind; return the files it wrote, sorted."""
     try:
         _, err = proc.communicate(timeout=600)
@@ -57,9 +58,24 @@ def finish(proc: subprocess.Popen, site: Path) -> list[Path]:
         raise SearchIndexError("pagefind timed out") from exc
     if proc.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({proc.returncode}): {err.strip()}")
-    return sorted(p for p in (site / BUNDLE).rglob("*") if p.is_file())
+    return sorted(p for p in (site / subdir).rglob("*") if p.is_file())
 
 
 def index(site: Path) -> list[Path]:
     """Index `site` in place and wait."""
     return finish(start(site), site)
+
+
+def reindex(site: Path, swap) -> None:
+    """Index a live site beside its current bundle, then swap the new bundle in
+    (`swap(a, b)` exchanges two paths atomically): readers never see a half index."""
+    fresh = ".pagefind-fresh"
+    if (site / fresh).exists():
+        shutil.rmtree(site / fresh)
+    finish(start(site, fresh), site, fresh)
+    if (site / BUNDLE).exists() and swap(site / fresh, site / BUNDLE):
+        shutil.rmtree(site / fresh)
+    else:
+        if (site / BUNDLE).exists():
+            shutil.rmtree(site / BUNDLE)
+        (site / fresh).rename(site / BUNDLE)
