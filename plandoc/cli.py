@@ -62,7 +62,8 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
-def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
+def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
@@ -75,10 +76,38 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool) -> None:
         sys.exit(1)
     from .pipeline import build as run_build
 
-    written = run_build(compiled.plan, out_dir, [f for f in FORMATS if f in wanted],
-                        compiled.diagnostics)
+    chosen = [f for f in FORMATS if f in wanted]
+    if quiet:
+        run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        return
+    written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
+                                                    compiled.diagnostics, progress=step), chosen)
     for path in written:
-        click.echo(f"写出 {path}", err=True)
+        if path.parent == out_dir.resolve() or path.name == "index.html":
+            click.echo(f"写出 {path}", err=True)
+
+
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
+
+
+def _with_progress(run, formats: list[str]):
+    """Run a build showing one progress step per format on stderr (transient; rich
+    leaves no bar behind when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("构建", total=len(formats))
+
+        def step(fmt: str) -> None:
+            if progress.tasks[task].description != "构建":
+                progress.advance(task)
+            progress.update(task, description=f"生成 {STEP_NAMES.get(fmt, fmt)}")
+
+        written = run(step)
+        progress.update(task, completed=len(formats))
+    return written
 
 
 @main.command(name="import")

@@ -138,3 +138,10 @@ def test_partial_rebuild_keeps_other_formats_and_drops_stale_pages(tmp_path):
     assert run("build", "--plan", MINI, "--out", out, "--format", "html").returncode == 0
     assert not stale.exists()
     assert (out / "plan.json").read_bytes() == json_before
+
+
+def test_quiet_build_prints_no_progress(tmp_path):
+    loud = run("build", "--plan", MINI, "--out", tmp_path / "a", "--format", "json")
+    quiet = run("build", "--plan", MINI, "--out", tmp_path / "b", "--format", "json", "--quiet")
+    assert loud.returncode == quiet.returncode == 0
+    assert "写出" in loud.stderr and "写出" not in quiet.stderr
