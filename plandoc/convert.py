@@ -403,7 +403,7 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
         wanted = src or f"figures/{fid}.png"
         ctx.diags.append(dg.make("PD220", ctx.src.display, line, c,
                                  f"{label} 缺少图片：{wanted}",
-                                 f"把图片放到 {ctx.sources.root.as_posix()}/{wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
+                                 f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
     caption = _inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)

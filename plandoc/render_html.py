@@ -69,11 +69,16 @@ class ReportRow:
 SEVERITY_NAMES = {dg.Severity.ERROR: "错误", dg.Severity.WARNING: "警告", dg.Severity.NOTE: "提示"}
 
 
-def report_rows(findings: tuple[dg.Diagnostic, ...], view: SiteView) -> tuple[ReportRow, ...]:
+def report_rows(findings: tuple[dg.Diagnostic, ...], view: SiteView,
+                root: str = "") -> tuple[ReportRow, ...]:
+    """Rows of the editor's report; files shown relative to the plan directory, so the
+    page does not depend on where the plan was built from."""
     anchors = list(view.anchors())
+    prefix = root.rstrip("/") + "/" if root else ""
     rows = []
     for d in findings:
-        where = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+        file = d.file[len(prefix):] if prefix and d.file.startswith(prefix) else d.file
+        where = f"{file}:{d.line}:{d.column}" if d.line else file
         near = site_view.nearest(anchors, d.file, d.line)
         rows.append(ReportRow(d, where, near.href if near else None, near.label if near else "",
                               SEVERITY_NAMES[d.severity]))
@@ -164,7 +169,7 @@ def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
            roles=site_indicators.ROLES, facets=site_indicators.facets(rows),
            charts=site_charts.charts(plan, view))
     w.page("report.html.j2", view.nav("report.html", "编辑报告"),
-           rows=report_rows(findings, view), counts=_counts(findings))
+           rows=report_rows(findings, view, plan.root), counts=_counts(findings))
     w.page("search.html.j2", view.nav("search.html", "全文搜索"))
 
 
