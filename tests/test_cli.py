@@ -145,3 +145,13 @@ def test_quiet_build_prints_no_progress(tmp_path):
     quiet = run("build", "--plan", MINI, "--out", tmp_path / "b", "--format", "json", "--quiet")
     assert loud.returncode == quiet.returncode == 0
     assert "写出" in loud.stderr and "写出" not in quiet.stderr
+
+
+def test_real_excerpt_fixture_checks_clean():
+    """The fixture cut from the seed (第一章 + 专栏 1, 第四章 + 专栏 2, 第十六章 + 专栏 14–19,
+    图 3–8) has no errors; what it reports is what the published plan itself holds."""
+    r = run("check", "--plan", ROOT / "tests" / "fixtures" / "plan-ok", "--format", "json")
+    assert r.returncode == 0
+    codes = {d["code"] for d in json.loads(r.stdout)}
+    assert codes <= {"PD220", "PD301", "PD302", "PD350", "PD361"}, codes
+    assert not [d for d in json.loads(r.stdout) if d["severity"] == "error"]
