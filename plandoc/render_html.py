@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from . import diagnostics as dg
 from . import model as m
@@ -73,13 +74,13 @@ def report_rows(findings: tuple[dg.Diagnostic, ...], view: SiteView,
                 root: str = "") -> tuple[ReportRow, ...]:
     """Rows of the editor's report; files shown relative to the plan directory, so the
     page does not depend on where the plan was built from."""
-    anchors = list(view.anchors())
+    index = site_view.AnchorIndex(view.anchors())
     prefix = root.rstrip("/") + "/" if root else ""
     rows = []
     for d in findings:
         file = d.file[len(prefix):] if prefix and d.file.startswith(prefix) else d.file
         where = f"{file}:{d.line}:{d.column}" if d.line else file
-        near = site_view.nearest(anchors, d.file, d.line)
+        near = index.nearest(d.file, d.line)
         rows.append(ReportRow(d, where, near.href if near else None, near.label if near else "",
                               SEVERITY_NAMES[d.severity]))
     return tuple(rows)
@@ -113,11 +114,30 @@ class _Writer:
     def __init__(self, site: Path, plan: m.Plan, view: SiteView, cache: PageCache | None = None):
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
         self.toc = site_view.toc(view)
+        self._toc_html: dict[str, str] = {}
         self.written: list[Path] = []
         self.cache = cache
         if cache is not None:
             cache.rendered = []
             self.shared = _fingerprint(self.toc, plan.meta, plan.notice is not None)
+
+    def toc_for(self, nav: site_view.Nav) -> Markup:
+        """The sidebar for this page: the contents rendered once per page depth (every
+        page carries the whole contents, so rendering it per page would grow with
+        pages × chapters), with the current page and part marked."""
+        if nav.root not in self._toc_html:
+            self._toc_html[nav.root] = self.env.get_template("site/_toc.html.j2").render(
+                toc=self.toc, root=nav.root, has_notice=self.plan.notice is not None)
+        html = self._toc_html[nav.root]
+        for key in (nav.current, f"url:{nav.url}"):
+            marker = f'data-toc="{key}"'
+            if key and marker in html:
+                html = html.replace(marker, marker + ' aria-current="page"', 1)
+                break
+        if nav.current_part:
+            part = f'class="toc-part" data-part="{nav.current_part}"'
+            html = html.replace(part, f'class="toc-part is-current" data-part="{nav.current_part}"', 1)
+        return Markup(html)
 
     def page(self, template: str, nav: site_view.Nav, **context) -> None:
         key = None
@@ -129,7 +149,7 @@ class _Writer:
         else:
             html = self.env.get_template(f"site/{template}").render(
                 plan=self.plan, nav=nav, root=nav.root, href=self.view.href(nav.root),
-                toc=self.toc, media=MEDIA, **context)
+                toc=self.toc, toc_html=self.toc_for(nav), media=MEDIA, **context)
             if self.cache is not None:
                 self.cache.rendered.append(nav.url)
                 if key is not None:
