@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path("/work/shared/seed/000_654e0f239f5f82fd.txt")
+SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt"
 RUNS = 5
 
 sys.path.insert(0, str(ROOT))

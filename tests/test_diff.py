@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from plandoc.diff import char_ops, diff_plans
 from plandoc.pipeline import compile_plan
@@ -96,7 +95,6 @@ def test_unknown_revision_is_a_usage_error(tmp_path):
     assert r.returncode == 2
 
 
-@pytest.mark.skipif(not (PLAN / "plan.xml").exists(), reason="plan/ not imported yet")
 def test_real_edit_of_the_bundled_plan(tmp_path):
     copy = tmp_path / "plan"
     shutil.copytree(PLAN, copy)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings

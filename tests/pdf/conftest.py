@@ -103,13 +103,8 @@ def _print(name: str, tmp_root: Path) -> Printed:
 
 
 def available() -> list:
-    """The plans to print: mini always; plan/ always (skipped until it is imported);
-    plan-ok when the fixture exists."""
-    params = [pytest.param("mini", id="mini")]
-    if PLANS["plan-ok"].is_dir():
-        params.append(pytest.param("plan-ok", id="plan-ok"))
-    params.append(pytest.param("plan", id="plan"))
-    return params
+    """The plans to print: the mini fixture, the real excerpts and the bundled plan."""
+    return [pytest.param(name, id=name) for name in ("mini", "plan-ok", "plan")]
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +115,6 @@ def printed_cache(tmp_path_factory):
 @pytest.fixture(scope="session", params=available())
 def printed(request, printed_cache) -> Printed:
     name = request.param
-    if name == "plan" and not (PLANS["plan"] / "plan.xml").is_file():
-        pytest.skip("plan/ has not been imported yet")
     cache, root = printed_cache
     if name not in cache:
         cache[name] = _print(name, root)
@@ -130,9 +123,7 @@ def printed(request, printed_cache) -> Printed:
 
 @pytest.fixture(scope="session")
 def full_plan(printed_cache) -> Printed:
-    """The whole Yongzhou plan (skipped only while plan/ does not exist)."""
-    if not (PLANS["plan"] / "plan.xml").is_file():
-        pytest.skip("plan/ has not been imported yet")
+    """The whole Yongzhou plan."""
     cache, root = printed_cache
     if "plan" not in cache:
         cache["plan"] = _print("plan", root)
