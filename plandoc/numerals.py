@@ -80,6 +80,36 @@ def _from_below_10000(text: str, whole: str) -> int:
     return n
 
 
+def read_cn(text: str) -> int | None:
+    """Lenient reading of a numeral as printed (一十一, 两, 二零 as well as canonical
+    forms), for the importer, which must read what the text says before judging it.
+    None when `text` is not a numeral; never raises."""
+    units = {"十": 10, "百": 100, "千": 1000}
+    if not text or any(ch not in _VALUE and ch not in units and ch not in "两万" for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text.replace("两", "二"):
+        if ch == "万":
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+        elif ch in units:
+            section += (1 if digit is None else digit) * units[ch]
+            digit = None
+        else:
+            digit = _VALUE[ch]
+    return total + section + (digit or 0) or None
+
+
+def read_year(text: str) -> int | None:
+    """A year digit by digit (二〇三五, 二零三五) or in Arabic digits; None otherwise."""
+    if text.isdigit():
+        return int(text)
+    try:
+        return year_from_cn(text) if len(text) == 4 else None
+    except ValueError:
+        return None
+
+
 def year_cn(year: int | str) -> str:
     """A year digit by digit with 〇 for zero: 2035 → 二〇三五."""
     s = str(year)

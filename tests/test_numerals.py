@@ -59,3 +59,19 @@ def test_labels():
     assert n.section_label(2) == "第二节"
     assert n.column_label(12) == "专栏 12"
     assert n.figure_label(3) == "图 3"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("三十八", 38), ("一十一", 11), ("两", 2), ("一百零二", 102), ("十", 10), ("二万零一", 20001),
+])
+def test_lenient_reading_for_the_importer(text, value):
+    assert n.read_cn(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "第三", "三章"])
+def test_lenient_reading_refuses_non_numerals(text):
+    assert n.read_cn(text) is None
+
+
+def test_read_year():
+    assert n.read_year("二〇三五") == 2035 and n.read_year("2035") == 2035 and n.read_year("二〇") is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import numerals
+from .. import numerals
 
 NUM = "一二三四五六七八九十百〇零两"
 HEADING = re.compile(rf"^第([{NUM}]+)(篇|章|节)(?:[\s\t]+|(?=[^\s，。、；]))(.+?)\s*$")
@@ -37,7 +37,7 @@ def classify(text: str) -> Kind:
     t = text.strip().strip("\t")
     m = HEADING.match(t)
     if m and len(m.group(3)) <= 40 and "。" not in m.group(3):
-        return Kind(LEVELS[m.group(2)], numerals.parse(m.group(1)), m.group(3).strip())
+        return Kind(LEVELS[m.group(2)], numerals.read_cn(m.group(1)), m.group(3).strip())
     m = COLUMN.match(t)
     if m and m.group(3) and "。" not in m.group(3):
         return Kind("column", int(m.group(1)), m.group(3))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import numerals
+from .. import numerals
 from .report import Findings
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’·—"
@@ -136,10 +136,10 @@ def tidy_title(text: str, lines: tuple[int, ...], findings: Findings) -> str:
 def fyp_period(title: str) -> tuple[int, int, int | None]:
     """Plan period and vision year read from a title like 第十四个五年规划和二〇三五年远景目标."""
     m = re.search(rf"第([{NUM}]+)个五年规划", title)
-    n = numerals.parse(m.group(1)) if m else None
+    n = numerals.read_cn(m.group(1)) if m else None
     start = 1966 + 5 * (n - 3) if n and n >= 3 else 0
     v = re.search(r"([〇零一二三四五六七八九\d]{4})年远景目标", title)
-    vision = numerals.parse_year(v.group(1)) if v else None
+    vision = numerals.read_year(v.group(1)) if v else None
     return start, start + 4 if start else 0, vision
 
 
@@ -207,7 +207,7 @@ def _read_toc(cur: _Cursor, front: Front, findings: Findings) -> None:
         cur.take()
         for line, m in zip(b.lines, matches):
             assert m
-            front.toc.append(TocEntry(line.no, m.group(3), numerals.parse(m.group(2)),
+            front.toc.append(TocEntry(line.no, m.group(3), numerals.read_cn(m.group(2)),
                                       m.group(4).strip(), int(m.group(5))))
             findings.add("toc-line", line.no, "TOC entry", line.text)
 
