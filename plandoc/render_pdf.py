@@ -58,8 +58,32 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
     import weasyprint
 
     pv = pv or view(plan)
-    html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"))
-    return html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))], **PDF_OPTIONS)
+    fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
+    html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"),
+                           url_fetcher=fetch)
+    return html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetch)],
+                       **PDF_OPTIONS)
+
+
+def fetcher(allowed: list[Path]):
+    """WeasyPrint's URL fetcher limited to data: URLs and local files below `allowed`
+    (the plan and the templates): an image or SVG in the plan that names http://… or
+    file:///etc/… gets nothing, so printing reads no file outside the plan and makes
+    no request."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    class PlanFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if not any(path == base or base in path.parents for base in allowed):
+                    raise ValueError(f"plandoc does not read files outside the plan: {url}")
+            return super().fetch(url, headers)
+
+    return PlanFetcher(allowed_protocols=("file", "data"))
 
 
 def write(document, path: Path) -> Path:

@@ -198,7 +198,7 @@ def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             scale = (v / other.quantity.value) if other.quantity.value else 1.0
             scale0 = (v0 / first.quantity.value) if first.quantity.value else 1.0
             overlap = hi * scale >= lo0 * scale0 and lo * scale <= hi0 * scale0
-            where = f"{first.loc.file}:{first.loc.line}"
+            where = dg.where(first.loc.file, first.loc.line, plan.root)
             name = m.plain(ind.name)
             if not overlap:
                 yield _make("PD310", other, f"{name} {year} 年（{role}）在两处数值不同：{other.quantity.text}，"

@@ -17,7 +17,7 @@ def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         if t.id in first:
             f = first[t.id]
             yield dg.make("PD200", t.loc.file, t.loc.line, t.loc.column,
-                          f"id 重复：{t.id}（首次出现在 {f.loc.file}:{f.loc.line}）")
+                          f"id 重复：{t.id}（首次出现在 {dg.where(f.loc.file, f.loc.line, plan.root)}）")
         else:
             first[t.id] = t
 

@@ -89,7 +89,7 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
                 yield _make("PD360", loc, f"同一段中句子重复：{sentence}")
             elif sentence in seen:
                 first = seen[sentence]
-                yield _make("PD360", loc, f"句子与 {first.file}:{first.line} 重复：{sentence}",
+                yield _make("PD360", loc, f"句子与 {dg.where(first.file, first.line, plan.root)} 重复：{sentence}",
                             "如系有意重申可忽略；否则删去其一。", dg.Severity.NOTE)
             local.add(sentence)
             seen.setdefault(sentence, loc)
