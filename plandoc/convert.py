@@ -10,6 +10,7 @@ skipped. The only diagnostics raised here are about shapes this stage interprets
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -81,9 +82,18 @@ def _labels(sources: Sources) -> dict[str, m.Target]:
             labels[id_] = m.Target(id_, kind, label, page, nowhere)
 
     root = sources.plan.tree.getroot()
+    for path, page, label in (("notice/p", "notice", "通知"), ("preamble/p", "preamble", "序言"),
+                              ("closing/p", "closing", "结束语")):
+        for el in root.iterfind(path):
+            put(el.get("id"), "block", label, page)
+    if sources.indicators is not None and sources.indicators.tree is not None:
+        for el in sources.indicators.tree.getroot().findall("indicator"):
+            put(el.get("id"), "indicator", "".join(el.find("name").itertext()), "indicators")
     n_ch = n_col = n_fig = n_tbl = 0
     for n_part, part in enumerate(root.findall("part"), 1):
         put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
+        for el in part.findall("p"):
+            put(el.get("id"), "block", numerals.part_label(n_part), part.get("id", ""))
         for src in _chapters_of(sources, n_part - 1):
             ch = src.tree.getroot()
             n_ch += 1
@@ -471,6 +481,20 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
                      tuple(sections), ctx.loc(el))
 
 
+def _date(ctx: _Context, el: etree._Element, attr: str) -> str | None:
+    """A YYYY-MM-DD attribute that is a real calendar date; PD112 otherwise."""
+    value = el.get(attr)
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        line, col = ctx.src.locate(el, attr)
+        ctx.diags.append(dg.make("PD112", ctx.src.display, line, col, f"日期不存在：{value}"))
+        return None
+    return value
+
+
 def _meta(root: etree._Element) -> m.Meta:
     meta = root.find("meta")
     approved = meta.find("approved")
@@ -522,15 +546,17 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
     notice = None
     nel = root.find("notice")
     if nel is not None:
+        ctx.chapter_label = "通知"
         notice = m.Notice(_inline(ctx, nel.find("title")), nel.findtext("to"),
-                          tuple(_paragraph(ctx, p) for p in nel.findall("p")),
-                          nel.findtext("signature"), nel.get("date"), ctx.loc(nel))
-    ctx.chapter = "preamble"
-    preamble = tuple(_paragraph(ctx, p) for p in root.iterfind("preamble/p"))
+                          _blocks(ctx, nel.findall("p")),
+                          nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel))
+    ctx.chapter, ctx.chapter_label = "preamble", "序言"
+    preamble = _blocks(ctx, root.findall("preamble/p"))
     parts, n_chapter = [], 0
     for n_part, pel in enumerate(root.findall("part"), 1):
         ctx.src, ctx.chapter = plan_src, pel.get("id", "")
         label = numerals.part_label(n_part)
+        ctx.chapter_label = label
         ctx.target(pel, "part", label, pel.get("id", ""))
         intro = _blocks(ctx, pel.findall("p"))
         chapters = []
@@ -540,14 +566,17 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.src = plan_src
         parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
                             intro, tuple(chapters), ctx.loc(pel)))
-    ctx.src, ctx.chapter = plan_src, "closing"
-    closing = tuple(_paragraph(ctx, p) for p in root.iterfind("closing/p"))
+    ctx.src, ctx.chapter, ctx.chapter_label = plan_src, "closing", "结束语"
+    closing = _blocks(ctx, root.findall("closing/p"))
     imprint = None
     iel = root.find("imprint")
     if iel is not None:
         printed = iel.find("printed")
         imprint = m.Imprint(tuple(line.text or "" for line in iel.iterfind("cc/line")),
-                            printed.get("date", ""), printed.get("by", ""), ctx.loc(iel))
+                            _date(ctx, printed, "date") or "", printed.get("by", ""), ctx.loc(iel))
+    meta_el = root.find("meta")
+    if meta_el is not None and meta_el.find("approved") is not None:
+        _date(ctx, meta_el.find("approved"), "date")
     indicators = _indicators(ctx)
     gazetteer = ()
     if sources.gazetteer is not None and sources.gazetteer.tree is not None:

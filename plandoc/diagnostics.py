@@ -113,6 +113,11 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "plandoc 不执行包含或样式表指令；它们可能引入 plan/ 之外的内容。",
        '<?include href="../secret.xml"?>',
        "删除该处理指令；章文件请在 plan.xml 中列出。"),
+    _c("PD112", "error", "日期不存在 (impossible date)",
+       "日期属性的格式正确（YYYY-MM-DD），但这一天不存在。",
+       "印发日期、批准日期会印在公文页和版记上，也写进 PDF 和表格的元数据。",
+       '<printed date="2021-02-30" …/>',
+       "改成真实的日期。"),
     # ---- identity and references: PD2xx
     _c("PD200", "error", "id 重复 (duplicate id)",
        "两个元素使用了同一个 id（跨文件也算）。",

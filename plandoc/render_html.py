@@ -106,6 +106,14 @@ class PageCache:
         """URLs rendered (not reused) by the last build: what a test can assert on."""
 
 
+def _templates_checksum() -> str:
+    """The site's templates as they are now: editing one in `serve` re-renders every page."""
+    digest = hashlib.sha1()
+    for path in sorted((TEMPLATES).rglob("*.j2")):
+        digest.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _fingerprint(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(repr(p) for p in parts).encode("utf-8")).hexdigest()
 
@@ -119,7 +127,8 @@ class _Writer:
         self.cache = cache
         if cache is not None:
             cache.rendered = []
-            self.shared = _fingerprint(self.toc, plan.meta, plan.notice is not None)
+            self.shared = _fingerprint(self.toc, plan.meta, plan.notice is not None,
+                                       _templates_checksum())
 
     def toc_for(self, nav: site_view.Nav) -> Markup:
         """The sidebar for this page: the contents rendered once per page depth (every

@@ -121,3 +121,28 @@ def test_a_rate_in_percent_is_not_a_unit_mismatch(mini_copy):
     ch.write_text(ch.read_text(encoding="utf-8").replace(
         "坚持。", '坚持，年均增长<fact ind="gdp" year="2025" role="rate" from="2020">7.3%</fact>。'), encoding="utf-8")
     assert compile_plan(mini_copy).diagnostics == ()
+
+
+def test_every_id_is_a_reference_target_and_counts_for_duplicates(mini_copy):
+    """Ids on preamble, part-introduction and closing paragraphs and on indicators can be
+    referred to; reusing one of them elsewhere is a duplicate."""
+    plan_xml = mini_copy / "plan.xml"
+    text = plan_xml.read_text(encoding="utf-8")
+    text = text.replace("<preamble><p>", '<preamble><p id="pre-a">').replace(
+        "<p>篇的导语。</p>", '<p id="pt-intro">篇的导语。</p>').replace(
+        "<closing><p>", '<closing><p id="close-a">')
+    plan_xml.write_text(text, encoding="utf-8")
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace(
+        "坚持。", '坚持，见<ref to="pre-a"/>、<ref to="pt-intro"/>、<ref to="close-a"/>和<ref to="gdp"/>。'),
+        encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert compiled.diagnostics == ()
+    refs = [n for b in compiled.plan.chapters[0].sections[0].blocks if hasattr(b, "items")
+            for it in b.items for n in it.content if n.__class__.__name__ == "Ref"]
+    assert [(r.label, r.page) for r in refs] == [("序言", "preamble"), ("第一篇", "pt-one"),
+                                                 ("结束语", "closing"), ("地区生产总值", "indicators")]
+    plan_xml.write_text(plan_xml.read_text(encoding="utf-8").replace('id="close-a"', 'id="col-main"'),
+                        encoding="utf-8")
+    codes = [d.code for d in compile_plan(mini_copy).diagnostics]
+    assert codes.count("PD200") == 1

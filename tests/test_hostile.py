@@ -156,3 +156,12 @@ def test_hostile_text_is_escaped_in_json_and_site(mini_copy, tmp_path):
         assert "<script>alert(1)</script>" not in html
         assert "<img src=x onerror" not in html
     assert "<script>alert(1)</script>" in (tmp_path / "out" / "plan.json").read_text(encoding="utf-8")
+
+
+def test_huge_spans_are_refused_quickly(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace('<th colspan="2">指标名称</th>',
+                                                          '<th colspan="2000000000">指标名称</th>'), encoding="utf-8")
+    t0 = time.perf_counter()
+    assert "PD110" in codes(mini_copy)
+    assert time.perf_counter() - t0 < 5
