@@ -37,14 +37,37 @@ def _compile(plan_dir: Path, strict: bool, fmt: str):
     return compiled, failed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Environment problems (a path that cannot be written, a tool that failed, an input
+    file in the wrong encoding) end with a one-line message and exit code 2, never a
+    traceback; mistakes in the plan are diagnostics (exit 1)."""
+
+    def invoke(self, ctx: click.Context):
+        import tomllib
+
+        from .site_search import SearchIndexError
+
+        try:
+            return super().invoke(ctx)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SearchIndexError) as exc:
+            click.echo(f"错误 (error): {exc}", err=True)
+            sys.exit(2)
+
+
+def _plan_option(f):
+    return click.option("--plan", "plan_dir", type=click.Path(path_type=Path, file_okay=False,
+                                                               exists=True),
+                        default=Path("plan"), show_default=True,
+                        help="规划源目录（含 plan.xml）。")(f)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """plandoc：规划纲要编译器 — a compiler for structured plan documents."""
 
 
 @main.command()
-@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"),
-              show_default=True, help="规划源目录（含 plan.xml）。")
+@_plan_option
 @click.option("--strict", is_flag=True, help="警告也视为错误。Warnings count as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="诊断输出格式。")
@@ -55,8 +78,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=Path("plan"),
-              show_default=True, help="规划源目录（含 plan.xml）。")
+@_plan_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
@@ -65,6 +87,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
 def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
+    _check_out(plan_dir, out_dir)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
@@ -85,6 +108,16 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)
+
+
+def _check_out(plan_dir: Path, out_dir: Path) -> None:
+    """The output directory must be a directory, and neither inside the plan nor holding it:
+    the build replaces it as a whole and never writes into plan/."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"--out 不是目录：{out_dir}")
+    plan, out = plan_dir.resolve(), out_dir.resolve()
+    if out == plan or plan in out.parents or out in plan.parents:
+        raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
 STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
@@ -136,12 +169,10 @@ def serve(plan_dir: Path, out_dir: Path, port: int, no_pdf: bool) -> None:
     """实时预览：构建、在 127.0.0.1 提供网站、修改后自动重建并刷新页面。Live preview."""
     from .serve import serve as run_serve
 
+    _check_out(plan_dir, out_dir)
     root = Path(__file__).resolve().parent.parent
-    try:
-        run_serve(plan_dir, out_dir, port, not no_pdf, lambda text: click.echo(text, err=True),
-                  [plan_dir, root / "templates", root / "schema"])
-    except OSError as exc:
-        raise click.UsageError(f"无法在端口 {port} 上提供服务：{exc}") from None
+    run_serve(plan_dir, out_dir, port, not no_pdf, lambda text: click.echo(text, err=True),
+              [plan_dir, root / "templates", root / "schema"])
 
 
 @main.command(name="fmt")

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from lxml import etree
 
@@ -228,7 +227,7 @@ def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
 def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragraph:
     facts: list[m.Fact] = []
     lead, content = _lead_and_content(ctx, el, facts)
-    pid = ctx.block_id(el, prefix, m.plain(lead) + m.plain(content))
+    pid = ctx.block_id(el, prefix, m.id_text(lead + content))
     _register(ctx, facts, pid)
     return m.Paragraph(pid, lead, content, ctx.loc(el))
 
@@ -239,7 +238,7 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
     for n, it in enumerate(el.findall("item"), 1):
         facts: list[m.Fact] = []
         lead, content = _lead_and_content(ctx, it, facts)
-        iid = ctx.block_id(it, "li", m.plain(lead) + m.plain(content))
+        iid = ctx.block_id(it, "li", m.id_text(lead + content))
         _register(ctx, facts, iid)
         if it.get("id"):
             ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
@@ -251,7 +250,7 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
 def _entry(ctx: _Context, el: etree._Element) -> m.Entry:
     facts: list[m.Fact] = []
     name, content = _lead_and_content(ctx, el, facts, skip="name")
-    eid = ctx.block_id(el, "en", m.plain(name) + m.plain(content))
+    eid = ctx.block_id(el, "en", m.id_text(name + content))
     _register(ctx, facts, eid)
     return m.Entry(eid, name, content, ctx.loc(el))
 
@@ -277,7 +276,7 @@ def _table(ctx: _Context, el: etree._Element) -> m.Table:
         layout, body = _indicator_body(ctx, el, stated)
     else:
         layout, body = (), _rows(ctx, el.find("tbody"))
-    text = "".join(m.plain(c.content) for r in head + body for c in r.cells)
+    text = "".join(m.id_text(c.content) for r in head + body for c in r.cells)
     tid = ctx.block_id(el, "tbl", text)
     for ind, spec, quantity, loc in stated:
         ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
@@ -589,7 +588,3 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
                   gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root))
     return plan, ctx.diags
-
-
-def plan_root(plan: m.Plan) -> Path:
-    return Path(plan.root)

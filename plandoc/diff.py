@@ -216,6 +216,8 @@ def materialise(spec: str, repo: Path, workdir: Path) -> Path:
         return path
     rev, _, sub = spec.partition(":")
     sub = sub or "plan"
+    if rev.startswith("-") or sub.startswith("-"):
+        raise ValueError(f"不是目录，也不是 git 修订版本：{spec}")
     archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, sub],
                              capture_output=True)
     if archive.returncode != 0:

@@ -8,7 +8,6 @@ one file never hides errors in another. Nothing here raises for a user's mistake
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -260,11 +259,3 @@ def load(plan_dir: Path) -> Sources:
                 diags.append(dg.make("PD003", _display(plan_dir, rel), 0, 0,
                                      f"章文件没有被 plan.xml 列出：{rel}"))
     return sources
-
-
-def relpath_for_display(path: Path) -> Path:
-    """Show a plan directory relative to the working directory when it lies below it."""
-    try:
-        return Path(os.path.relpath(path))
-    except ValueError:
-        return path

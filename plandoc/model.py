@@ -154,6 +154,20 @@ def plain(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
+def id_text(inlines: tuple[Inline, ...]) -> str:
+    """The text a derived block id is hashed from: references count by their target id,
+    not their label, so renumbering (a 专栏 inserted before) changes no paragraph's id."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Ref):
+            out.append(f"\u2329{node.to}\u232a")
+        elif isinstance(node, Emph | Sum | Count | Member):
+            out.append(id_text(node.children))
+        else:
+            out.append(plain((node,)))
+    return "".join(out)
+
+
 def corrected(inlines: tuple[Inline, ...]) -> str:
     """The text with every <sic> read as its correction: what the lint checks."""
     out: list[str] = []

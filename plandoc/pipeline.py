@@ -80,6 +80,9 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
     with lock(out_dir):
         _clean_leftovers(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes 0700; a web server must read dist/
         try:
             if out_dir.is_dir():  # outputs of formats not rebuilt this time stay as they were
                 shutil.copytree(out_dir, staging, symlinks=True, dirs_exist_ok=True,

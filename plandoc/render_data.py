@@ -92,6 +92,7 @@ def _table_sheet(ws, table: m.Table) -> None:
                 target.number_format = "0" if q.decimals == 0 else "0." + "0" * q.decimals
             else:
                 target.value = text
+                target.data_type = "s"  # text stays text: '=…' is no formula
             target.alignment = Alignment(horizontal="center" if cell.header else "general",
                                          vertical="center", wrap_text=True)
             if cell.header or r <= len(table.head):
@@ -139,12 +140,21 @@ def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]
         cell.font = Font(bold=True)
     for row in rows(plan):
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
+    used: set[str] = {ws.title}
     for table in plan.tables:
         if table.indicator:
             title = (table.label if table.column is None else
                      next((c.label for c in plan.columns if c.id == table.column), table.label))
-            _table_sheet(wb.create_sheet(title[:31]), table)
+            title, n = title[:28], 1
+            while title in used:  # two tables in one column: 专栏 1, 专栏 1 (2)
+                n += 1
+                title = f"{title.split(' (')[0]} ({n})"
+            used.add(title)
+            _table_sheet(wb.create_sheet(title), table)
     wb.properties.creator = plan.meta.issuer
     wb.properties.title = plan.meta.title
     wb.properties.created = when

@@ -17,6 +17,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -53,6 +54,7 @@ def environment() -> Environment:
     env.tests["figure"] = lambda b: isinstance(b, m.Figure)
     env.tests["column"] = lambda b: isinstance(b, m.Column)
     env.filters["plain"] = m.plain
+    env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
     return env
 
 

@@ -98,6 +98,10 @@ class Handler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        if host not in ("127.0.0.1", "localhost"):  # a DNS-rebinding page must not read it
+            self.send_error(HTTPStatus.FORBIDDEN, "preview serves 127.0.0.1 and localhost only")
+            return
         path = self.path.split("?", 1)[0]
         if path == "/__plandoc__/live.js":
             return self._send(LIVE_JS.encode(), "text/javascript; charset=utf-8")

@@ -26,6 +26,7 @@ def schema() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(SCHEMA_PATH), secure_parser()))
 
 
+_ATTRIBUTE = re.compile(r"Invalid attribute (\S+) for element")
 _ELEMENT = re.compile(r"[Ee]lement (\S+?)[ :,]|element (\S+?) ")
 
 _TRANSLATIONS = [
@@ -67,10 +68,13 @@ def validate(sources: Sources) -> Iterator[dg.Diagnostic]:
             seen.add(key)
             col = entry.column or 0
             if not col and 0 < entry.line <= len(src.lines):
+                text = src.lines[entry.line - 1]
+                attr = _ATTRIBUTE.search(message)
                 m = _ELEMENT.search(message)
                 name = m and (m.group(1) or m.group(2))
-                if name:
-                    found = src.lines[entry.line - 1].find(f"<{name}")
-                    col = found + 1 if found >= 0 else 0
+                found = text.find(f" {attr.group(1)}=") + 1 if attr else -1
+                if found <= 0 and name:
+                    found = text.find(f"<{name}")
+                col = found + 1 if found >= 0 else 0
             yield dg.make("PD110", src.display, entry.line, col, _translate(message))
         src.tree = None

@@ -154,3 +154,30 @@ def test_real_excerpt_fixture_checks_clean():
     codes = {d["code"] for d in json.loads(r.stdout)}
     assert codes <= {"PD220", "PD301", "PD302", "PD350", "PD361"}, codes
     assert not [d for d in json.loads(r.stdout) if d["severity"] == "error"]
+
+
+def test_environment_problems_exit_2_without_traceback(tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("第一篇 测试".encode("gbk"))
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    for args in (["check", "--plan", tmp_path / "missing"],
+                 ["build", "--plan", MINI, "--out", "/proc/plandoc-cannot-write", "--format", "json"],
+                 ["build", "--plan", MINI, "--out", afile, "--format", "json"],
+                 ["build", "--plan", MINI, "--out", MINI.parent, "--format", "json"],
+                 ["build", "--plan", MINI, "--out", MINI / "out", "--format", "json"],
+                 ["import", gbk, "--out", tmp_path / "imp"],
+                 ["diff", "--", "--output=" + str(tmp_path / "pwn.tar"), "HEAD"]):
+        r = run(*args, cwd=ROOT)
+        assert r.returncode == 2, (args, r.stderr)
+        assert "Traceback" not in r.stderr, (args, r.stderr)
+    assert afile.read_text(encoding="utf-8") == "x"
+    assert not (tmp_path / "pwn.tar").exists()
+    assert not (MINI / "out").exists()
+
+
+def test_output_directory_is_readable_by_others(tmp_path):
+    import stat
+
+    assert run("build", "--plan", MINI, "--out", tmp_path / "dist", "--format", "json").returncode == 0
+    assert stat.S_IMODE((tmp_path / "dist").stat().st_mode) & 0o005 == 0o005

@@ -92,3 +92,18 @@ def test_json_dump_is_deterministic_and_independent_of_the_path(tmp_path):
     assert [b["type"] for b in d["blocks"]][:3] == ["paragraph", "paragraph", "paragraph"]
     assert d["parts"][0]["chapters"][0]["sections"][1]["label"] == "第二节"
     assert d["indicators"][0]["facts"][0]["stated_in"]["loc"]["file"] == "chapters/ch01.xml"
+
+
+def test_renumbering_changes_no_paragraph_id(mini_copy):
+    """A paragraph that refers to 专栏 1 keeps its id when a new column before it makes
+    that 专栏 2: ids are hashed from reference targets, not labels."""
+    before = {b["id"] for b in to_dict(_plan(mini_copy))["blocks"] if b["type"] == "paragraph"}
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace(
+        '<section id="sec-review-1">',
+        '<column id="col-first"><title>新专栏</title><p>内容。</p></column>\n  <section id="sec-review-1">'),
+        encoding="utf-8")
+    plan = _plan(mini_copy)
+    assert [c.label for c in plan.columns] == ["专栏 1", "专栏 2"]
+    after = {b["id"] for b in to_dict(plan)["blocks"] if b["type"] == "paragraph"}
+    assert before <= after

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 from plandoc.serve import serve
@@ -58,6 +59,12 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
     url = ready[0]
     page = urllib.request.urlopen(url, timeout=10).read().decode()
     assert "/__plandoc__/live.js" in page
+    rebinding = urllib.request.Request(url, headers={"Host": "evil.example"})
+    try:
+        urllib.request.urlopen(rebinding, timeout=10)
+        raise AssertionError("a request for another host name was served")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 403
     assert "/__plandoc__/live.js" not in (out / "site" / "index.html").read_text(encoding="utf-8")
     events = Events(url)
     time.sleep(0.5)
