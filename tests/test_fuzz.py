@@ -1,6 +1,6 @@
 """Property-based fuzzing: mutate valid plan files (delete, duplicate or move
 elements and attributes, change text and numbers) and assert that loading,
-validating, checking and rendering HTML and JSON never raise — every problem is a
+validating, checking and rendering HTML, JSON, CSV and XLSX never raise — every problem is a
 diagnostic. CI runs a bounded number of examples (PLANDOC_FUZZ_EXAMPLES, default 40);
 docs/fuzzing.md says how to run a long session."""
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from plandoc import render_html, render_json, site_search
+from plandoc import render_data, render_html, render_json, site_search
 from plandoc.diagnostics import CATALOGUE
 from plandoc.pipeline import compile_plan
 
@@ -28,7 +28,8 @@ TEXTS = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "-", "[10]", "≥65.53", ">12", "1,000", "１２", "完成省定目标", "左右",
                      "<script>alert(1)</script>", "\u202e", "𠀀", "../../etc/passwd", "0", "-0.0",
-                     "1e309", "NaN", "2107.7亿元", "95% 以上", "[-33%]"]),
+                     "1e309", "NaN", "2107.7亿元", "95% 以上", "[-33%]", "2021-02-30", "2021-13-45",
+                     "9999-99-99", "200", "201", "=1+1", "figures/map#1 50%.svg"]),
 )
 ATTRS = ["id", "ind", "year", "role", "from", "to", "kind", "file", "src", "colspan", "rowspan",
          "exhaustive", "corr", "type", "parent", "unit", "nature", "category", "date", "vision"]
@@ -100,4 +101,6 @@ def test_mutated_plans_never_crash(tmp_path_factory, no_search, data):
         out = work / "out"
         out.mkdir()
         render_json.render(compiled.plan, out, compiled.diagnostics)
+        render_data.render_csv(compiled.plan, out, compiled.diagnostics)
+        render_data.render_xlsx(compiled.plan, out, compiled.diagnostics)
         render_html.render(compiled.plan, out, compiled.diagnostics)

@@ -31,3 +31,20 @@ def test_two_builds_in_different_directories_are_identical(tmp_path):
     assert sorted(a) == sorted(b)
     assert {"plan.json", "indicators.csv", "indicators.xlsx", "plan.pdf", "site/index.html"} <= set(a)
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_bundled_plan_json_and_site_do_not_depend_on_its_directory(tmp_path):
+    """The bundled plan has findings that name other places (PD310/PD311/PD360): their
+    messages must not carry the directory the plan was built from."""
+    outs = []
+    for name in ("a", "b c"):
+        plan = tmp_path / name / "plan"
+        shutil.copytree(ROOT / "plan", plan)
+        out = tmp_path / name / "dist"
+        r = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--plan", str(plan),
+                            "--out", str(out), "--format", "json,html", "--quiet"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        outs.append(tree(out))
+    a, b = outs
+    assert [k for k in a if a[k] != b.get(k)] == []

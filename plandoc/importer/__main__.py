@@ -1,7 +1,7 @@
 """Command line: ``python -m plandoc.importer TEXT --out DIR [--ids FILE]``.
 
 Role: run the importer and print a one-screen summary (counts, findings by kind).
-Exit codes: 0 on success, 2 when the input cannot be read.
+Exit codes: 0 on success, 1 when the written plan has errors, 2 when the input cannot be read.
 """
 
 from __future__ import annotations
@@ -31,6 +31,21 @@ def main(argv: list[str] | None = None) -> int:
     for kind, n in result.by_kind().items():
         print(f"  {kind:16} {n:4}  {KINDS[kind][1]}")
     print(f"report: {args.out / 'import-report.md'}")
+    return _validate(args.out)
+
+
+def _validate(out: Path) -> int:
+    """Check what was written like any plan: an import that does not validate (say, an
+    empty text) says so and exits 1 rather than leaving a broken plan behind silently."""
+    from .. import diagnostics as dg
+    from ..pipeline import compile_plan
+
+    errors = [d for d in compile_plan(out).diagnostics if d.severity is dg.Severity.ERROR]
+    for d in errors:
+        print(dg.format_text(d), file=sys.stderr)
+    if errors:
+        print(f"导入结果有 {len(errors)} 个错误，请查看 import-report.md 并修正。", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -164,3 +164,15 @@ def test_numbering_gaps_are_reported(tmp_path: Path):
     lines = sorted(f.lines[0] for f in run.findings("numbering"))
     assert lines == [line_of(text, "第三章"), line_of(text, "专栏 2")]
     assert run.result.counts["chapters"] == 2 and run.result.counts["columns"] == 1
+
+
+def test_an_import_that_does_not_validate_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "plandoc.importer", str(empty), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "error[PD" in r.stderr
