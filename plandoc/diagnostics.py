@@ -276,9 +276,9 @@ def make(code: str, file: str, line: int, column: int, message: str, hint: str |
 def where(loc_file: str, line: int, root: str) -> str:
     """`file:line` for a message, relative to the plan directory, so that what a
     diagnostic says does not depend on where the plan was built from."""
-    prefix = root.rstrip("/") + "/"
-    rel = loc_file[len(prefix):] if root and loc_file.startswith(prefix) else loc_file
-    return f"{rel}:{line}"
+    from .model import plan_relative
+
+    return f"{plan_relative(loc_file, root)}:{line}"
 
 
 def sort_key(d: Diagnostic) -> tuple:

@@ -19,6 +19,13 @@ class Loc:
     column: int = 0
 
 
+def plan_relative(file: str, root: str) -> str:
+    """A source path as diagnostics show it, made relative to the plan directory: what
+    the outputs say must not depend on where the plan was built from."""
+    prefix = root.rstrip("/") + "/"
+    return file[len(prefix):] if root and file.startswith(prefix) else file
+
+
 # ------------------------------------------------------------------ quantities
 
 @dataclass(frozen=True)

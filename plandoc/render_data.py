@@ -29,14 +29,13 @@ COLUMNS = ["indicator", "name", "unit", "category", "nature", "parent", "year", 
 def rows(plan: m.Plan) -> list[list]:
     """Every statement as a flat row, values typed (None for empty)."""
     out = []
-    root = plan.root.rstrip("/") + "/"
     for ind in plan.indicators:
         for s in ind.facts:
             q = s.quantity
             out.append([ind.id, m.plain(ind.name), ind.unit, ind.category, ind.nature, ind.parent,
                         s.year, s.role, s.from_year, q.text, q.kind, q.value, q.comparator,
                         q.cumulative, s.source, s.block, s.column, s.chapter,
-                        s.loc.file[len(root):] if s.loc.file.startswith(root) else s.loc.file,
+                        m.plan_relative(s.loc.file, plan.root),
                         s.loc.line])
     return out
 

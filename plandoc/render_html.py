@@ -77,10 +77,9 @@ def report_rows(findings: tuple[dg.Diagnostic, ...], view: SiteView,
     """Rows of the editor's report; files shown relative to the plan directory, so the
     page does not depend on where the plan was built from."""
     index = site_view.AnchorIndex(view.anchors())
-    prefix = root.rstrip("/") + "/" if root else ""
     rows = []
     for d in findings:
-        file = d.file[len(prefix):] if prefix and d.file.startswith(prefix) else d.file
+        file = m.plan_relative(d.file, root)
         where = f"{file}:{d.line}:{d.column}" if d.line else file
         near = index.nearest(d.file, d.line)
         rows.append(ReportRow(d, where, near.href if near else None, near.label if near else "",

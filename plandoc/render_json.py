@@ -20,11 +20,6 @@ SCHEMA_VERSION = "1.0.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
 
 
-def _rel(file: str, root: str) -> str:
-    prefix = root.rstrip("/") + "/"
-    return file[len(prefix):] if file.startswith(prefix) else file
-
-
 class _Writer:
     """Flattens the model; keeps the plan root to make source paths relative."""
 
@@ -34,7 +29,7 @@ class _Writer:
         self.references: list[dict] = []
 
     def loc(self, loc: m.Loc) -> dict:
-        return {"file": _rel(loc.file, self.plan.root), "line": loc.line, "column": loc.column}
+        return {"file": m.plan_relative(loc.file, self.plan.root), "line": loc.line, "column": loc.column}
 
     # -------------------------------------------------------------- inline spans
 
@@ -215,7 +210,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
             } for s in i.facts],
         } for i in plan.indicators],
         "references": w.references,
-        "findings": [{**d.as_dict(), "file": _rel(d.file, plan.root)} for d in findings],
+        "findings": [{**d.as_dict(), "file": m.plan_relative(d.file, plan.root)} for d in findings],
     }
 
 
