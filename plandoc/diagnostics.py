@@ -265,10 +265,12 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
 
 
 def make(code: str, file: str, line: int, column: int, message: str, hint: str | None = None,
-         **data: object) -> Diagnostic:
-    """Build a diagnostic for a catalogued code; the hint defaults to the catalogue's fix."""
+         severity: Severity | None = None, **data: object) -> Diagnostic:
+    """Build a diagnostic for a catalogued code; the hint defaults to the catalogue's fix,
+    the severity to the catalogue's (a check may lower it, e.g. a declared basis)."""
     entry = CATALOGUE[code]
-    return Diagnostic(file=file, line=line, column=column, code=code, severity=entry.severity,
+    return Diagnostic(file=file, line=line, column=column, code=code,
+                      severity=severity or entry.severity,
                       message=message, hint=hint or entry.fix,
                       data=tuple(sorted(data.items())))
 

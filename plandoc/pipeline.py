@@ -86,7 +86,7 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
         try:
             if out_dir.is_dir():  # outputs of formats not rebuilt this time stay as they were
                 shutil.copytree(out_dir, staging, symlinks=True, dirs_exist_ok=True,
-                                copy_function=_link_or_copy)
+                                copy_function=link_or_copy)
             written: list[Path] = []
             for fmt in formats:
                 for name in OUTPUTS[fmt]:  # never write through a hard link into the live output
@@ -107,7 +107,8 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
     return [out_dir / p.relative_to(staging) for p in written]
 
 
-def _link_or_copy(src: str, dst: str) -> None:
+def link_or_copy(src: str, dst: str) -> None:
+    """Hard-link a file (cheap), or copy it where links are not possible."""
     try:
         os.link(src, dst)
     except OSError:

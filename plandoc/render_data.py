@@ -62,11 +62,10 @@ def render_csv(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
 
 
 def fixed_date(plan: m.Plan) -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    day = plan.imprint.printed_date if plan.imprint else f"{plan.meta.period_from}-01-01"
-    return dt.datetime.fromisoformat(day)
+    """The build's fixed date, as the PDF's (print_view.fixed_date): never the clock."""
+    from .print_view import fixed_date as iso_date
+
+    return dt.datetime.strptime(iso_date(plan, os.environ), "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _table_sheet(ws, table: m.Table) -> None:

@@ -13,7 +13,6 @@ bytes (pagefind's bundle included; see tests/site).
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from markupsafe import Markup
 from . import diagnostics as dg
 from . import model as m
 from . import site_charts, site_indicators, site_search, site_view
+from .pipeline import link_or_copy
 from .site_view import Link, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -235,7 +235,7 @@ def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = ()
     if previous_search is not None:
         search = None
         if previous_search.is_dir():
-            shutil.copytree(previous_search, site / site_search.BUNDLE, copy_function=_link_or_copy)
+            shutil.copytree(previous_search, site / site_search.BUNDLE, copy_function=link_or_copy)
     else:
         search = site_search.start(site)  # indexes while the other pages are written
     try:
@@ -249,10 +249,3 @@ def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = ()
     if search is not None:
         written += site_search.finish(search, site)
     return sorted(set(written))
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)

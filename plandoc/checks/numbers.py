@@ -36,13 +36,10 @@ def _percent_unit(ind: m.Indicator | None) -> bool:
 
 
 def _make(code, s_or_loc, message, hint=None, severity=None, **data):
+    """A diagnostic at a statement or node, numbers in `data` rounded for the JSON."""
     loc = s_or_loc.loc if hasattr(s_or_loc, "loc") else s_or_loc
-    d = dg.make(code, loc.file, loc.line, loc.column, message, hint,
-                **{k: round(v, 6) if isinstance(v, float) else v for k, v in data.items()})
-    if severity is not None and severity is not d.severity:
-        from dataclasses import replace
-        d = replace(d, severity=severity)
-    return d
+    return dg.make(code, loc.file, loc.line, loc.column, message, hint, severity,
+                   **{k: round(v, 6) if isinstance(v, float) else v for k, v in data.items()})
 
 
 # ------------------------------------------------------------------ growth

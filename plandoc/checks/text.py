@@ -66,11 +66,7 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
 
 
 def _make(code, loc, message, hint=None, severity=None, **data):
-    d = dg.make(code, loc.file, loc.line, loc.column, message, hint, **data)
-    if severity is not None:
-        from dataclasses import replace
-        d = replace(d, severity=severity)
-    return d
+    return dg.make(code, loc.file, loc.line, loc.column, message, hint, severity, **data)
 
 
 @functools.lru_cache(maxsize=65536)
