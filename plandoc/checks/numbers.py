@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .structure import nodes
 
 APPROX = 0.10
 """Relative tolerance of a value printed with 左右."""
@@ -209,23 +210,9 @@ def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 # ------------------------------------------------------------------ totals and counts
 
-def _walk(inlines, kinds):
-    for node in inlines:
-        if isinstance(node, kinds):
-            yield node
-        if isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
-            yield from _walk(node.children, kinds)
-
-
-def _quantities_of(plan: m.Plan, kinds):
-    from .structure import _all_inlines
-    for inlines in _all_inlines(plan):
-        yield from _walk(inlines, kinds)
-
-
 def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """A stated total and its parts sum within the tolerance their wording allows."""
-    for node in _quantities_of(plan, m.Sum):
+    for node in nodes(plan, m.Sum):
         totals_ = [n for n in node.children if isinstance(n, m.Total)]
         terms = [n for n in node.children if isinstance(n, m.Term)]
         if len(totals_) != 1 or not terms:
@@ -259,7 +246,7 @@ def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 def counts(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """A stated count equals the list it counts (or exceeds it when marked non-exhaustive)."""
-    for node in _quantities_of(plan, m.Count):
+    for node in nodes(plan, m.Count):
         nums = [n for n in node.children if isinstance(n, m.Num)]
         members = [n for n in node.children if isinstance(n, m.Member)]
         if len(nums) != 1 or nums[0].quantity.value is None:

@@ -22,12 +22,17 @@ def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             first[t.id] = t
 
 
-def _refs(inlines) -> Iterator[m.Ref]:
-    for node in inlines:
-        if isinstance(node, m.Ref):
-            yield node
-        elif isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
-            yield from _refs(node.children)
+def nodes(plan: m.Plan, kinds) -> Iterator:
+    """Every inline node of the given kinds anywhere in the plan (nested ones included)."""
+    def walk(inlines):
+        for node in inlines:
+            if isinstance(node, kinds):
+                yield node
+            if isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
+                yield from walk(node.children)
+
+    for inlines in _all_inlines(plan):
+        yield from walk(inlines)
 
 
 def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
@@ -71,11 +76,10 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
 
 
 def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    for inlines in _all_inlines(plan):
-        for ref in _refs(inlines):
-            if not ref.kind:
-                yield dg.make("PD201", ref.loc.file, ref.loc.line, ref.loc.column,
-                              f"引用的目标不存在：{ref.to}")
+    for ref in nodes(plan, m.Ref):
+        if not ref.kind:
+            yield dg.make("PD201", ref.loc.file, ref.loc.line, ref.loc.column,
+                          f"引用的目标不存在：{ref.to}")
 
 
 def indicator_references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -150,7 +154,7 @@ def table_shapes(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """A column or figure that nothing refers to: a note (plans often print them unreferred)."""
-    referred = {ref.to for inlines in _all_inlines(plan) for ref in _refs(inlines)}
+    referred = {ref.to for ref in nodes(plan, m.Ref)}
     for thing in (*plan.columns, *plan.figures):
         if thing.id not in referred:
             yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
