@@ -7,8 +7,10 @@ the background once those pages are written, so the renderer can write the other
 pages meanwhile (none of them matches GLOB, so the index cannot depend on timing);
 `finish` waits for it. Pagefind is the registry-installed `pagefind[extended]`
 binary, run directly when its package is found (saves the Python wrapper's start-up),
-else through `python -m pagefind`. A failure is an environment error and raises, so
-the pipeline keeps the previous output.
+else through `python -m pagefind`. Pagefind runs under `setpriv --pdeathsig KILL`
+(util-linux, essential on Debian) so that it dies with the build that started it: a
+killed build must not leave an indexer writing into its staging tree. A failure is an
+environment error and raises, so the pipeline keeps the previous output.
 """
 
 from __future__ import annotations
@@ -28,14 +30,20 @@ class SearchIndexError(RuntimeError):
     """pagefind could not be run or failed."""
 
 
+def guard() -> list[str]:
+    """A prefix that makes a child die when this process dies (empty without setpriv)."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+
+
 def command() -> list[str]:
-    """How to run pagefind extended here."""
+    """How to run pagefind extended here, tied to this process's life where possible."""
     spec = importlib.util.find_spec("pagefind_bin_extended")
     if spec is not None and spec.submodule_search_locations:
         binary = Path(next(iter(spec.submodule_search_locations))) / "pagefind_extended"
         if binary.is_file():
-            return [str(binary)]
-    return [sys.executable, "-m", "pagefind"]
+            return guard() + [str(binary)]
+    return guard() + [sys.executable, "-m", "pagefind"]
 
 
 def start(site: Path, subdir: str = BUNDLE) -> subprocess.Popen:
