@@ -45,11 +45,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         import tomllib
 
-        from .site_search import SearchIndexError
-
         try:
             return super().invoke(ctx)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, SearchIndexError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             click.echo(f"错误 (error): {exc}", err=True)
             sys.exit(2)
 

@@ -2,12 +2,12 @@
 
 `render(plan, out_dir, findings)` writes one page per part and chapter, the notice,
 the back matter, the lists of columns, figures and tables, the indicators with their
-charts, the editor's report and a search page; copies the stylesheet, the scripts and
-the plan's images; then indexes the text with pagefind. Guarantees: links are
-relative, nothing is fetched from the network, every id of the model is an anchor on
-its page, templates autoescape and only map values from the model and the view layer
-(`site_view`, `site_indicators`, `site_charts`), and the same plan gives the same
-bytes (pagefind's bundle included; see tests/site).
+charts, the editor's report and a search page with its index (`site_search`); copies
+the stylesheet, the scripts and the plan's images. Guarantees: links are relative,
+nothing is fetched from the network, every id of the model is an anchor on its page,
+templates autoescape and only map values from the model and the view layer
+(`site_view`, `site_indicators`, `site_charts`, `site_search`), and the same plan
+gives the same bytes (see tests/site).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from markupsafe import Markup
 from . import diagnostics as dg
 from . import model as m
 from . import site_charts, site_indicators, site_search, site_view
-from .pipeline import link_or_copy
 from .site_view import Link, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -171,7 +170,7 @@ class _Writer:
 
 
 def _text_pages(w: _Writer) -> None:
-    """The pages that hold the plan's text: the ones search indexes (site_search.GLOB)."""
+    """The pages that hold the plan's text (site_search indexes the same places)."""
     plan, view = w.plan, w.view
     w.page("index.html.j2", view.nav("index.html", "首页"))
     if plan.notice is not None:
@@ -186,7 +185,7 @@ def _text_pages(w: _Writer) -> None:
 
 
 def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
-    """Lists, indicators, report and search: generated from the model, not indexed."""
+    """Lists, indicators, report and search: generated from the model."""
     plan, view = w.plan, w.view
     w.page("list.html.j2", view.nav("columns.html", "专栏一览"), items=site_view.columns(view),
            heading="专栏")
@@ -222,30 +221,16 @@ def _assets(site: Path, plan: m.Plan) -> list[Path]:
 
 
 def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = (), *,
-           cache: PageCache | None = None, previous_search: Path | None = None) -> list[Path]:
-    """Write the site into out_dir/site. With `previous_search` (serve's quick rebuild)
-    the search bundle of the previous build is carried over instead of re-indexing;
-    `site_search.reindex` then brings it up to date."""
+           cache: PageCache | None = None) -> list[Path]:
+    """Write the site into out_dir/site. With `cache` (serve's quick rebuild), part and
+    chapter pages whose inputs did not change are reused from the previous build."""
     site = out_dir / "site"
     if site.exists():
         shutil.rmtree(site)  # the staging copy of the previous build: no stale pages
     site.mkdir(parents=True)
-    writer = _Writer(site, plan, SiteView(plan), cache)
+    view = SiteView(plan)
+    writer = _Writer(site, plan, view, cache)
     _text_pages(writer)
-    if previous_search is not None:
-        search = None
-        if previous_search.is_dir():
-            shutil.copytree(previous_search, site / site_search.BUNDLE, copy_function=link_or_copy)
-    else:
-        search = site_search.start(site)  # indexes while the other pages are written
-    try:
-        _other_pages(writer, tuple(findings))
-        written = writer.written + _assets(site, plan)
-    except BaseException:
-        if search is not None:
-            search.kill()
-            search.communicate()
-        raise
-    if search is not None:
-        written += site_search.finish(search, site)
+    _other_pages(writer, tuple(findings))
+    written = writer.written + _assets(site, plan) + site_search.write(site, plan, view)
     return sorted(set(written))

@@ -3,8 +3,8 @@
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
 overlay listing them (file:line); without, the JSON and the pages the edit touched are
-rebuilt (`incremental.QuickBuilder`), every open page reloads (server-sent events),
-and then the search index catches up. The PDF is rebuilt in a background thread,
+rebuilt with the search index (`incremental.QuickBuilder`), and every open page
+reloads (server-sent events). The PDF is rebuilt in a background thread,
 latest edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.
 """
@@ -171,11 +171,10 @@ class Preview:
             errors = [d.as_dict() for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
             self.hub.publish("errors", json.dumps(errors, ensure_ascii=False))
             return False
-        self.quick.build(compiled)  # pages an edit touched, the previous search index
+        self.quick.build(compiled)  # pages an edit touched, and the search index
         self.hub.publish("reload")
         if self.pdf:
             self.pdf_wanted.set()
-        self.quick.reindex()  # search catches up right after the reload
         return True
 
     def pdf_worker(self) -> None:

@@ -1,89 +1,120 @@
-"""Full-text search for the site: runs pagefind (extended, which segments Chinese).
+"""Full-text search for the site: the plan's text as a script the search page loads.
 
-Indexes only the pages that hold the plan's text (GLOB), and in them only what is
-marked data-pagefind-body, and writes the bundle to site/pagefind/. Paragraphs carry
-ids, so the search page can send a hit to its paragraph. `start` launches pagefind in
-the background once those pages are written, so the renderer can write the other
-pages meanwhile (none of them matches GLOB, so the index cannot depend on timing);
-`finish` waits for it. Pagefind is the registry-installed `pagefind[extended]`
-binary, run directly when its package is found (saves the Python wrapper's start-up),
-else through `python -m pagefind`. Pagefind runs under `setpriv --pdeathsig KILL`
-(util-linux, essential on Debian) so that it dies with the build that started it: a
-killed build must not leave an indexer writing into its staging tree. A failure is an
-environment error and raises, so the pipeline keeps the previous output.
+Like Sphinx's searchindex.js, the build writes `site/search-index.js`, which sets
+`window.PLANDOC_SEARCH` to every searchable place of the plan, taken from the model
+(not scraped from the pages): headings of parts, chapters and sections, paragraphs,
+list items, project entries, table rows, columns, figures, the notice, the back
+matter and the indicators, each with the page and the anchor it lives at and a short
+"where" (第八章 第一节 · 专栏 5). `static/search.js` finds every place that holds all
+the words of a query as substrings. Chinese needs no segmenting for that: 城镇化率
+matches exactly where it is printed, never the pages that hold only 城镇 or 化率.
+
+Because the index is a classic script, not fetched data, search works from any static
+host and from the files opened straight from disk. It is written in the same pass as
+the pages, from the same model, in document order: the same plan gives the same bytes.
+
+Format (version 1): {"version": 1, "pages": [[url, title], ...],
+"records": [[page, anchor, where, text, kind], ...]} where `page` indexes `pages`,
+`anchor` is an id on that page ("" for the page's top) and `kind` is "h" for a
+heading, "t" for text, "i" for an indicator.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import subprocess
-import sys
+import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-BUNDLE = "pagefind"
-GLOB = "{index.html,notice.html,back.html,chapters/*.html,parts/*.html}"
-"""The pages with the plan's text; every other page is navigation or a generated list."""
+from . import model as m
+from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView
+
+INDEX = "search-index.js"
+VERSION = 1
 
 
-class SearchIndexError(RuntimeError):
-    """pagefind could not be run or failed."""
+class _Records:
+    """Collects records in document order, numbering pages as they first appear."""
+
+    def __init__(self, view: SiteView, titles: dict[str, str]):
+        self.view, self.titles = view, titles
+        self.pages: list[list[str]] = []
+        self._page_no: dict[str, int] = {}
+        self.records: list[list] = []
+
+    def add(self, page: str, anchor: str, where: str, text: str, kind: str = "t") -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        url = self.view.url(page)
+        if url not in self._page_no:
+            self._page_no[url] = len(self.pages)
+            self.pages.append([url, self.titles.get(page, url)])
+        self.records.append([self._page_no[url], anchor, where, text, kind])
+
+    def blocks(self, blocks: Iterable[m.Block], page: str, where: str) -> None:
+        for b in blocks:
+            if isinstance(b, m.Paragraph):
+                self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+            elif isinstance(b, m.Entry):
+                self.add(page, b.id, where, m.plain(b.name) + m.plain(b.content))
+            elif isinstance(b, m.ListBlock):
+                for it in b.items:
+                    self.add(page, it.id, where, m.plain(it.lead) + m.plain(it.content))
+            elif isinstance(b, m.Table):
+                self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+                for row in b.head + b.body:
+                    self.add(page, b.id, f"{where} · {b.label}",
+                             "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t))
+            elif isinstance(b, m.Figure):
+                self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+            elif isinstance(b, m.Column):
+                self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
+                self.blocks(b.blocks, page, f"{where} · {b.label}".lstrip(" ·"))
 
 
-def guard() -> list[str]:
-    """A prefix that makes a child die when this process dies (empty without setpriv)."""
-    setpriv = shutil.which("setpriv")
-    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+def records(plan: m.Plan, view: SiteView) -> dict:
+    """The search index of `plan` as a JSON-ready dict (see the module's docstring)."""
+    notice = m.plain(plan.notice.title) if plan.notice is not None else ""
+    r = _Records(view, {**view.titles, NOTICE: notice or "通知", PREAMBLE: "首页",
+                        CLOSING: "结束语与版记", INDICATORS: "主要指标"})
+    if plan.notice is not None:
+        r.add(NOTICE, "", "通知", m.plain(plan.notice.title), "h")
+        r.blocks(plan.notice.blocks, NOTICE, "通知")
+        r.add(NOTICE, "", "通知", " ".join(filter(None, (plan.notice.signature, plan.notice.date))))
+    r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
+    r.blocks(plan.preamble, PREAMBLE, "序言")
+    for part in plan.parts:
+        r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
+        r.blocks(part.blocks, part.id, part.label)
+        for ch in part.chapters:
+            r.add(ch.id, ch.id, ch.label, f"{ch.label} {m.plain(ch.title)}", "h")
+            r.blocks(ch.blocks, ch.id, ch.label)
+            for sec in ch.sections:
+                where = f"{ch.label} {sec.label}"
+                r.add(ch.id, sec.id, where, f"{sec.label} {m.plain(sec.title)}", "h")
+                r.blocks(sec.blocks, ch.id, where)
+    r.blocks(plan.closing, CLOSING, "结束语")
+    if plan.imprint is not None:
+        imprint = plan.imprint
+        r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")
+        r.add(CLOSING, "imprint", "版记", f"{imprint.printed_by} {imprint.printed_date}印发")
+    for ind in plan.indicators:
+        text = m.plain(ind.name) + (f"（{ind.unit}）" if ind.unit else "")
+        r.add(INDICATORS, ind.id, "主要指标", text, "i")
+    return {"version": VERSION, "pages": r.pages, "records": r.records}
 
 
-def command() -> list[str]:
-    """How to run pagefind extended here, tied to this process's life where possible."""
-    spec = importlib.util.find_spec("pagefind_bin_extended")
-    if spec is not None and spec.submodule_search_locations:
-        binary = Path(next(iter(spec.submodule_search_locations))) / "pagefind_extended"
-        if binary.is_file():
-            return guard() + [str(binary)]
-    return guard() + [sys.executable, "-m", "pagefind"]
+def _lines(index: dict) -> Iterator[str]:
+    """The index as a script, one record per line (readable, and diffs stay small)."""
+    dump = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    yield f'window.PLANDOC_SEARCH = {{"version": {index["version"]},\n"pages": ['
+    yield ",\n".join(dump(p) for p in index["pages"]) + "],"
+    yield '"records": ['
+    yield ",\n".join(dump(rec) for rec in index["records"]) + "]};"
 
 
-def start(site: Path, subdir: str = BUNDLE) -> subprocess.Popen:
-    """Start indexing `site` (whose text pages must already be written) into site/subdir."""
-    cmd = command() + ["--site", str(site), "--glob", GLOB, "--output-subdir", subdir,
-                        "--force-language", "zh-cn", "--keep-index-url", "--silent"]
-    try:
-        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as exc:
-        raise SearchIndexError(f"pagefind could not run: {exc}") from exc
-
-
-def finish(proc: subprocess.Popen, site: Path, subdir: str = BUNDLE) -> list[Path]:
-    """Wait for pagefind; return the files it wrote, sorted."""
-    try:
-        _, err = proc.communicate(timeout=600)
-    except subprocess.TimeoutExpired as exc:
-        proc.kill()
-        proc.communicate()
-        raise SearchIndexError("pagefind timed out") from exc
-    if proc.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({proc.returncode}): {err.strip()}")
-    return sorted(p for p in (site / subdir).rglob("*") if p.is_file())
-
-
-def index(site: Path) -> list[Path]:
-    """Index `site` in place and wait."""
-    return finish(start(site), site)
-
-
-def reindex(site: Path, swap) -> None:
-    """Index a live site beside its current bundle, then swap the new bundle in
-    (`swap(a, b)` exchanges two paths atomically): readers never see a half index."""
-    fresh = ".pagefind-fresh"
-    if (site / fresh).exists():
-        shutil.rmtree(site / fresh)
-    finish(start(site, fresh), site, fresh)
-    if (site / BUNDLE).exists() and swap(site / fresh, site / BUNDLE):
-        shutil.rmtree(site / fresh)
-    else:
-        if (site / BUNDLE).exists():
-            shutil.rmtree(site / BUNDLE)
-        (site / fresh).rename(site / BUNDLE)
+def write(site: Path, plan: m.Plan, view: SiteView) -> list[Path]:
+    """Write site/search-index.js; return its path."""
+    path = site / INDEX
+    path.write_text("\n".join(_lines(records(plan, view))) + "\n", encoding="utf-8", newline="\n")
+    return [path]

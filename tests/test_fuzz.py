@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from plandoc import render_data, render_html, render_json, site_search
+from plandoc import render_data, render_html, render_json
 from plandoc.diagnostics import CATALOGUE
 from plandoc.pipeline import compile_plan
 
@@ -73,17 +73,10 @@ def _clean(text: str) -> str:
                                                           and c not in "\ufffe\uffff"))
 
 
-@pytest.fixture
-def no_search(monkeypatch):
-    """pagefind is an external binary tested elsewhere; fuzzing exercises plandoc's own code."""
-    monkeypatch.setattr(site_search, "start", lambda site: None)
-    monkeypatch.setattr(site_search, "finish", lambda proc, site: [])
-
-
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") == "true",
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_mutated_plans_never_crash(tmp_path_factory, no_search, data):
+def test_mutated_plans_never_crash(tmp_path_factory, data):
     base = data.draw(st.sampled_from(BASES), label="base")
     work = tmp_path_factory.mktemp("fuzz")
     plan = work / "plan"

@@ -35,7 +35,6 @@ def _compare_with_full(plan: Path, quick: QuickBuilder, tmp_path: Path) -> None:
     compiled = compile_plan(plan)
     assert compiled.ok, compiled.diagnostics
     quick.build(compiled)
-    quick.reindex()
     full = tmp_path / "full"
     if full.exists():
         shutil.rmtree(full)

@@ -46,7 +46,7 @@ class Built:
     """False when the plan was built despite errors (PLANDOC_SITE_PLAN)."""
 
     def pages(self) -> list[Path]:
-        return sorted(p for p in self.site.rglob("*.html") if "pagefind" not in p.parts)
+        return sorted(self.site.rglob("*.html"))
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.site).as_posix()
@@ -121,7 +121,8 @@ def browser():
 
 @dataclass
 class Watch:
-    """What a page did: console errors, failed requests, requests leaving 127.0.0.1."""
+    """What a page did: console errors, failed requests, requests leaving 127.0.0.1 (or
+    the disk, for a site opened from its files)."""
 
     errors: list
     failed: list
@@ -141,7 +142,7 @@ def open_page(browser):
 
         def route(r):
             host = r.request.url.split("/")[2] if "://" in r.request.url else ""
-            if r.request.url.startswith(("data:", "blob:")) or host.startswith("127.0.0.1"):
+            if r.request.url.startswith(("data:", "blob:", "file:")) or host.startswith("127.0.0.1"):
                 r.continue_()
             else:
                 watch.external.append(r.request.url)

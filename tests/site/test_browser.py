@@ -6,6 +6,7 @@ Browser tests fail (not skip) when Chromium is missing."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -86,8 +87,26 @@ def _follow(page, href):
     page.goto(href, wait_until="networkidle")
     anchor = href.split("#", 1)[1]
     return page.evaluate("id => { const el = document.getElementById(id); return el && "
-                         "[el.tagName, !!el.closest('aside.column'), !!el.closest('[data-pagefind-body]')] }",
-                         anchor)
+                         "[el.tagName, !!el.closest('aside.column'), !!el.closest('main'), "
+                         "el.textContent] }", anchor)
+
+
+def _fold(text: str) -> str:
+    """What search.js folds: full-width ASCII forms, the ideographic space, case."""
+    text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
+    return text.replace("\u3000", " ").lower()
+
+
+def _expected(site, query: str) -> tuple[int, int]:
+    """Places and pages holding every word of `query`, counted from the index file by
+    Python: what the status line must say."""
+    import json
+
+    raw = (site.site / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(raw[raw.index("{"):raw.rindex(";")])
+    words = _fold(query).split()
+    hits = [r for r in index["records"] if all(w in _fold(r[3]) for w in words)]
+    return len(hits), len({r[0] for r in hits})
 
 
 def test_search_finds_a_word_and_links_to_its_paragraph(site, base, open_page):
@@ -95,8 +114,23 @@ def test_search_finds_a_word_and_links_to_its_paragraph(site, base, open_page):
     hits = _search(page, base, "城镇化率")
     assert hits and all("#" in h for h in hits)
     found = _follow(page, hits[0])
-    assert found and found[2], found  # an element of the plan's text
+    assert found and found[2] and "城镇化率" in found[3], found  # the plan's text, holding the word
     _clean(watch, "search")
+
+
+def test_search_counts_every_place_holding_all_words(site, base, open_page):
+    page, watch = open_page()
+    for query in ("城镇化率", "发展", "城镇化率 2025", "专栏 工程"):
+        places, pages = _expected(site, query)
+        page.goto(base + "search.html?q=" + query, wait_until="networkidle")
+        status = page.inner_text("#search-status")
+        if places:
+            assert f"{places} 处，{pages} 个页面" in status, (query, status)
+            shown = page.locator("#search-results > li").count()
+            assert shown == pages, (query, shown, pages)
+        else:
+            assert "没有找到" in status, (query, status)
+    _clean(watch, "search counts")
 
 
 def test_search_finds_a_word_inside_a_column(site, base, open_page):
@@ -104,11 +138,23 @@ def test_search_finds_a_word_inside_a_column(site, base, open_page):
     page, watch = open_page()
     hits = _search(page, base, word)
     assert hits
-    # pagefind may also rank pages holding the word's segments apart; one hit must lead
-    # into the column that holds the word
-    followed = [_follow(page, h) for h in hits[:12]]
-    assert any(f and f[1] for f in followed), (word, followed)
+    # the word is printed only inside columns (and may name an indicator): every hit leads
+    # into a column or to the indicators page
+    for h in hits[:12]:
+        followed = _follow(page, h)
+        assert followed and (followed[1] or "indicators.html#" in h), (word, h, followed)
     _clean(watch, "search " + word)
+
+
+def test_search_works_from_the_files_opened_from_disk(site, open_page):
+    page, watch = open_page()
+    page.goto((site.site / "search.html").as_uri() + "?q=城镇化率", wait_until="load")
+    page.wait_for_selector("#search-results a.hit", timeout=10000)
+    href = page.eval_on_selector("#search-results a.hit", "e => e.href")
+    assert href.startswith("file://") and "#" in href
+    found = _follow(page, href)
+    assert found and "城镇化率" in found[3], found
+    assert not watch.errors and not watch.failed, (watch.errors, watch.failed)
 
 
 def _tab_to(page, selector, limit=200):
@@ -178,7 +224,7 @@ def test_indicator_filter(site, base, open_page):
 
 def test_hostile_text_runs_no_script(browser, serve, tmp_path_factory, open_page):
     from .conftest import build_site
-    from .test_structure import hostile_plan
+    from .test_structure import HOSTILE, hostile_plan
 
     tmp = tmp_path_factory.mktemp("hostile-browser")
     built = build_site(hostile_plan(tmp), tmp / "out")
@@ -188,4 +234,9 @@ def test_hostile_text_runs_no_script(browser, serve, tmp_path_factory, open_page
         page.goto(url + rel, wait_until="networkidle")
         assert not watch.dialogs, watch.dialogs
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    for text in HOSTILE:  # the hostile text as search results, and as the query
+        page.goto(url + "search.html?q=" + quote(text), wait_until="networkidle")
+        page.wait_for_selector("#search-results a.hit", timeout=10000)
+        assert text in page.inner_text("#search-results")
+        assert page.evaluate("document.querySelectorAll('#search-results img, #search-results script').length") == 0
     assert not watch.dialogs

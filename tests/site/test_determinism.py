@@ -1,4 +1,4 @@
-"""The same plan gives byte-identical sites, pagefind's bundle included."""
+"""The same plan gives byte-identical sites, the search index included."""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ They parse the HTML (lxml) and assert on structure, never on wording.
 
 from __future__ import annotations
 
+import json
+
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +16,7 @@ import lxml.html
 import pytest
 
 from plandoc import diagnostics as dg
+from plandoc import model as m
 from plandoc import render_html
 from plandoc.site_view import SiteView
 
@@ -161,14 +164,52 @@ def test_charts_are_svg_with_text_labels(site):
         assert len(svg.xpath("./text")) == 2 * len(svg.xpath("./rect"))
 
 
-def test_paragraphs_are_indexed_with_ids(site):
-    for ch in site.plan.chapters:
-        doc = _doc(site.site / "chapters" / f"{ch.id}.html")
-        body = doc.xpath("//*[@data-pagefind-body]")
-        assert len(body) == 1
-        for p in body[0].xpath(".//p[not(ancestor::nav)]"):
-            assert p.get("id"), lxml.html.tostring(p)[:80]
-    assert (site.site / "pagefind" / "pagefind.js").is_file()
+def _search_index(site) -> dict:
+    raw = (site.site / "search-index.js").read_text(encoding="utf-8")
+    assert raw.startswith("window.PLANDOC_SEARCH = {") and raw.rstrip().endswith("};")
+    return json.loads(raw[raw.index("{"):raw.rindex(";")])
+
+
+def test_search_index_points_at_anchors_that_exist(site):
+    index = _search_index(site)
+    assert index["version"] == 1
+    ids: dict[str, set] = {}
+    for page, anchor, where, text, kind in index["records"]:
+        url = index["pages"][page][0]
+        if url not in ids:
+            ids[url] = set(_doc(site.site / url).xpath("//@id"))
+        assert not anchor or anchor in ids[url], (url, anchor)
+        assert text == " ".join(text.split()) and text and where and kind in "hti"
+
+
+def test_search_index_holds_every_paragraph_and_item_once(site):
+    """Every paragraph, item and entry of the model is a record, with its own text."""
+    records = {(r[1], r[3]) for r in _search_index(site)["records"]}
+    anchors = [r[0] for r in records]
+    expected = []
+
+    def walk(blocks):
+        for b in blocks:
+            if isinstance(b, m.Column):
+                walk(b.blocks)
+            elif isinstance(b, m.ListBlock):
+                expected.extend((it.id, m.plain(it.lead) + m.plain(it.content)) for it in b.items)
+            elif isinstance(b, m.Paragraph):
+                expected.append((b.id, m.plain(b.lead) + m.plain(b.content)))
+            elif isinstance(b, m.Entry):
+                expected.append((b.id, m.plain(b.name) + m.plain(b.content)))
+    plan = site.plan
+    walk(plan.preamble + plan.closing + (plan.notice.blocks if plan.notice else ()))
+    for part in plan.parts:
+        walk(part.blocks)
+        for ch in part.chapters:
+            walk(ch.blocks)
+            for sec in ch.sections:
+                walk(sec.blocks)
+    assert expected
+    for bid, text in expected:
+        assert (bid, " ".join(text.split())) in records, bid
+        assert anchors.count(bid) == 1, bid
 
 
 HOSTILE = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>')

@@ -1,132 +1,155 @@
-// Full-text search over the pagefind bundle; each hit links to the paragraph that holds it.
-// Pagefind records every element with an id as an anchor at a word position; a hit goes
-// to the last anchor at or before its first word (paragraphs, items, tables carry ids).
-const root = document.documentElement.dataset.root || "";
-const form = document.getElementById("search-form");
-const input = document.getElementById("q");
-const status = document.getElementById("search-status");
-const list = document.getElementById("search-results");
-const siteRoot = new URL(root || "./", location.href);
-const BLOCKS = new Set(["p", "li", "div", "figure", "aside", "section", "h1", "h2", "h3", "h4", "td", "th", "tr"]);
-const MAX_PAGES = 30, MAX_HITS = 4, CONTEXT = 36;
-let pagefind = null;
+// Full-text search over search-index.js (window.PLANDOC_SEARCH, written by the build; see
+// plandoc/site_search.py). A place matches when it holds every word of the query as a
+// substring, after folding case and full-width forms; hits are grouped by page, headings
+// first, and each links to the paragraph, item, row or box that holds it. Results are
+// built as DOM nodes with textContent only: nothing from the index is parsed as HTML.
+// A classic script, not a module, so the search works from a file opened from disk too.
+(function () {
+  "use strict";
+  var MAX_HITS = 5, CONTEXT = 36;
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var index = window.PLANDOC_SEARCH;
+  var root = document.documentElement.dataset.root || "";
+  var folded = null;
 
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 40 });
+  // Same length in and out, so offsets found in the folded text hold in the original.
+  function fold(s) {
+    var out = s.replace(/[\uff01-\uff5e]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    }).replace(/\u3000/g, " ");
+    var lower = out.toLowerCase();
+    return lower.length === out.length ? lower : out;
   }
-  return pagefind;
-}
 
-function anchorFor(data, location) {
-  let best = null;
-  for (const a of data.anchors || []) {
-    if (a.location <= location && BLOCKS.has(a.element) && a.id) best = a;
+  function terms(query) {
+    var seen = {}, out = [];
+    fold(query).split(/\s+/).forEach(function (t) {
+      if (t && !seen[t]) { seen[t] = true; out.push(t); }
+    });
+    return out;
   }
-  return best;
-}
 
-function snippet(text, terms) {
-  const el = document.createElement("p");
-  let at = -1, len = 0;
-  for (const t of terms) {
-    const i = text.indexOf(t);
-    if (i >= 0 && (at < 0 || i < at)) { at = i; len = t.length; }
+  function count(hay, term) {
+    var n = 0, at = hay.indexOf(term);
+    while (at >= 0) { n += 1; at = hay.indexOf(term, at + term.length); }
+    return n;
   }
-  const start = Math.max(0, at - CONTEXT);
-  const end = at < 0 ? Math.min(text.length, CONTEXT * 2) : Math.min(text.length, at + len + CONTEXT);
-  if (start > 0) el.append("…");
-  if (at < 0) {
-    el.append(text.slice(start, end));
-  } else {
-    el.append(text.slice(start, at));
-    const mark = document.createElement("mark");
-    mark.textContent = text.slice(at, at + len);
-    el.append(mark, text.slice(at + len, end));
-  }
-  if (end < text.length) el.append("…");
-  return el;
-}
 
-function pageUrl(data) {
-  // baseUrl is this site's path on the host, so data.url is an absolute path.
-  return new URL(data.url, location.href);
-}
-
-function render(query, results) {
-  list.replaceChildren();
-  const terms = query.split(/\s+/).filter(Boolean);
-  for (const data of results) {
-    const li = document.createElement("li");
-    const h = document.createElement("h2");
-    const a = document.createElement("a");
-    const url = pageUrl(data);
-    a.href = url.href;
-    a.textContent = (data.meta && data.meta.title) || data.url;
-    h.append(a);
-    li.append(h);
-    const hits = document.createElement("ul");
-    hits.className = "hits";
-    const seen = new Set();
-    const found = [];
-    for (const loc of data.locations || []) {
-      const anchor = anchorFor(data, loc);
-      if (!anchor || seen.has(anchor.id)) continue;
-      seen.add(anchor.id);
-      found.push(anchor);
-    }
-    // the paragraphs that hold a whole query term; the others only match its segments
-    const whole = (a) => terms.some((t) => (a.text || "").includes(t));
-    const ordered = (found.some(whole) ? found.filter(whole) : found).slice(0, MAX_HITS);
-    for (const anchor of ordered) {
-      const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = url.pathname + "#" + anchor.id;
-      link.className = "hit";
-      link.dataset.anchor = anchor.id;
-      if (anchor.text) {
-        link.append(snippet(anchor.text, terms));
-      } else {
-        // tables and boxes have no text of their own in the index: show pagefind's excerpt
-        const p = document.createElement("p");
-        p.innerHTML = data.excerpt; // pagefind escapes the page text and adds only <mark>
-        link.append(p);
+  function find(words) {
+    if (!folded) folded = index.records.map(function (r) { return fold(r[3]); });
+    var hits = [];
+    for (var i = 0; i < folded.length; i++) {
+      var hay = folded[i], score = 0, all = true;
+      for (var j = 0; j < words.length && all; j++) {
+        var n = count(hay, words[j]);
+        if (!n) all = false;
+        score += n;
       }
-      item.append(link);
-      hits.append(item);
+      if (!all) continue;
+      var kind = index.records[i][4];
+      hits.push({ i: i, score: (kind === "h" ? 1000 : kind === "i" ? 500 : 0) + Math.min(score, 50) });
     }
-    if (!seen.size) {
-      const p = document.createElement("p");
-      p.innerHTML = data.excerpt; // pagefind escapes the text and adds only <mark>
-      li.append(p);
-    } else {
-      li.append(hits);
-    }
-    list.append(li);
+    return hits;
   }
-}
 
-async function run(query) {
-  query = query.trim();
-  if (!query) { status.textContent = ""; list.replaceChildren(); return; }
-  status.textContent = "正在搜索……";
-  const pf = await engine();
-  const search = await pf.search(query);
-  const results = await Promise.all(search.results.slice(0, MAX_PAGES).map((r) => r.data()));
-  render(query, results);
-  status.textContent = results.length
-    ? `“${query}”：${search.results.length} 个页面`
-    : `没有找到“${query}”。`;
-}
+  // The stretch of text around the first match, every word of the query marked in it.
+  function snippet(text, hay, words) {
+    var p = document.createElement("p"), first = -1;
+    words.forEach(function (w) {
+      var at = hay.indexOf(w);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var start = Math.max(0, first - CONTEXT), end = Math.min(text.length, first + CONTEXT * 2);
+    if (start > 0) p.append("…");
+    var pos = start;
+    while (pos < end) {
+      var next = -1, len = 0;
+      words.forEach(function (w) {
+        var at = hay.indexOf(w, pos);
+        if (at >= 0 && at < end && (next < 0 || at < next || (at === next && w.length > len))) {
+          next = at; len = w.length;
+        }
+      });
+      if (next < 0) { p.append(text.slice(pos, end)); break; }
+      if (next > pos) p.append(text.slice(pos, next));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(next, next + len);
+      p.append(mark);
+      pos = next + len;
+    }
+    if (end < text.length) p.append("…");
+    return p;
+  }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const q = input.value;
-  history.replaceState(null, "", "?q=" + encodeURIComponent(q));
-  run(q);
-});
-const initial = new URLSearchParams(location.search).get("q");
-if (initial) { input.value = initial; run(initial); }
-const top = document.getElementById("q-top");
-if (top && initial) top.value = initial;
+  function render(words, hits) {
+    list.replaceChildren();
+    var groups = [], byPage = {};
+    hits.forEach(function (h) {
+      var page = index.records[h.i][0];
+      if (!(page in byPage)) { byPage[page] = { page: page, best: h, hits: [] }; groups.push(byPage[page]); }
+      byPage[page].hits.push(h);
+    });
+    groups.forEach(function (g) {
+      g.hits.sort(function (a, b) { return b.score - a.score || a.i - b.i; });
+      g.best = g.hits[0];
+    });
+    groups.sort(function (a, b) { return b.best.score - a.best.score || a.best.i - b.best.i; });
+    groups.forEach(function (g) {
+      var page = index.pages[g.page], url = root + page[0];
+      var li = document.createElement("li"), h = document.createElement("h2"), a = document.createElement("a");
+      a.href = url;
+      a.textContent = page[1];
+      h.append(a);
+      li.append(h);
+      var ul = document.createElement("ul");
+      ul.className = "hits";
+      g.hits.slice(0, MAX_HITS).forEach(function (hit) {
+        var r = index.records[hit.i], item = document.createElement("li"), link = document.createElement("a");
+        link.href = r[1] ? url + "#" + r[1] : url;
+        link.className = "hit";
+        link.dataset.anchor = r[1];
+        var where = document.createElement("span");
+        where.className = "hit-where";
+        where.textContent = r[2];
+        link.append(where, snippet(r[3], folded[hit.i], words));
+        item.append(link);
+        ul.append(item);
+      });
+      li.append(ul);
+      if (g.hits.length > MAX_HITS) {
+        var more = document.createElement("p");
+        more.className = "hit-more";
+        more.textContent = "本页另有 " + (g.hits.length - MAX_HITS) + " 处";
+        li.append(more);
+      }
+      list.append(li);
+    });
+  }
+
+  function run(query) {
+    var words = terms(query.trim());
+    if (!words.length) { status.textContent = ""; list.replaceChildren(); return; }
+    if (!index) { status.textContent = "搜索索引未能载入（search-index.js）。"; return; }
+    var hits = find(words);
+    render(words, hits);
+    var pages = {};
+    hits.forEach(function (h) { pages[index.records[h.i][0]] = true; });
+    status.textContent = hits.length
+      ? "“" + query.trim() + "”：" + hits.length + " 处，" + Object.keys(pages).length + " 个页面"
+      : "没有找到“" + query.trim() + "”。";
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var q = input.value;
+    if (location.protocol !== "file:") history.replaceState(null, "", "?q=" + encodeURIComponent(q));
+    run(q);
+  });
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) { input.value = initial; run(initial); }
+  var top = document.getElementById("q-top");
+  if (top && initial) top.value = initial;
+})();
