@@ -169,6 +169,23 @@ def _index(names: tuple[str, ...]) -> dict[str, dict[int, dict[str, set[str]]]]:
     return {f: {n: dict(keys) for n, keys in by_len.items()} for f, by_len in index.items()}
 
 
+@functools.lru_cache(maxsize=4)
+def _finals(names: tuple[str, ...]) -> re.Pattern:
+    """The final characters of the names: one regex pass finds where a window may end."""
+    return re.compile("[" + "".join(sorted({re.escape(n[-1]) for n in names})) + "]")
+
+
+def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> bool:
+    """Whether text[start:end] lies inside an occurrence of a known name."""
+    for name in known:
+        if len(name) <= end - start:
+            continue
+        around = text.find(name, max(0, end - len(name)), start + len(name))
+        if around >= 0:
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=65536)
 def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Windows one character off a name of four or more characters, with the same final
@@ -176,28 +193,17 @@ def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tu
     miss. Three-character names are left out: sharing two characters with one of them
     (沿江湖 and 东江湖) happens by chance far more often than by a slip."""
     index = _index(names)
-    covered = [False] * len(text)
-    for name in known:
-        start = text.find(name)
-        while start >= 0:
-            for i in range(start, start + len(name)):
-                covered[i] = True
-            start = text.find(name, start + 1)
     found: dict[str, str] = {}
-    for end, ch in enumerate(text, 1):
-        by_length = index.get(ch)
-        if by_length is None:
-            continue
-        for length, keys in by_length.items():
+    for final in _finals(names).finditer(text):
+        end = final.end()
+        for length, keys in index[final.group()].items():
             start = end - length
-            if start < 0 or all(covered[start:end]):
-                continue
             word = text[start:end]
-            if word in known or word in found or not CJK.fullmatch(word[0]):
+            if start < 0 or word in known or word in found or not CJK.fullmatch(word[0]):
                 continue
             for i in range(length - 1):
                 hits = keys.get(word[:i] + "\0" + word[i + 1:])
-                if hits:
+                if hits and not _inside_known(text, start, end, known):
                     found[word] = min(hits)
                     break
     return tuple(found.items())
