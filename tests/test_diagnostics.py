@@ -57,6 +57,15 @@ def test_columns_point_into_the_line(code, tmp_path):
     assert line[d.column - 1] in "<" + "abcdefghijklmnopqrstuvwxyz"
 
 
+def test_unreferenced_hint_gives_the_reference_to_paste(tmp_path):
+    """The hint names the figure's own id (not a column placeholder), as a <ref> to paste."""
+    plan_dir, _ = overlay("PD350", tmp_path)
+    compiled = compile_plan(plan_dir)
+    (d,) = [d for d in compiled.diagnostics if d.code == "PD350"]
+    (fig,) = [f for f in compiled.plan.figures if f.label in d.message]
+    assert f'<ref to="{fig.id}"/>' in d.hint and fig.label in d.hint
+
+
 def test_an_error_in_one_file_does_not_hide_errors_in_another(tmp_path):
     plan_dir, _ = overlay("PD100", tmp_path)
     ind = plan_dir / "indicators.xml"
