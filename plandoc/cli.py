@@ -101,8 +101,11 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool
     if quiet:
         run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
         return
-    written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
-                                                    compiled.diagnostics, progress=step), chosen)
+    if sys.stderr.isatty():  # a progress bar only where someone watches it
+        written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
+                                                        compiled.diagnostics, progress=step), chosen)
+    else:
+        written = run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)
@@ -122,8 +125,8 @@ STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (sit
 
 
 def _with_progress(run, formats: list[str]):
-    """Run a build showing one progress step per format on stderr (transient; rich
-    leaves no bar behind when stderr is not a terminal)."""
+    """Run a build showing one progress step per format on stderr (transient: rich
+    leaves no bar behind)."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

@@ -146,6 +146,31 @@ def test_quiet_build_prints_no_progress(tmp_path):
     assert "写出" in loud.stderr and "写出" not in quiet.stderr
 
 
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    """On a terminal the build shows its steps (生成 …); piped, it prints only what it wrote."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([*BUILD, "build", "--plan", str(MINI), "--out", str(tmp_path / "t"),
+                             "--format", "json,html"], stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.wait() == 0
+    assert "生成 网站 (site)".encode() in shown
+    piped = run("build", "--plan", MINI, "--out", tmp_path / "p", "--format", "json,html")
+    assert piped.returncode == 0 and "写出" in piped.stderr and "生成" not in piped.stderr
+
+
 def test_real_excerpt_fixture_checks_clean():
     """The fixture cut from the seed (第一章 + 专栏 1, 第四章 + 专栏 2, 第十六章 + 专栏 14–19,
     图 3–8) has no errors; what it reports is what the published plan itself holds."""
