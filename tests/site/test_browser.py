@@ -240,3 +240,55 @@ def test_hostile_text_runs_no_script(browser, serve, tmp_path_factory, open_page
         assert text in page.inner_text("#search-results")
         assert page.evaluate("document.querySelectorAll('#search-results img, #search-results script').length") == 0
     assert not watch.dialogs
+
+
+CONTRAST_JS = """() => {
+  // WCAG 2 contrast of every element that shows text of its own, against the first
+  // opaque background behind it (elements over background images are left out).
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const failures = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || el.closest(".vh, .skip, [hidden]")) continue;
+    let bg = null, image = false;
+    for (let a = el; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.backgroundImage !== "none") { image = true; break; }
+      const c = rgb(s.backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) { bg = c.slice(0, 3); break; }
+    }
+    if (image) continue;
+    bg = bg || [255, 255, 255];
+    const fg = rgb(style.color);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) {
+      failures.push([el.tagName + "." + el.className, el.textContent.trim().slice(0, 20), ratio.toFixed(2)]);
+    }
+  }
+  return failures;
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(_builds, serve, open_page):
+    """Every piece of text, at 4.5:1 (3:1 when large), on the pages of each kind of the
+    bundled plan (which shows every kind of text)."""
+    site = _builds("plan")
+    base = serve(site.site)
+    page, watch = open_page()
+    first = site.plan.chapters[0].id
+    for rel in ("index.html", "notice.html", f"chapters/{first}.html", "indicators.html",
+                "report.html", "columns.html", "back.html", "search.html?q=城镇化率"):
+        page.goto(base + rel, wait_until="networkidle")
+        if rel.startswith("search"):
+            page.wait_for_selector("#search-results a.hit", timeout=10000)
+        assert page.evaluate(CONTRAST_JS) == [], rel
+    _clean(watch, "contrast")
