@@ -134,6 +134,8 @@ def _converter():
 
 @functools.lru_cache(maxsize=65536)
 def _traditional_chars(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    if _converter().convert(text) == text:  # nearly every paragraph: no name to look for
+        return ()
     for name in names:  # proper names keep their customary characters (蘋洲书院)
         if name in text:
             text = text.replace(name, "\u3000" * len(name))
