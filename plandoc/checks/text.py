@@ -21,6 +21,7 @@ FINAL = "。！？；：…”’）」』》】!?;:)"
 PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "「": "」", "(": ")"}
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 FULLWIDTH_DIGIT = re.compile(r"[０-９]+")
 NEAR_MISS_MIN = 4
 """Gazetteer names shorter than this are not searched for near-misses."""
@@ -73,7 +74,7 @@ def _make(code, loc, message, hint=None, severity=None, **data):
 def _long_sentences(text: str) -> tuple[str, ...]:
     """The sentences of a text long enough that a repetition is worth reporting."""
     return tuple(s for s in (s.strip() for s in SENTENCE.findall(text))
-                 if len(CJK.findall(s)) >= MIN_REPEAT)
+                 if len(s) >= MIN_REPEAT and len(_NOT_CJK.sub("", s)) >= MIN_REPEAT)
 
 
 def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -101,11 +102,14 @@ def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 # The per-text work below is memoised on the text itself: in `serve`, a rebuild after
 # one edit only pays for the paragraphs that changed.
 
+_BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
+
+
 @functools.lru_cache(maxsize=65536)
 def _unbalanced(text: str) -> str | None:
     closers = {v: k for k, v in PAIRS.items()}
     stack: list[str] = []
-    for ch in text:
+    for ch in _BRACKET.findall(text):  # the brackets alone: a short list, not every character
         if ch in PAIRS:
             stack.append(ch)
         elif ch in closers:
