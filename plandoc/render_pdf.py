@@ -88,8 +88,36 @@ def fetcher(allowed: list[Path]):
 
 def write(document, path: Path) -> Path:
     """Write a laid-out document as PDF with the project's options."""
+    _linear_page_references()
     document.write_pdf(path, **PDF_OPTIONS)
     return path
+
+
+def _linear_page_references() -> None:
+    """Make pydyf's `PDF.page_references` cost O(1) per use instead of O(pages).
+
+    pydyf (0.13) rebuilds the tuple of every page's reference each time the property
+    is read, and WeasyPrint's PDF/UA tagging reads it once per tagged element: writing
+    the tags costs elements × pages, which made a 16× plan (3 300 pages) take 35× the
+    time of the 1× plan. The tuple is kept until a page is added (pages are only ever
+    appended), so the result is the same tuple of the same bytes
+    (tests/pdf/test_page_references.py compares it with pydyf's own)."""
+    import pydyf
+
+    original = pydyf.PDF.page_references.fget
+    if getattr(original, "cached", False):
+        return
+
+    def page_references(pdf) -> tuple:
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_plandoc_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), original(pdf))
+            pdf.__dict__["_plandoc_page_references"] = cached
+        return cached[1]
+
+    page_references.cached = True
+    pydyf.PDF.page_references = property(page_references)
 
 
 def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
