@@ -10,7 +10,6 @@ import copy
 import os
 import shutil
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
