@@ -355,18 +355,7 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                 elif spec.kind == "seq":
                     cells.append(m.Cell((m.Text(str(seq)),)))
                 elif spec.kind == "name":
-                    parent = parents[i] if two_level else None
-                    if not two_level:
-                        cells.append(m.Cell(label, True))
-                    elif parent is None:
-                        cells.append(m.Cell(label, True, 2))
-                    else:
-                        if i == 0 or parents[i - 1] != parent:
-                            run = 1
-                            while i + run < len(rows) and parents[i + run] == parent:
-                                run += 1
-                            cells.append(m.Cell(_indicator_label(ctx, parent), True, 1, run))
-                        cells.append(m.Cell(label, True))
+                    cells += _name_cells(ctx, row, label, parents if two_level else None, i)
                 elif spec.kind == "nature":
                     ind_el = ctx.indicators.get(ind)
                     nature = ind_el.get("nature", "") if ind_el is not None else ""
@@ -385,6 +374,30 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                     stated.append((ind, spec, parse_quantity(m.plain(content)), ctx.loc(v)))
             body.append(m.Row(tuple(cells), ctx.loc(row)))
     return layout, tuple(body)
+
+
+def _name_cells(ctx: _Context, row: etree._Element, label: tuple, parents: list | None,
+                i: int) -> list[m.Cell]:
+    """The name cells of row i: one, or (two-level tables) the parent's cell where its
+    sub-rows start, spanning them, printed as <parent-label> or from its definition."""
+    parent = parents[i] if parents else None
+    starts = parent is not None and (i == 0 or parents[i - 1] != parent)
+    printed = row.find("parent-label")
+    if printed is not None and not starts:
+        line, c = ctx.src.locate(printed)
+        ctx.diags.append(dg.make("PD213", ctx.src.display, line, c,
+                                 f"指标 {row.get('ind', '')} 这一行不开始上级指标单元格，<parent-label> 不会印出"))
+    if parents is None:
+        return [m.Cell(label, True)]
+    if parent is None:
+        return [m.Cell(label, True, 2)]
+    if not starts:
+        return [m.Cell(label, True)]
+    run = 1
+    while i + run < len(parents) and parents[i + run] == parent:
+        run += 1
+    name = _inline(ctx, printed) if printed is not None else _indicator_label(ctx, parent)
+    return [m.Cell(name, True, 1, run), m.Cell(label, True)]
 
 
 def _figure(ctx: _Context, el: etree._Element) -> m.Figure:

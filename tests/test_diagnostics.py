@@ -8,6 +8,7 @@ import os
 import pytest
 
 from plandoc import diagnostics as dg
+from plandoc import model as m
 from plandoc.pipeline import compile_plan
 
 from plans import DIAG_FIXTURES, MINI, overlay
@@ -155,3 +156,22 @@ def test_every_id_is_a_reference_target_and_counts_for_duplicates(mini_copy):
                         encoding="utf-8")
     codes = [d.code for d in compile_plan(mini_copy).diagnostics]
     assert codes.count("PD200") == 1
+
+
+def test_parent_label_prints_the_parent_cell_as_printed(mini_copy):
+    """<parent-label> on the first sub-row replaces the name（unit） made from the definition."""
+    def parent_cell(plan):
+        (table,) = [t for t in plan.tables if t.indicator]
+        (text,) = [m.plain(c.content) for r in table.body for c in r.cells
+                   if c.header and m.plain(c.content).startswith("城镇化率")]
+        return text
+
+    before = compile_plan(mini_copy)
+    assert parent_cell(before.plan) == "城镇化率"  # the definition: no unit
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace(
+        '<row ind="urban-resident">', '<row ind="urban-resident"><parent-label>城镇化率 (%)</parent-label>'),
+        encoding="utf-8")
+    after = compile_plan(mini_copy)
+    assert after.diagnostics == ()
+    assert parent_cell(after.plan) == "城镇化率 (%)"

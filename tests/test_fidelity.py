@@ -98,7 +98,9 @@ class PlanReader:
                 seq += 1
                 ind = self.inds[row.get("ind")]
                 parent = ind.get("parent") if two_level else None
-                names = [self.ind_name(parent)] if parent and parent != prev_parent else []
+                printed = row.find("parent-label")
+                names = ([inline(printed, self.labels) if printed is not None else self.ind_name(parent)]
+                         if parent and parent != prev_parent else [])
                 prev_parent = parent
                 label = row.find("label")
                 names.append(inline(label, self.labels) if label is not None

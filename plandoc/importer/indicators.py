@@ -44,6 +44,7 @@ class IndRow:
     label: str | None
     values: list[tuple[str, int]]   # (text, colspan)
     line: int
+    parent_label: str | None = None   # the parent's cell as printed, where it differs
 
 
 @dataclass
@@ -215,10 +216,13 @@ def convert(rows: list[tables.Row], ncols: int, registry: Registry,
         if "seq" in kinds and (printed := cells[kinds.index("seq")]) and printed != str(seq):
             findings.add("table-note", row.no, f"printed 序号 {printed}, computed {seq}", printed)
         label = cells[names[-1]]
+        parent_shown = None
         if len(names) == 2:
             top = cells[names[0]]
             if top and label:
-                parent = registry.resolve(top, "", category, row.no).slug
+                parent_ind = registry.resolve(top, "", category, row.no)
+                parent = parent_ind.slug
+                parent_shown = None if norm(top) == norm(rendered(parent_ind)) else top
             elif top:
                 parent, label = "", top
             elif not parent:
@@ -232,5 +236,6 @@ def convert(rows: list[tables.Row], ncols: int, registry: Registry,
             else:
                 findings.add("table-note", row.no, f"属性 {nature!r} is neither 预期性 nor 约束性", nature)
         shown = None if norm(label) == norm(rendered(ind)) else label
-        table.groups[-1][1].append(IndRow(ind.slug, shown, _values(cells, layout), row.no))
+        table.groups[-1][1].append(IndRow(ind.slug, shown, _values(cells, layout), row.no,
+                                          parent_shown))
     return table

@@ -127,6 +127,8 @@ class Writer:
             group = etree.SubElement(el, "group", category=category)
             for row in rows:
                 r = etree.SubElement(group, "row", ind=row.slug)
+                if row.parent_label is not None:
+                    self._inline(r, "parent-label", inline.parse(row.parent_label, (row.line,), Findings()))
                 if row.label is not None:
                     self._inline(r, "label", inline.parse(row.label, (row.line,), Findings()))
                 for text, span in row.values:

@@ -51,6 +51,14 @@ def test_seed_loses_no_cjk_character(seed: Imported):
     assert lost_cjk(SEED.read_text(encoding="utf-8"), seed.out) == {}
 
 
+def test_seed_parent_cell_printed_unlike_its_definition_is_kept(seed: Imported):
+    """The one parent cell of the seed printed otherwise than name（unit）: 主要污染物排放减少 (%)
+    with ASCII brackets, kept as <parent-label> on the first of its sub-rows."""
+    labels = seed.x("//row[parent-label]")
+    assert [(r.findtext("parent-label"), r.findtext("label")) for r in labels] == [
+        ("主要污染物排放减少 (%)", "化学需氧量")]
+
+
 def test_seed_toc_difference_and_repairs(seed: Imported):
     diffs = seed.findings("toc-diff")
     assert [(f.lines, f.text) for f in diffs] == [((23, 198), "砥砺奋进 → 砥砺前行")]
