@@ -232,6 +232,14 @@ def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragr
     return m.Paragraph(pid, lead, content, ctx.loc(el))
 
 
+def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
+    facts: list[m.Fact] = []
+    content = _inline(ctx, el, facts)
+    sid = ctx.block_id(el, "sh", m.id_text(content))
+    _register(ctx, facts, sid)
+    return m.Subhead(sid, content, ctx.loc(el))
+
+
 def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
     kind = el.get("type", "dash")
     items = []
@@ -450,7 +458,7 @@ def _column(ctx: _Context, el: etree._Element) -> m.Column:
     return col
 
 
-_BLOCKS = {"p": _paragraph, "list": _list, "entry": _entry, "table": _table,
+_BLOCKS = {"p": _paragraph, "subhead": _subhead, "list": _list, "entry": _entry, "table": _table,
            "indicator-table": _table, "figure": _figure, "column": _column}
 
 

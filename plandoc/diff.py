@@ -100,7 +100,7 @@ def _block_texts(plan: m.Plan) -> dict[str, list[tuple[str, str]]]:
 
     def walk(blocks, acc):
         for b in blocks:
-            if isinstance(b, m.Paragraph | m.Entry):
+            if isinstance(b, m.Paragraph | m.Entry | m.Subhead):
                 acc.append((b.id, b.text))
             elif isinstance(b, m.ListBlock):
                 acc.extend((it.id, it.marker + it.text) for it in b.items)

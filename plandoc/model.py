@@ -205,6 +205,19 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Subhead:
+    """A sub-heading inside a column (“一核”：……), printed without a full stop."""
+
+    id: str
+    content: tuple[Inline, ...]
+    loc: Loc
+
+    @property
+    def text(self) -> str:
+        return plain(self.content)
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     marker: str
@@ -315,7 +328,7 @@ class Column:
     loc: Loc
 
 
-Block = Union[Paragraph, ListBlock, Entry, Table, Figure, Column]
+Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column]
 
 
 # ------------------------------------------------------------------ structure

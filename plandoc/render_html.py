@@ -49,6 +49,8 @@ def environment() -> Environment:
     env.tests["paragraph"] = lambda b: isinstance(b, m.Paragraph)
     env.tests["listblock"] = lambda b: isinstance(b, m.ListBlock)
     env.tests["entry"] = lambda b: isinstance(b, m.Entry)
+    env.tests["subhead"] = lambda b: isinstance(b, m.Subhead)
+    env.filters["sublevel"] = lambda level: min(level + 1, 6)  # a column's sub-headings
     env.tests["table"] = lambda b: isinstance(b, m.Table)
     env.tests["figure"] = lambda b: isinstance(b, m.Figure)
     env.tests["column"] = lambda b: isinstance(b, m.Column)

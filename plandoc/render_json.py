@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import model as m
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
 
 
@@ -100,6 +100,9 @@ class _Writer:
         if isinstance(block, m.Paragraph):
             self.blocks.append({**base, "type": "paragraph",
                                 **self.leaded(block.id, block.lead, block.content)})
+        elif isinstance(block, m.Subhead):
+            text, spans = self.spans(block.content, block.id)
+            self.blocks.append({**base, "type": "subhead", "text": text, "spans": spans})
         elif isinstance(block, m.Entry):
             self.blocks.append({**base, "type": "entry",
                                 **self.leaded(block.id, block.name, block.content, "name")})

@@ -35,8 +35,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "xml", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     for name, kind in (("paragraph", m.Paragraph), ("listblock", m.ListBlock),
-                       ("entry", m.Entry), ("table", m.Table), ("figure", m.Figure),
-                       ("column", m.Column)):
+                       ("entry", m.Entry), ("subhead", m.Subhead), ("table", m.Table),
+                       ("figure", m.Figure), ("column", m.Column)):
         env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
     env.filters["plain"] = m.plain
     return env

@@ -55,6 +55,8 @@ class _Records:
         for b in blocks:
             if isinstance(b, m.Paragraph):
                 self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+            elif isinstance(b, m.Subhead):
+                self.add(page, b.id, where, m.plain(b.content), "h")
             elif isinstance(b, m.Entry):
                 self.add(page, b.id, where, m.plain(b.name) + m.plain(b.content))
             elif isinstance(b, m.ListBlock):

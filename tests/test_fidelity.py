@@ -120,7 +120,7 @@ class PlanReader:
 
     def block(self, el: etree._Element) -> None:
         tag = el.tag
-        if tag == "p":
+        if tag in ("p", "subhead"):
             self.emit(inline(el.find("lead"), self.labels), self.rest(el))
         elif tag == "list":
             for n, item in enumerate(el.iterfind("item"), 1):

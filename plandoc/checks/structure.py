@@ -48,6 +48,8 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
         for b in bs:
             if isinstance(b, m.Paragraph):
                 yield b.lead + b.content
+            elif isinstance(b, m.Subhead):
+                yield b.content
             elif isinstance(b, m.ListBlock):
                 for it in b.items:
                     yield it.lead + it.content

@@ -46,6 +46,8 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
         for b in blocks:
             if isinstance(b, m.Paragraph):
                 yield "p", b.loc, m.corrected(b.lead + b.content)
+            elif isinstance(b, m.Subhead):
+                yield "subhead", b.loc, m.corrected(b.content)
             elif isinstance(b, m.Entry):
                 yield "entry", b.loc, m.corrected(b.name + b.content)
             elif isinstance(b, m.ListBlock):
@@ -95,7 +97,7 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for kind, loc, text in _blocks(plan):
         stripped = text.rstrip()
-        if stripped and stripped[-1] not in FINAL:
+        if kind != "subhead" and stripped and stripped[-1] not in FINAL:  # headings have none
             yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
 
 
