@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "title-space": ("repair", "Stray space in a title removed"),
     "debris": ("repair", "Page debris dropped"),
     "unterminated": ("doubt", "Paragraph ends without sentence-final punctuation"),
+    "subhead": ("doubt", "Short unpunctuated line in a column kept as a sub-heading"),
     "lead-doubtful": ("doubt", "Possible lead sentence not marked"),
     "markup": ("doubt", "Unbalanced inline markup kept as text"),
     "column-end": ("doubt", "Column end decided by heuristic"),

@@ -15,17 +15,29 @@ import re
 from dataclasses import dataclass, field
 
 from . import indicators, inline, tables
-from .blocks import classify
+from .blocks import classify, ends_sentence
 from .inline import Node, plain
 from .paragraphs import Item, TableChunk
 from .report import Findings
 from .source import Unit, tidy_title
+
+SUBHEAD_MAX = 30
+"""Longest line taken for a column's sub-heading (characters)."""
 
 
 @dataclass
 class Para:
     nodes: list[Node]
     lead: list[Node]
+    lines: tuple[int, ...]
+
+
+@dataclass
+class Subhead:
+    """A column's sub-heading: a short line without final punctuation, with more of the
+    column after it (“一核”：冷水滩-零陵现代物流发展核心区)."""
+
+    nodes: list[Node]
     lines: tuple[int, ...]
 
 
@@ -134,10 +146,21 @@ class Builder:
 
     def _close_column(self, reason: str, lines: tuple[int, ...], text: str) -> None:
         if self.column:
+            self._settle_subheads(self.column)
             self.findings.add("column-end", lines, f"column {self.column.number} "
                               f"({self.column.id or plain(self.column.title)[:14]}) ends "
                               f"before {reason}", text[:24])
             self.column = None
+
+    def _settle_subheads(self, col: Column) -> None:
+        """A sub-heading needs column text after it: a short last line stays a paragraph."""
+        if col.blocks and isinstance(col.blocks[-1], Subhead):
+            last = col.blocks[-1]
+            col.blocks[-1] = Para(last.nodes, [], last.lines)
+        for b in col.blocks:
+            if isinstance(b, Subhead):
+                self.findings.add("subhead", b.lines, "short line without final punctuation "
+                                  "inside a column kept as a sub-heading", plain(b.nodes)[:24])
 
     def _check(self, what: str, printed: int | None, expected: int, lines: tuple[int, ...]) -> None:
         if printed != expected:
@@ -207,6 +230,8 @@ class Builder:
         self.findings.items += [f for f in scratch.items if f.kind != "lead-doubtful"]
         if name:
             col.blocks.append(Entry(name, rest, unit.lines))
+        elif len(unit.text) <= SUBHEAD_MAX and not ends_sentence(unit.text):
+            col.blocks.append(Subhead(nodes, unit.lines))
         else:
             col.blocks.append(Para(nodes, [], unit.lines))
         return True

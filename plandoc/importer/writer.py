@@ -70,6 +70,8 @@ class Writer:
     def block(self, parent: etree._Element, block: object) -> None:
         if isinstance(block, st.Para):
             self.para(parent, block)
+        elif isinstance(block, st.Subhead):
+            self.para(parent, st.Para(block.nodes, [], block.lines), "subhead")
         elif isinstance(block, st.ListBlock):
             el = etree.SubElement(parent, "list", type=block.type)
             for item in block.items:

@@ -59,6 +59,14 @@ def test_seed_parent_cell_printed_unlike_its_definition_is_kept(seed: Imported):
         ("主要污染物排放减少 (%)", "化学需氧量")]
 
 
+def test_seed_column_subheads(seed: Imported):
+    """专栏 18's four sub-headings, and nothing else, come out as <subhead>."""
+    assert [(el.getparent().findtext("title"), el.text) for el in seed.x("//subhead")] == [
+        ("物流配送网络空间布局", t) for t in (
+            "“一核”：冷水滩-零陵现代物流发展核心区", "“两区”：北部、南部物流功能区",
+            "“四通道”：两纵两横物流大通道", "“三节点”：祁阳、道县、宁远物流节点")]
+
+
 def test_seed_toc_difference_and_repairs(seed: Imported):
     diffs = seed.findings("toc-diff")
     assert [(f.lines, f.text) for f in diffs] == [((23, 198), "砥砺奋进 → 砥砺前行")]

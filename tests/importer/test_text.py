@@ -176,3 +176,18 @@ def test_an_import_that_does_not_validate_exits_1(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 1
     assert "error[PD" in r.stderr
+
+
+def test_column_subheads_need_column_text_after_them(tmp_path: Path):
+    """A short line without final punctuation inside a column is its sub-heading when more
+    of the column follows; the column's last such line stays a paragraph."""
+    body = "以重点项目为抓手，推动制造业转型升级。\n\n先进制造提升工程。建设智能制造示范工厂十个。\n\n" \
+           "产业链强链工程。围绕主导产业补链延链强链。\n\n推动产业集群发展。培育千亿级产业集群一个。\n\n"
+    assert body in SAMPLE
+    text = SAMPLE.replace(body, "重点领域\n\n以重点项目为抓手，推动制造业转型升级。\n\n"
+                                "另见附表\n\n")
+    imported = Imported(text, tmp_path)
+    col = imported.x("//column[@id='col-03']")[0]
+    assert [(el.tag, "".join(el.itertext())) for el in col[1:]] == [
+        ("subhead", "重点领域"), ("p", "以重点项目为抓手，推动制造业转型升级。"), ("p", "另见附表")]
+    assert [f.lines for f in imported.findings("subhead")] == [(line_of(text, "重点领域"),)]
