@@ -100,7 +100,8 @@ def _labels(sources: Sources) -> dict[str, m.Target]:
             put(ch_id, "chapter", ch_label, ch_id)
             for n_sec, sec in enumerate(ch.findall("section"), 1):
                 put(sec.get("id"), "section", ch_label + numerals.section_label(n_sec), ch_id)
-            for el in ch.iter("column", "figure", "table", "indicator-table", "p", "item", "entry"):
+            for el in ch.iter("column", "figure", "table", "indicator-table", "p", "subhead",
+                              "item", "entry"):
                 if el.tag == "column":
                     n_col += 1
                     put(el.get("id"), "column", numerals.column_label(n_col), ch_id)

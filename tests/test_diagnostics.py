@@ -158,6 +158,17 @@ def test_every_id_is_a_reference_target_and_counts_for_duplicates(mini_copy):
     assert codes.count("PD200") == 1
 
 
+def test_a_subhead_with_an_id_is_a_reference_target(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    ch.write_text(text.replace("<subhead>重点工程</subhead>", '<subhead id="sh-works">重点工程</subhead>')
+                  .replace("坚持。", '坚持，见<ref to="sh-works"/>。'), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert compiled.diagnostics == ()
+    (sub,) = [b for c in compiled.plan.columns for b in c.blocks if isinstance(b, m.Subhead)]
+    assert sub.id == "sh-works"
+
+
 def test_parent_label_prints_the_parent_cell_as_printed(mini_copy):
     """<parent-label> on the first sub-row replaces the name（unit） made from the definition."""
     def parent_cell(plan):
