@@ -186,3 +186,17 @@ def test_parent_label_prints_the_parent_cell_as_printed(mini_copy):
     after = compile_plan(mini_copy)
     assert after.diagnostics == ()
     assert parent_cell(after.plan) == "城镇化率 (%)"
+
+
+def test_a_window_covered_by_two_known_names_is_no_near_miss(mini_copy):
+    """九嶷河舜帝陵 is two correct names side by side, not a slip for 九嶷山舜帝陵; 九嶷川舜帝陵 is."""
+    gaz = mini_copy / "gazetteer.xml"
+    gaz.write_text(gaz.read_text(encoding="utf-8").replace("</gazetteer>", "".join(
+        f'  <name kind="other">{n}</name>\n' for n in ("九嶷河", "舜帝陵", "九嶷山舜帝陵")) + "</gazetteer>"),
+        encoding="utf-8")
+    ch = mini_copy / "chapters" / "ch01.xml"
+    original = ch.read_text(encoding="utf-8")
+    ch.write_text(original.replace("坚持。", "坚持，游览九嶷河舜帝陵。"), encoding="utf-8")
+    assert compile_plan(mini_copy).diagnostics == ()
+    ch.write_text(original.replace("坚持。", "坚持，游览九嶷川舜帝陵。"), encoding="utf-8")
+    assert [d.message for d in compile_plan(mini_copy).diagnostics] == ["疑似专名错字：九嶷川舜帝陵，是否应为 九嶷山舜帝陵？"]

@@ -184,14 +184,17 @@ def _finals(names: tuple[str, ...]) -> re.Pattern:
 
 
 def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> bool:
-    """Whether text[start:end] lies inside an occurrence of a known name."""
+    """Whether occurrences of known names cover every character of text[start:end]
+    (one name around it, or several side by side: 九嶷河 + 舜帝陵)."""
+    covered = [False] * (end - start)
     for name in known:
-        if len(name) <= end - start:
-            continue
-        around = text.find(name, max(0, end - len(name)), start + len(name))
-        if around >= 0:
-            return True
-    return False
+        stop = end + len(name) - 1  # occurrences that overlap the window end before this
+        at = text.find(name, max(0, start - len(name) + 1), stop)
+        while at >= 0:
+            for i in range(max(at, start), min(at + len(name), end)):
+                covered[i - start] = True
+            at = text.find(name, at + 1, stop)
+    return all(covered)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -221,8 +221,11 @@ def convert(rows: list[tables.Row], ncols: int, registry: Registry,
             top = cells[names[0]]
             if top and label:
                 parent_ind = registry.resolve(top, "", category, row.no)
+                # a parent cell printed again below (or after a page break) is one cell
+                starts = parent_ind.slug != parent or not table.groups[-1][1]
                 parent = parent_ind.slug
-                parent_shown = None if norm(top) == norm(rendered(parent_ind)) else top
+                if starts and norm(top) != norm(rendered(parent_ind)):
+                    parent_shown = top
             elif top:
                 parent, label = "", top
             elif not parent:

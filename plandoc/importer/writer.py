@@ -21,7 +21,8 @@ from .source import Back, Front, Unit
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 INLINE = {"p", "item", "entry", "title", "caption", "name", "lead", "em", "th", "td", "v",
           "label", "to", "line", "approved", "sub", "sup", "sic", "alt", "signature",
-          "docno", "issuer", "short-title", "ref"}
+          "docno", "issuer", "short-title", "ref", "subhead", "parent-label"}
+"""Elements with mixed content: never re-indented (that would change their text)."""
 
 
 def _fill(el: etree._Element, nodes: list[Node]) -> None:

@@ -184,10 +184,12 @@ def test_column_subheads_need_column_text_after_them(tmp_path: Path):
     body = "以重点项目为抓手，推动制造业转型升级。\n\n先进制造提升工程。建设智能制造示范工厂十个。\n\n" \
            "产业链强链工程。围绕主导产业补链延链强链。\n\n推动产业集群发展。培育千亿级产业集群一个。\n\n"
     assert body in SAMPLE
-    text = SAMPLE.replace(body, "重点领域\n\n以重点项目为抓手，推动制造业转型升级。\n\n"
+    text = SAMPLE.replace(body, "重点**领域**与 PM_{2.5} 治理\n\n以重点项目为抓手，推动制造业转型升级。\n\n"
                                 "另见附表\n\n")
     imported = Imported(text, tmp_path)
     col = imported.x("//column[@id='col-03']")[0]
     assert [(el.tag, "".join(el.itertext())) for el in col[1:]] == [
-        ("subhead", "重点领域"), ("p", "以重点项目为抓手，推动制造业转型升级。"), ("p", "另见附表")]
-    assert [f.lines for f in imported.findings("subhead")] == [(line_of(text, "重点领域"),)]
+        ("subhead", "重点领域与 PM2.5 治理"), ("p", "以重点项目为抓手，推动制造业转型升级。"),
+        ("p", "另见附表")]
+    assert [child.tag for child in col[1]] == ["em", "sub"]  # inline markup kept, not re-indented
+    assert [f.lines for f in imported.findings("subhead")] == [(line_of(text, "重点**领域**"),)]
