@@ -63,7 +63,8 @@ class _Records:
                 for it in b.items:
                     self.add(page, it.id, where, m.plain(it.lead) + m.plain(it.content))
             elif isinstance(b, m.Table):
-                self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+                if b.caption:  # 表 N alone is not printed: no heading record for it
+                    self.add(page, b.id, where, m.plain(b.caption), "h")
                 for row in b.head + b.body:
                     self.add(page, b.id, f"{where} · {b.label}",
                              "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t))
@@ -81,6 +82,7 @@ def records(plan: m.Plan, view: SiteView) -> dict:
                         CLOSING: "结束语与版记", INDICATORS: "主要指标"})
     if plan.notice is not None:
         r.add(NOTICE, "", "通知", m.plain(plan.notice.title), "h")
+        r.add(NOTICE, "", "通知", plan.notice.to or "")
         r.blocks(plan.notice.blocks, NOTICE, "通知")
         r.add(NOTICE, "", "通知", " ".join(filter(None, (plan.notice.signature, plan.notice.date))))
     r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
@@ -106,13 +108,19 @@ def records(plan: m.Plan, view: SiteView) -> dict:
     return {"version": VERSION, "pages": r.pages, "records": r.records}
 
 
+def _dump(value) -> str:
+    """JSON as a JavaScript literal: U+2028 and U+2029 escaped (older engines end a
+    string there), everything else as UTF-8."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def _lines(index: dict) -> Iterator[str]:
     """The index as a script, one record per line (readable, and diffs stay small)."""
-    dump = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
     yield f'window.PLANDOC_SEARCH = {{"version": {index["version"]},\n"pages": ['
-    yield ",\n".join(dump(p) for p in index["pages"]) + "],"
+    yield ",\n".join(_dump(p) for p in index["pages"]) + "],"
     yield '"records": ['
-    yield ",\n".join(dump(rec) for rec in index["records"]) + "]};"
+    yield ",\n".join(_dump(rec) for rec in index["records"]) + "]};"
 
 
 def write(site: Path, plan: m.Plan, view: SiteView) -> list[Path]:

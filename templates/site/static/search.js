@@ -1,9 +1,10 @@
 // Full-text search over search-index.js (window.PLANDOC_SEARCH, written by the build; see
 // plandoc/site_search.py). A place matches when it holds every word of the query as a
-// substring, after folding case and full-width forms; hits are grouped by page, headings
-// first, and each links to the paragraph, item, row or box that holds it. Results are
-// built as DOM nodes with textContent only: nothing from the index is parsed as HTML.
-// A classic script, not a module, so the search works from a file opened from disk too.
+// substring, after folding case and full-width forms and ignoring spaces (the plan prints
+// both "2025 年" and "2025年"); hits are grouped by page, headings first, and each links
+// to the paragraph, item, row or box that holds it. Results are built as DOM nodes with
+// textContent only: nothing from the index is parsed as HTML. A classic script, not a
+// module, so the search works from a file opened from disk too.
 (function () {
   "use strict";
   var MAX_HITS = 5, CONTEXT = 36;
@@ -15,19 +16,33 @@
   var root = document.documentElement.dataset.root || "";
   var folded = null;
 
-  // Same length in and out, so offsets found in the folded text hold in the original.
-  function fold(s) {
-    var out = s.replace(/[\uff01-\uff5e]/g, function (c) {
-      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-    }).replace(/\u3000/g, " ");
-    var lower = out.toLowerCase();
-    return lower.length === out.length ? lower : out;
+  // One character folded: full-width forms to ASCII, then lower case (kept as it is
+  // where lower-casing would change its length).
+  function foldChar(c) {
+    var code = c.charCodeAt(0);
+    if (code >= 0xff01 && code <= 0xff5e) c = String.fromCharCode(code - 0xfee0);
+    var lower = c.toLowerCase();
+    return lower.length === c.length ? lower : c;
+  }
+
+  // A record's text folded and without whitespace, with the offset in the original text
+  // of every character kept: matches are found in `hay`, marked in the original.
+  function prepare(text) {
+    var hay = [], at = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (c === " " || c === "\u3000" || c === "\t" || c === "\n") continue;  // the index has only " "
+      hay.push(foldChar(c));
+      at.push(i);
+    }
+    return { hay: hay.join(""), at: at };
   }
 
   function terms(query) {
-    var seen = {}, out = [];
-    fold(query).split(/\s+/).forEach(function (t) {
-      if (t && !seen[t]) { seen[t] = true; out.push(t); }
+    var seen = new Set(), out = [];
+    query.split(/[\s\u3000]+/).forEach(function (t) {
+      t = prepare(t).hay;
+      if (t && !seen.has(t)) { seen.add(t); out.push(t); }
     });
     return out;
   }
@@ -39,10 +54,10 @@
   }
 
   function find(words) {
-    if (!folded) folded = index.records.map(function (r) { return fold(r[3]); });
+    if (!folded) folded = index.records.map(function (r) { return prepare(r[3]); });
     var hits = [];
     for (var i = 0; i < folded.length; i++) {
-      var hay = folded[i], score = 0, all = true;
+      var hay = folded[i].hay, score = 0, all = true;
       for (var j = 0; j < words.length && all; j++) {
         var n = count(hay, words[j]);
         if (!n) all = false;
@@ -55,31 +70,42 @@
     return hits;
   }
 
-  // The stretch of text around the first match, every word of the query marked in it.
-  function snippet(text, hay, words) {
-    var p = document.createElement("p"), first = -1;
+  // Never cut a surrogate pair (a character beyond the BMP) in two.
+  function boundary(text, i) {
+    var c = text.charCodeAt(i);
+    return i > 0 && i < text.length && c >= 0xdc00 && c <= 0xdfff ? i - 1 : i;
+  }
+
+  // The stretch of text around the first match, every match of a query word marked:
+  // ranges found in the folded text, mapped back to the original and merged.
+  function snippet(text, prepared, words) {
+    var hay = prepared.hay, at = prepared.at, ranges = [];
     words.forEach(function (w) {
-      var at = hay.indexOf(w);
-      if (at >= 0 && (first < 0 || at < first)) first = at;
+      for (var i = hay.indexOf(w); i >= 0; i = hay.indexOf(w, i + 1)) {
+        ranges.push([at[i], at[i + w.length - 1] + 1]);
+      }
     });
-    var start = Math.max(0, first - CONTEXT), end = Math.min(text.length, first + CONTEXT * 2);
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push(r.slice());
+    });
+    var p = document.createElement("p"), first = merged.length ? merged[0][0] : 0;
+    var start = boundary(text, Math.max(0, first - CONTEXT));
+    var end = boundary(text, Math.min(text.length, first + CONTEXT * 2));
     if (start > 0) p.append("…");
     var pos = start;
-    while (pos < end) {
-      var next = -1, len = 0;
-      words.forEach(function (w) {
-        var at = hay.indexOf(w, pos);
-        if (at >= 0 && at < end && (next < 0 || at < next || (at === next && w.length > len))) {
-          next = at; len = w.length;
-        }
-      });
-      if (next < 0) { p.append(text.slice(pos, end)); break; }
-      if (next > pos) p.append(text.slice(pos, next));
+    merged.forEach(function (r) {
+      if (r[0] >= end || r[1] <= pos) return;
+      if (r[0] > pos) p.append(text.slice(pos, r[0]));
       var mark = document.createElement("mark");
-      mark.textContent = text.slice(next, next + len);
+      mark.textContent = text.slice(Math.max(r[0], pos), Math.min(r[1], end));
       p.append(mark);
-      pos = next + len;
-    }
+      pos = Math.min(r[1], end);
+    });
+    if (pos < end) p.append(text.slice(pos, end));
     if (end < text.length) p.append("…");
     return p;
   }
