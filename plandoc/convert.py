@@ -1,8 +1,8 @@
 """Convert: validated trees to the frozen `Plan` model.
 
-Numbers and labels are computed here from document order (第一篇…, 第一章… across
-parts, 第一节… per chapter, 专栏 N and 图 N through the plan); references get their
-target's label; indicator tables are laid out into plain rows and cells and their
+Numbers and labels are computed from document order (第一篇…, 第一章… across parts,
+第一节… per chapter, 专栏 N and 图 N through the plan); references get their target's
+label from `labels`, which labels every id before conversion starts; indicator tables are laid out into plain rows and cells and their
 values become statements about indicators. Files that failed to parse or validate are
 skipped. The only diagnostics raised here are about shapes this stage interprets
 (indicator-table layouts, figure images); cross-file rules live in `checks`.
@@ -20,7 +20,8 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .load import SourceFile, Sources, resolve_inside
+from .labels import labels
+from .load import SourceFile, Sources, chapters_of, resolve_inside
 from .quantity import parse as parse_quantity
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
@@ -70,57 +71,6 @@ class _Context:
 
 
 # ------------------------------------------------------------------ numbering pre-pass
-
-def _labels(sources: Sources) -> dict[str, m.Target]:
-    """Label every id in document order, so a reference can name what comes later."""
-    labels: dict[str, m.Target] = {}
-    nowhere = m.Loc("", 0)
-
-    def put(id_: str | None, kind: str, label: str, page: str) -> None:
-        if id_ and id_ not in labels:
-            labels[id_] = m.Target(id_, kind, label, page, nowhere)
-
-    root = sources.plan.tree.getroot()
-    for path, page, label in (("notice/p", "notice", "通知"), ("preamble/p", "preamble", "序言"),
-                              ("closing/p", "closing", "结束语")):
-        for el in root.iterfind(path):
-            put(el.get("id"), "block", label, page)
-    if sources.indicators is not None and sources.indicators.tree is not None:
-        for el in sources.indicators.tree.getroot().findall("indicator"):
-            put(el.get("id"), "indicator", "".join(el.find("name").itertext()), "indicators")
-    n_ch = n_col = n_fig = n_tbl = 0
-    for n_part, part in enumerate(root.findall("part"), 1):
-        put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
-        for el in part.findall("p"):
-            put(el.get("id"), "block", numerals.part_label(n_part), part.get("id", ""))
-        for src in _chapters_of(sources, n_part - 1):
-            ch = src.tree.getroot()
-            n_ch += 1
-            ch_id, ch_label = ch.get("id", ""), numerals.chapter_label(n_ch)
-            put(ch_id, "chapter", ch_label, ch_id)
-            for n_sec, sec in enumerate(ch.findall("section"), 1):
-                put(sec.get("id"), "section", ch_label + numerals.section_label(n_sec), ch_id)
-            for el in ch.iter("column", "figure", "table", "indicator-table", "p", "subhead",
-                              "item", "entry"):
-                if el.tag == "column":
-                    n_col += 1
-                    put(el.get("id"), "column", numerals.column_label(n_col), ch_id)
-                elif el.tag == "figure":
-                    n_fig += 1
-                    put(el.get("id"), "figure", numerals.figure_label(n_fig), ch_id)
-                elif el.tag in ("table", "indicator-table"):
-                    n_tbl += 1
-                    put(el.get("id"), "table", f"表 {n_tbl}", ch_id)
-                else:
-                    put(el.get("id"), "block", ch_label, ch_id)
-    return labels
-
-
-def _chapters_of(sources: Sources, part_index: int) -> list[SourceFile]:
-    """The chapter files of one part that loaded and validated, in listed order."""
-    return [c for c in sources.chapters
-            if c.tree is not None and sources.chapter_parts.get(c.rel) == part_index]
-
 
 # ------------------------------------------------------------------ inline
 
@@ -354,6 +304,8 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                 line, c = ctx.src.locate(row)
                 ctx.diags.append(dg.make("PD210", ctx.src.display, line, c,
                                          f"指标 {ind} 这一行有 {width} 个数值单元格，layout 声明了 {len(values)} 个"))
+            if not any(s.kind == "name" for s in layout):
+                _unprinted_parent_label(ctx, row)  # no name column to print it in
             cells: list[m.Cell] = []
             v_iter = iter(vs)
             skip = 0
@@ -391,11 +343,9 @@ def _name_cells(ctx: _Context, row: etree._Element, label: tuple, parents: list 
     sub-rows start, spanning them, printed as <parent-label> or from its definition."""
     parent = parents[i] if parents else None
     starts = parent is not None and (i == 0 or parents[i - 1] != parent)
+    if not starts:
+        _unprinted_parent_label(ctx, row)
     printed = row.find("parent-label")
-    if printed is not None and not starts:
-        line, c = ctx.src.locate(printed)
-        ctx.diags.append(dg.make("PD213", ctx.src.display, line, c,
-                                 f"指标 {row.get('ind', '')} 这一行不开始上级指标单元格，<parent-label> 不会印出"))
     if parents is None:
         return [m.Cell(label, True)]
     if parent is None:
@@ -407,6 +357,15 @@ def _name_cells(ctx: _Context, row: etree._Element, label: tuple, parents: list 
         run += 1
     name = _inline(ctx, printed) if printed is not None else _indicator_label(ctx, parent)
     return [m.Cell(name, True, 1, run), m.Cell(label, True)]
+
+
+def _unprinted_parent_label(ctx: _Context, row: etree._Element) -> None:
+    """PD213 for a <parent-label> on a row where no parent cell starts."""
+    printed = row.find("parent-label")
+    if printed is not None:
+        line, c = ctx.src.locate(printed)
+        ctx.diags.append(dg.make("PD213", ctx.src.display, line, c,
+                                 f"指标 {row.get('ind', '')} 这一行不开始上级指标单元格，<parent-label> 不会印出"))
 
 
 def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
@@ -556,7 +515,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
     """Build the model from every file that parsed and validated."""
     if sources.plan is None or sources.plan.tree is None:
         return None, []
-    ctx = _Context(sources, _labels(sources))
+    ctx = _Context(sources, labels(sources))
     if sources.indicators is not None and sources.indicators.tree is not None:
         ctx.indicators = {el.get("id"): el for el in
                           sources.indicators.tree.getroot().findall("indicator")}
@@ -581,7 +540,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.target(pel, "part", label, pel.get("id", ""))
         intro = _blocks(ctx, pel.findall("p"))
         chapters = []
-        for src in _chapters_of(sources, n_part - 1):
+        for src in chapters_of(sources, n_part - 1):
             n_chapter += 1
             chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
         ctx.src = plan_src

@@ -259,3 +259,9 @@ def load(plan_dir: Path) -> Sources:
                 diags.append(dg.make("PD003", _display(plan_dir, rel), 0, 0,
                                      f"章文件没有被 plan.xml 列出：{rel}"))
     return sources
+
+
+def chapters_of(sources: Sources, part_index: int) -> list[SourceFile]:
+    """The chapter files of one part that loaded and validated, in listed order."""
+    return [c for c in sources.chapters
+            if c.tree is not None and sources.chapter_parts.get(c.rel) == part_index]
