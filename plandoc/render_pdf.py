@@ -61,8 +61,51 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
     html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"),
                            url_fetcher=fetch)
-    return html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetch)],
-                       **PDF_OPTIONS)
+    document = html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetch)],
+                           **PDF_OPTIONS)
+    repeat_split_cells(document)
+    return document
+
+
+def repeat_split_cells(document) -> None:
+    """Print a spanning cell's text again where a page break cuts its rows: the category
+    of an indicator table (经济发展, 生态文明) on the page where its group continues, as
+    printed plans do. WeasyPrint draws a rowspan cell on its first page only, leaving the
+    continuation blank. After layout, the cell's lines are copied onto each later page
+    its rows reach, centred on the rows there, inside the first cell of the first such
+    row (so the repeat is tagged with that row)."""
+    from weasyprint.formatting_structure import boxes
+
+    spans: dict = {}  # row group element -> {grid column: (cell, its table, first row, rowspan)}
+    for page in document.pages:
+        for table in [b for b in page._page_box.descendants() if isinstance(b, boxes.TableBox)]:
+            for group in table.children:
+                rows = [r for r in group.children if isinstance(r, boxes.TableRowBox)]
+                if group.is_header or not rows:
+                    continue
+                open_ = spans.setdefault(group.element, {})
+                for cell, source, start, rowspan in [open_[x] for x in sorted(open_)]:
+                    covered = [r for r in rows if start < r.index < start + rowspan]
+                    lines = [b for b in cell.children if isinstance(b, boxes.LineBox)]
+                    if covered and covered[0] is rows[0] and lines and covered[0].children:
+                        _copy_lines(lines, covered, table.position_x - source.position_x)
+                for row in rows:
+                    for cell in row.children:
+                        if isinstance(cell, boxes.TableCellBox) and cell.rowspan > 1:
+                            open_[cell.grid_x] = (cell, table, row.index, cell.rowspan)
+
+
+def _copy_lines(lines: list, rows: list, dx: float) -> None:
+    """Copies of `lines`, moved by dx and centred on `rows`, added to the first row's first cell."""
+    top, bottom = rows[0].position_y, rows[-1].position_y + rows[-1].height
+    src_top = min(line.position_y for line in lines)
+    src_bottom = max(line.position_y + line.height for line in lines)
+    dy = (top + bottom) / 2 - (src_top + src_bottom) / 2
+    copies = [line.deepcopy() for line in lines]
+    for line in copies:
+        line.translate(dx, dy)
+    host = rows[0].children[0]
+    host.children = list(host.children) + copies
 
 
 def fetcher(allowed: list[Path]):

@@ -210,6 +210,27 @@ def _tree(bookmarks):
     return [(label, _tree(children)) for label, _target, children, _state in bookmarks]
 
 
+def test_a_category_is_printed_on_every_page_its_rows_reach(printed):
+    """An indicator table's category (经济发展, 生态文明) stands on every page that holds
+    one of its rows: where a page break cuts a group, the category is printed again."""
+    pages = [strip(p) for p in printed.body]
+    rows = 0
+    for table in printed.plan.tables:
+        if not table.indicator or not table.layout or table.layout[0].kind != "category":
+            continue
+        category, left = "", 0
+        for row in table.body:
+            if left == 0:  # this row opens a group: its first cell is the category
+                category, left = m.plain(row.cells[0].content), row.cells[0].rowspan
+            left -= 1
+            name = strip(m.plain([c for c in row.cells if c.header][-1].content))
+            holding = [p for p in pages if name in p]
+            assert holding, (table.label, name)
+            assert any(category in p for p in holding), (table.label, category, name)
+            rows += 1
+    assert rows or not any(t.indicator for t in printed.plan.tables)
+
+
 def test_outline_has_parts_chapters_sections_and_columns(printed):
     tree = _tree(printed.document.make_bookmark_tree())
     plan = printed.plan
