@@ -1,10 +1,10 @@
 """Writing the plan directory: plan.xml, indicators.xml and chapters/*.xml.
 
 Role: map the tree to the plandoc vocabulary (schema/plan.rng) and serialise it.
-Guarantees: deterministic bytes for the same input (attribute order fixed, no
-timestamps); UTF-8 with an XML declaration; two-space indentation of block elements
-only, so that no whitespace is ever added inside mixed content (p, item, entry,
-title, cells); chapter files are named chapters/chNN-<slug>.xml by print order.
+Guarantees: deterministic bytes for the same input (no timestamps); the formatter's
+canonical form (`fmt.format_text`: attribute order, indentation of structural elements
+only, so that no whitespace is ever added inside mixed content), so `fmt --check`
+passes on an import; chapter files are named chapters/chNN-<slug>.xml by print order.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..fmt import format_text
 from . import indicators, inline, structure as st
 from .inline import Em, Node, Ref, Sic, Sub
 from .report import Findings
 from .source import Back, Front, Unit
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-INLINE = {"p", "item", "entry", "title", "caption", "name", "lead", "em", "th", "td", "v",
-          "label", "to", "line", "approved", "sub", "sup", "sic", "alt", "signature",
-          "docno", "issuer", "short-title", "ref", "subhead", "parent-label"}
-"""Elements with mixed content: never re-indented (that would change their text)."""
 
 
 def _fill(el: etree._Element, nodes: list[Node]) -> None:
@@ -220,21 +217,8 @@ def indicators_root(registry: indicators.Registry) -> etree._Element:
     return root
 
 
-def indent(el: etree._Element, level: int = 0) -> None:
-    """Indent block elements by two spaces; never touch the inside of inline content."""
-    if el.tag in INLINE or not len(el):
-        return
-    pad = "\n" + "  " * (level + 1)
-    el.text = pad
-    for child in el:
-        indent(child, level + 1)
-        child.tail = pad
-    el[-1].tail = "\n" + "  " * level
-
-
 def serialise(root: etree._Element, path: Path) -> None:
-    indent(root)
-    data = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            + etree.tostring(root, encoding="UTF-8") + b"\n")
+    """Write `root` in the formatter's canonical form (one layout for plan files)."""
+    text = format_text(etree.tostring(root, encoding="UTF-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path.write_text(text, encoding="utf-8", newline="\n")
