@@ -81,7 +81,7 @@ def repeat_split_cells(document) -> None:
         for table in [b for b in page._page_box.descendants() if isinstance(b, boxes.TableBox)]:
             for group in table.children:
                 rows = [r for r in group.children if isinstance(r, boxes.TableRowBox)]
-                if group.is_header or not rows:
+                if group.is_header or group.is_footer or not rows:
                     continue
                 open_ = spans.setdefault(group.element, {})
                 for cell, source, start, rowspan in [open_[x] for x in sorted(open_)]:
