@@ -71,32 +71,40 @@ def repeat_split_cells(document) -> None:
     """Print a spanning cell's text again where a page break cuts its rows: the category
     of an indicator table (经济发展, 生态文明) on the page where its group continues, as
     printed plans do. WeasyPrint draws a rowspan cell on its first page only, leaving the
-    continuation blank. After layout, the cell's lines are copied onto each later page
-    its rows reach, centred on the rows there, inside the first cell of the first such
-    row (so the repeat is tagged with that row)."""
+    continuation blank. After layout, the cell's lines (as first laid out, never a copy)
+    are copied onto each later page its rows reach, centred on the rows there. The copy
+    goes into the cell's own continuation piece where WeasyPrint made one (a starting
+    row split by the break), else into the first cell of the first continuing row, so
+    it is tagged with that row: a limitation for screen readers, and a link in a
+    repeated cell is drawn but not clickable."""
     from weasyprint.formatting_structure import boxes
 
-    spans: dict = {}  # row group element -> {grid column: (cell, its table, first row, rowspan)}
-    for page in document.pages:
+    spans: dict = {}  # row group element -> {cell element: (lines, table, page, first row, rowspan)}
+    for number, page in enumerate(document.pages):
         for table in [b for b in page._page_box.descendants() if isinstance(b, boxes.TableBox)]:
             for group in table.children:
                 rows = [r for r in group.children if isinstance(r, boxes.TableRowBox)]
                 if group.is_header or group.is_footer or not rows:
                     continue
                 open_ = spans.setdefault(group.element, {})
-                for cell, source, start, rowspan in [open_[x] for x in sorted(open_)]:
-                    covered = [r for r in rows if start < r.index < start + rowspan]
-                    lines = [b for b in cell.children if isinstance(b, boxes.LineBox)]
-                    if covered and covered[0] is rows[0] and lines and covered[0].children:
-                        _copy_lines(lines, covered, table.position_x - source.position_x)
-                for row in rows:
+                for row in rows:  # register before copying: a later copy is never a source
                     for cell in row.children:
-                        if isinstance(cell, boxes.TableCellBox) and cell.rowspan > 1:
-                            open_[cell.grid_x] = (cell, table, row.index, cell.rowspan)
+                        if isinstance(cell, boxes.TableCellBox) and cell.rowspan > 1 \
+                                and cell.element not in open_:
+                            lines = [b for b in cell.children if isinstance(b, boxes.LineBox)]
+                            open_[cell.element] = (lines, table, number, row.index, cell.rowspan)
+                for element, (lines, source, first_page, start, rowspan) in open_.items():
+                    covered = [r for r in rows if start <= r.index < start + rowspan]
+                    if first_page == number or not lines or not covered or covered[0] is not rows[0]:
+                        continue
+                    own = [c for c in covered[0].children if getattr(c, "element", None) is element]
+                    host = own[0] if own else (covered[0].children or [None])[0]
+                    if host is not None:
+                        _copy_lines(lines, covered, table.position_x - source.position_x, host)
 
 
-def _copy_lines(lines: list, rows: list, dx: float) -> None:
-    """Copies of `lines`, moved by dx and centred on `rows`, added to the first row's first cell."""
+def _copy_lines(lines: list, rows: list, dx: float, host) -> None:
+    """Copies of `lines`, moved by dx and centred on `rows`, added to `host`'s children."""
     top, bottom = rows[0].position_y, rows[-1].position_y + rows[-1].height
     src_top = min(line.position_y for line in lines)
     src_bottom = max(line.position_y + line.height for line in lines)
@@ -104,7 +112,6 @@ def _copy_lines(lines: list, rows: list, dx: float) -> None:
     copies = [line.deepcopy() for line in lines]
     for line in copies:
         line.translate(dx, dy)
-    host = rows[0].children[0]
     host.children = list(host.children) + copies
 
 
