@@ -63,7 +63,7 @@ def test_unreferenced_hint_gives_the_reference_to_paste(tmp_path):
     plan_dir, _ = overlay("PD350", tmp_path)
     compiled = compile_plan(plan_dir)
     (d,) = [d for d in compiled.diagnostics if d.code == "PD350"]
-    (fig,) = [f for f in compiled.plan.figures if f.label in d.message]
+    (fig,) = [f for f in compiled.plan.figures if (f.loc.line, f.loc.column) == (d.line, d.column)]
     assert f'<ref to="{fig.id}"/>' in d.hint and fig.label in d.hint
 
 
@@ -199,4 +199,5 @@ def test_a_window_covered_by_two_known_names_is_no_near_miss(mini_copy):
     ch.write_text(original.replace("坚持。", "坚持，游览九嶷河舜帝陵。"), encoding="utf-8")
     assert compile_plan(mini_copy).diagnostics == ()
     ch.write_text(original.replace("坚持。", "坚持，游览九嶷川舜帝陵。"), encoding="utf-8")
-    assert [d.message for d in compile_plan(mini_copy).diagnostics] == ["疑似专名错字：九嶷川舜帝陵，是否应为 九嶷山舜帝陵？"]
+    assert [(d.code, dict(d.data)) for d in compile_plan(mini_copy).diagnostics] == [
+        ("PD364", {"found": "九嶷川舜帝陵", "expected": "九嶷山舜帝陵"})]
