@@ -1,0 +1,36 @@
+"""The short-cell classification shared by the site and the print edition."""
+
+import pytest
+
+from plandoc import model as m
+from plandoc.cells import short_kind
+
+
+def cell(text: str) -> m.Cell:
+    return m.Cell(content=(m.Text(text),))
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("序号", "seq"), ("12", "seq"), ("预期性", "nature"), ("约束性", "nature"),
+        ("属性", "nature"), ("2020年", "year"), ("2025", "year"), ("“十三五”末", "year"),
+        ("[累计]", "cumulative"), ("[5]", "cumulative"), ("［-33%］", "cumulative"),
+        ("亿元", "unit"), ("（%）", "unit"), ("万人", "unit"), ("≥3000", "value"),
+        ("7.5", "value"), ("13%以上", "value"), ("-", "value"),
+    ],
+)
+def test_short_cells_are_recognised(text, kind):
+    assert short_kind(cell(text)) == kind
+
+
+@pytest.mark.parametrize("text", ["常住人口城镇化率", "经济发展", "地区生产总值增长", "", "二〇三五年远景目标纲要说明"])
+def test_names_and_long_text_may_wrap(text):
+    assert short_kind(cell(text)) is None
+
+
+def test_a_value_column_makes_its_cells_short():
+    spec = m.ColSpec(kind="value", role="target", year=2025, from_year=None)
+    assert short_kind(cell("5.5左右"), spec) == "value"
+    name = m.ColSpec(kind="name", role=None, year=None, from_year=None)
+    assert short_kind(cell("常住人口"), name) is None
