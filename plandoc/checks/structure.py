@@ -33,7 +33,7 @@ def former_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             if old in live or old in seen:
                 what = "现有的 id" if old in live else "另一处的旧 id"
                 yield dg.make("PD160", holder.loc.file, holder.loc.line, holder.loc.column,
-                              f"旧 id {old} 与{what}重复（{holder.id} 的 former）")
+                              f"旧 id {old} 与{what} 重复（{holder.id} 的 former）")
             seen.add(old)
 
 
