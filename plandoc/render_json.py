@@ -51,6 +51,7 @@ class _Writer:
     def __init__(self, plan: m.Plan):
         self.plan = plan
         self.site = SiteView(plan)
+        self.units = {i.id: i.unit for i in plan.indicators}
         self.blocks: list[dict] = []
         self.references: list[dict] = []
 
@@ -85,7 +86,9 @@ class _Writer:
             elif isinstance(node, m.Fact):
                 span = {"type": "fact", "indicator": node.ind, "year": node.year,
                         "role": node.role, "from": node.from_year,
-                        **self.quantity(node.quantity)}
+                        **self.quantity(node.quantity),
+                        "value_unit": value_unit(node.quantity, node.role,
+                                                 self.units.get(node.ind))}
                 inner = node.quantity.text
             elif isinstance(node, m.Total | m.Term | m.Num):
                 span = {"type": type(node).__name__.lower(), **self.quantity(node.quantity)}

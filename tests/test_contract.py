@@ -260,3 +260,16 @@ def test_worked_example_runs_against_the_bundled_plan(n, dist):
     assert r.returncode == 0, r.stderr
     lines = expected.rstrip("\n").split("\n")
     assert r.stdout.split("\n")[:len(lines)] == lines
+
+
+def test_prose_fact_spans_are_the_prose_facts(plan_json):
+    """A <fact> in the text is one span of its block and one fact of its indicator, with
+    the same reading (value_unit included)."""
+    def key(ind, f, text):
+        return (ind, f["year"], f["role"], text, f["value"], f["value_unit"])
+
+    spans = sorted(key(s["indicator"], s, b["text"][s["start"]:s["end"]])
+                   for b in plan_json["blocks"] for s in b["spans"] if s["type"] == "fact")
+    facts = sorted(key(i["id"], f, f["text"]) for i in plan_json["indicators"] for f in i["facts"]
+                   if f["stated_in"]["source"] == "prose")
+    assert spans == facts and len(spans) > 20
