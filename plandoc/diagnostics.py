@@ -119,6 +119,11 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        '<printed date="2021-02-30" …/>',
        "改成真实的日期。"),
     # ---- identity and references: PD2xx
+    _c("PD160", "error", "旧 id 重复 (former id in use)",
+       "<section> 或表格的 former 列出的旧 id 又是某个元素现在的 id，或在别处也列为旧 id。",
+       "网站为每个旧 id 保留一个锚点，让已发布的链接继续有效；重复的锚点会把旧链接引到错误的位置。",
+       '<section id="sec-digital-economy" former="sec-digital-1">，而另一节 id="sec-digital-1"',
+       "旧 id 一经发布就不再使用：给新元素另取 id，或删除重复的 former。"),
     _c("PD200", "error", "id 重复 (duplicate id)",
        "两个元素使用了同一个 id（跨文件也算）。",
        "引用和网页锚点都依赖唯一的 id。",

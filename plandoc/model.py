@@ -262,12 +262,24 @@ class Cell:
     rowspan: int = 1
     fact_role: str | None = None
     """For indicator-table value cells: the role of the fact the cell states."""
+    fact_indicator: str | None = None
+    """For indicator-table value cells: the indicator the fact is about."""
+    fact_year: int | None = None
+    fact_from: int | None = None
 
 
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
     loc: Loc
+    indicator: str | None = None
+    """Indicator tables: the indicator of this row."""
+    label: str = ""
+    """Indicator tables: the row's printed name."""
+    seq: str | None = None
+    """Indicator tables: the printed 序号, if the table prints one."""
+    category: str | None = None
+    """Indicator tables: the printed category (类别) the row stands under."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +310,8 @@ class Table:
     """Id of the column (专栏) holding the table, if any."""
     chapter: str
     loc: Loc
+    former: tuple[str, ...] = ()
+    """Ids the table had before (kept as anchors so that published links keep working)."""
 
 
 @dataclass(frozen=True)
@@ -342,6 +356,8 @@ class Section:
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
     loc: Loc
+    former: tuple[str, ...] = ()
+    """Ids the section had before (kept as anchors so that published links keep working)."""
 
 
 @dataclass(frozen=True)
@@ -425,6 +441,10 @@ class Statement:
     column: str | None
     chapter: str
     loc: Loc
+    row: int | None = None
+    """Table statements: index of the stating row in the table's rows (header rows included)."""
+    cell: int | None = None
+    """Table statements: index of the stating cell in that row."""
 
 
 @dataclass(frozen=True)

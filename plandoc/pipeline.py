@@ -61,7 +61,8 @@ def compile_plan(plan_dir: Path) -> Compiled:
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
 
 
-OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
+OUTPUTS = {"json": ["plan.json", "findings.json"],
+           "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
            "html": ["site"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
