@@ -362,6 +362,17 @@ def read_page(plan: m.Plan, src: _Source, page_id: str, diags: list[dg.Diagnosti
                   src.rel, tuple(blocks), m.Loc(src.display, 1, 1))
 
 
+HANDBOOK = Path(__file__).resolve().parent / "handbook" / "handbook.md"
+"""The editors' handbook (Chinese), shipped with the package, shown in the editor's view."""
+
+
+def handbook(plan: m.Plan) -> tuple[m.Page | None, list[dg.Diagnostic]]:
+    """The editors' handbook read like any page (its plan links resolved against `plan`)."""
+    diags: list[dg.Diagnostic] = []
+    src = _Source("handbook.md", "plandoc/handbook/handbook.md", HANDBOOK.read_text(encoding="utf-8"), 0)
+    return read_page(plan, src, "page-handbook", diags), diags
+
+
 def _sources(plan_dir: Path, display_root: str, diags: list[dg.Diagnostic]) -> list[tuple[_Source, str]]:
     folder = resolve_inside(plan_dir, FOLDER)
     if folder is None or not folder.is_dir():

@@ -110,3 +110,24 @@ def test_a_page_linked_from_outside_the_plan_is_not_read(tmp_path):
     assert compiled.plan.pages == ()
     assert [d.code for d in compiled.diagnostics] == ["PD284"]
     assert "机密" not in repr(compiled.diagnostics)
+
+
+def test_the_editors_handbook_reads_cleanly_against_any_plan():
+    from plandoc.pages import handbook
+
+    for plan_dir in (MINI, ROOT / "plan"):
+        page, diags = handbook(compile_plan(plan_dir).plan)
+        assert diags == [] and page is not None and not page.public
+        assert page.title.startswith("编辑手册") and len(page.blocks) > 20
+        assert any(isinstance(b, m.Table) for b in page.blocks)
+
+
+def test_the_bundled_plan_has_an_interpretation_page_that_checks_clean():
+    compiled = compile_plan(ROOT / "plan")
+    (page,) = compiled.plan.pages
+    assert page.kind == "解读" and page.public
+    assert not [d for d in compiled.diagnostics if d.file.endswith(".md")]
+    quotes = [n for b in page.blocks for n in getattr(b, "content", ()) if isinstance(n, m.Quote)]
+    quotes += [n for b in page.blocks if isinstance(b, m.ListBlock) for it in b.items for n in it.content
+               if isinstance(n, m.Quote)]
+    assert len(quotes) >= 15 and all(q.to for q in quotes)
