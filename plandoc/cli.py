@@ -151,7 +151,7 @@ def _with_progress(run, formats: list[str]):
 @click.option("--ids", "ids", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="标题到 id 的映射文件（TOML）。")
 def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
-    """把纯文本规划转换为 plandoc XML。Import a plain-text plan."""
+    """把纯文本或 Word/WPS 文档（.docx）规划转换为 plandoc XML。Import a plain-text or .docx plan."""
     from .importer.__main__ import main as import_main
 
     argv = [str(text), "--out", str(out_dir)] + (["--ids", str(ids)] if ids else [])
