@@ -169,6 +169,13 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "构建不读取规划目录以外的文件，也不访问网络。",
        '<figure src="../../secret.png">',
        "把图片放进 plan/figures/，使用相对路径。"),
+    # ---- publishing: PD26x
+    _c("PD260", "error", "不能发布 (release refused)",
+       "`build --release` 时规划还有错误，或有未被接受的警告（例如缺图而未确认图件另行印发）。",
+       "发布版就是政府对外公开的文本：不能带着错误、占位内容或没人看过的警告出门。",
+       "plan/plan.xml: error[PD260] 不能发布：还有 0 个错误、8 个未接受的警告（PD220 图片缺失 ×8）",
+       "逐条处理上面列出的错误和警告：改正规划，或把确属有意的警告记录为已接受的决定；"
+       "只想预览时去掉 --release（编辑稿用 --drafts，写到 editorial/）。"),
     # ---- numbers: PD3xx
     _c("PD301", "warning", "年均增速与基期、目标不符 (growth rate does not match)",
        "表中给出基期值、目标（或实现）值和年均增速时，按复利计算的增速与所列增速不一致（容差由所印位数决定）。",

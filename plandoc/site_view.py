@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from . import model as m
+from .cells import short_kind
+from .print_view import _grid as grid  # the one placement of spanning cells on a grid
 
 NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
 
@@ -79,6 +81,7 @@ class SiteView:
                 self.titles[ch.id] = f"{ch.label} {m.plain(ch.title)}"
         self.columns = {c.id: c for c in plan.columns}
         self.reading = self._reading_order()
+        self._cell_classes: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     # ---------------------------------------------------------------- links
 
@@ -102,6 +105,27 @@ class SiteView:
         if chapter in self.parts:
             return self.parts[chapter].label
         return {NOTICE: "通知", PREAMBLE: "序言", CLOSING: "结束语"}.get(chapter, chapter)
+
+    def cell_classes(self, table: m.Table) -> tuple[tuple[str, ...], ...]:
+        """The class of every cell of `table` (rows of head then body, cells in order):
+        "nw" for a short cell that must never wrap (`cells.short_kind`, shared with the
+        print edition), "name" for the indicator's name (kept in view while a narrow
+        screen scrolls the table sideways), else "". Cached per table."""
+        if table.id not in self._cell_classes:
+            name_col = next((i for i, spec in enumerate(table.layout) if spec.kind == "name"),
+                            0 if not table.indicator else None)
+            rows = []
+            for slots in grid(table):
+                out = []
+                for cell, col in (s for s in slots if s is not None):
+                    spec = table.layout[col] if col < len(table.layout) else None
+                    if col == name_col and cell.colspan == 1:
+                        out.append("name")
+                    else:
+                        out.append("nw" if short_kind(cell, spec) else "")
+                rows.append(tuple(out))
+            self._cell_classes[table.id] = tuple(rows)
+        return self._cell_classes[table.id]
 
     # ---------------------------------------------------------------- navigation
 
@@ -260,9 +284,14 @@ def columns(view: SiteView) -> tuple[Listed, ...]:
                  for c in view.plan.columns)
 
 
-def figures(view: SiteView) -> tuple[Listed, ...]:
+MISSING_FIGURE = {False: "图件另行印发", True: "图片待补"}
+"""What stands for a figure without an image: in public outputs (a figure published
+separately, accepted so by the release gate) and in the editor's view (a placeholder)."""
+
+
+def figures(view: SiteView, editorial: bool = False) -> tuple[Listed, ...]:
     return tuple(Listed(f.id, f.label, f.caption, view.url(f.chapter, f.id),
-                        *_where(view, f.chapter), "" if f.image else "图片待补")
+                        *_where(view, f.chapter), "" if f.image else MISSING_FIGURE[editorial])
                  for f in view.plan.figures)
 
 
