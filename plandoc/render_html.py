@@ -142,7 +142,7 @@ class _Writer:
                  editorial: bool = False):
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
         self.editorial = editorial
-        self.env.globals.update(editorial=editorial, cell_classes=view.cell_classes,
+        self.env.globals.update(editorial=editorial, table_rows=view.table_rows,
                                 missing_figure=site_view.MISSING_FIGURE[editorial])
         self.toc = site_view.toc(view)
         self._toc_html: dict[str, str] = {}
@@ -219,6 +219,7 @@ def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
     rows = site_indicators.rows(plan, view)
     w.page("indicators.html.j2", view.nav("indicators.html", "主要指标"), rows=rows,
            roles=site_indicators.ROLES, facets=site_indicators.facets(rows),
+           unset=site_indicators.UNSET,
            charts=site_charts.charts(plan, view))
     w.page("search.html.j2", view.nav("search.html", "全文搜索"))
     if w.editorial:
