@@ -114,14 +114,16 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: boo
                    err=True)
         sys.exit(1)
     chosen = [f for f in FORMATS if f in wanted] + (["editorial"] if drafts else [])
+    # a release carries no editor's findings (their hints and source paths) into what is published
+    findings = () if release else compiled.diagnostics
     if quiet:
-        run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        run_build(compiled.plan, out_dir, chosen, findings)
         return
     if sys.stderr.isatty():  # a progress bar only where someone watches it
         written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
-                                                        compiled.diagnostics, progress=step), chosen)
+                                                        findings, progress=step), chosen)
     else:
-        written = run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        written = run_build(compiled.plan, out_dir, chosen, findings)
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)

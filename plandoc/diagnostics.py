@@ -161,7 +161,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "把 <parent-label> 移到该上级指标的第一个子指标行，或删去。"),
     _c("PD220", "warning", "图片缺失 (figure image missing)",
        "图没有可用的图片文件（src 指向的文件，或 figures/ID.png|jpg|svg）。",
-       "输出中会画一个占位框。",
+       "公开网站和 PDF 只印图题和“（图件另行印发）”，编辑稿中标出缺图；发布构建在它被接受之前拒绝构建。",
        '<figure id="fig-corridor"> 而 plan/figures/fig-corridor.png 不存在',
        "把图片放进 plan/figures/，文件名为图的 id，或用 src 指明。"),
     _c("PD221", "error", "图片路径非法 (figure path outside the plan)",
