@@ -23,13 +23,14 @@ sys.path.insert(0, str(REPO))
 
 from plandoc.pipeline import build, compile_plan  # noqa: E402
 
-SHOTS = (  # (name, site, path, what to scroll into view or None)
-    ("home", "site", "index.html", None),
-    ("chapter", "site", "chapters/ch-goals.html", "#col-main-indicators"),
-    ("column2", "site", "chapters/ch-goals.html", "#col-main-indicators .table-box"),
-    ("indicators", "site", "indicators.html", "#indicator-table"),
-    ("search", "site", "search.html?q=城镇化率", None),
-    ("editorial", "editorial", "report.html", None),
+SHOTS = (  # (name, site, path, what to scroll into view or None, scroll that table to its end)
+    ("home", "site", "index.html", None, False),
+    ("chapter", "site", "chapters/ch-review.html", "#col-13th-plan-results", False),
+    ("column2", "site", "chapters/ch-goals.html", "#col-main-indicators .table-box", False),
+    ("column2-scrolled", "site", "chapters/ch-goals.html", "#col-main-indicators .table-box", True),
+    ("indicators", "site", "indicators.html", None, False),
+    ("search", "site", "search.html?q=城镇化率 46.94", None, False),
+    ("editorial", "editorial", "report.html", None, False),
 )
 WIDTHS = (1280, 390)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -54,16 +55,21 @@ def main(out: Path) -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for width in WIDTHS:
-                ctx = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 844})
+                ctx = browser.new_context(viewport={"width": width, "height": 800 if width > 400 else 844})
                 page = ctx.new_page()
-                for name, site, path, target in SHOTS:
+                for name, site, path, target, to_end in SHOTS:
+                    if to_end and width > 400:
+                        continue  # the table fits a desktop: nothing to scroll
                     page.goto(f"{base}{site}/{path}", wait_until="networkidle")
                     if target:
-                        page.locator(target).first.scroll_into_view_if_needed()
                         page.evaluate("(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})", target)
+                    if to_end:
+                        page.evaluate("(sel) => { const w = document.querySelector(sel + ' .table-wrap');"
+                                      " w.scrollLeft = w.scrollWidth; }", target)
+                        page.wait_for_timeout(100)
                     png = out / f"{name}-{width}.png"
                     page.screenshot(path=str(png))
-                    Image.open(png).convert("RGB").quantize(64).save(png, optimize=True)
+                    Image.open(png).convert("RGB").quantize(32).save(png, optimize=True)
                 ctx.close()
             browser.close()
         srv.shutdown()
