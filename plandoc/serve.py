@@ -1,4 +1,5 @@
-"""Live preview: build, serve the editor's view (dist/editorial/) on 127.0.0.1, rebuild on change, reload pages.
+"""Live preview: build, serve the editor's view (dist/editorial/) on 127.0.0.1, rebuild
+on change, reload pages.
 
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
