@@ -135,3 +135,26 @@ def test_imprint_date_reads_in_chinese(_builds):
     site = _builds("plan")
     text = (site.site / "back.html").read_text(encoding="utf-8")
     assert "2021年6月24日印发" in text and "2021-06-24" not in text
+
+
+@pytest.mark.parametrize("text, found", [
+    ("森林覆盖率达到（待补）%", "（待补）"), ("图片待补", "图片待补"), ("示意图 TODO", "TODO"),
+    ("第九章（无题）", "（无题）"), ("此处为占位符", "占位符"), ("（数据待补充）", "（数据待补充）"),
+    ("补齐短板有待补强", None), ("抢占位次", None), ("占位", None), ("todo list", None),
+])
+def test_placeholder_text_is_told_from_plan_language(text, found):
+    from plandoc.checks.text import PLACEHOLDER
+
+    hit = PLACEHOLDER.search(text)
+    assert (hit.group(0) if hit else None) == found
+
+
+def test_the_editors_view_is_deterministic(tmp_path):
+    plan, _ = overlay("PD220", tmp_path)
+    trees = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert _build(["--plan", plan, "--out", out, "--format", "html", "--drafts", "-q"]).exit_code == 0
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted(out.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1] and "editorial/report.html" in trees[0]
