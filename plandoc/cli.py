@@ -82,30 +82,48 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--drafts", is_flag=True,
+              help="另写编辑稿（编辑报告、导入报告、占位图）到 OUT/editorial/，公开网站 site/ 不受影响。"
+                   "Also write the editor's view to OUT/editorial/.")
+@click.option("--release", is_flag=True,
+              help="发布构建：有错误或未接受的警告时拒绝构建（退出码 1）。"
+                   "Refuse to build while errors or unaccepted warnings remain.")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
-def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
+def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: bool,
+          release: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
     _check_out(plan_dir, out_dir)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
+    if drafts and release:
+        raise click.UsageError("--drafts 与 --release 不能同时使用：发布构建不含编辑稿。")
     compiled, failed = _compile(plan_dir, strict, "text")
     if failed:
         click.echo("构建中止：规划有错误，原有输出保持不变。Build stopped; previous output kept.",
                    err=True)
         sys.exit(1)
     from .pipeline import build as run_build
+    from .pipeline import release_blockers, release_refusal
 
-    chosen = [f for f in FORMATS if f in wanted]
+    blockers = release_blockers(compiled.diagnostics) if release else []
+    if blockers:
+        click.echo(dg.format_text(release_refusal(plan_dir, blockers)), err=True)
+        click.echo("构建中止：不能发布，原有输出保持不变。Release refused; previous output kept.",
+                   err=True)
+        sys.exit(1)
+    chosen = [f for f in FORMATS if f in wanted] + (["editorial"] if drafts else [])
+    # a release carries no editor's findings (their hints and source paths) into what is published
+    findings = () if release else compiled.diagnostics
     if quiet:
-        run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        run_build(compiled.plan, out_dir, chosen, findings)
         return
     if sys.stderr.isatty():  # a progress bar only where someone watches it
         written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
-                                                        compiled.diagnostics, progress=step), chosen)
+                                                        findings, progress=step), chosen)
     else:
-        written = run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        written = run_build(compiled.plan, out_dir, chosen, findings)
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)
@@ -121,7 +139,8 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
-STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)",
+              "editorial": "编辑稿 (editorial)", "pdf": "PDF"}
 
 
 def _with_progress(run, formats: list[str]):

@@ -403,7 +403,8 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
         wanted = src or f"figures/{fid}.png"
         ctx.diags.append(dg.make("PD220", ctx.src.display, line, c,
                                  f"{label} 缺少图片：{wanted}",
-                                 f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
+                                 f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg）；图件确实另行印发时，"
+                                 "记为已接受，公开输出只印图题和“（图件另行印发）”。"))
     caption = _inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)

@@ -181,7 +181,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "把 <parent-label> 移到该上级指标的第一个子指标行，或删去。"),
     _c("PD220", "warning", "图片缺失 (figure image missing)",
        "图没有可用的图片文件（src 指向的文件，或 figures/ID.png|jpg|svg）。",
-       "输出中会画一个占位框。",
+       "公开网站和 PDF 只印图题和“（图件另行印发）”，编辑稿中标出缺图；发布构建在它被接受之前拒绝构建。",
        '<figure id="fig-corridor"> 而 plan/figures/fig-corridor.png 不存在',
        "把图片放进 plan/figures/，文件名为图的 id，或用 src 指明。"),
     _c("PD221", "error", "图片路径非法 (figure path outside the plan)",
@@ -189,6 +189,18 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "构建不读取规划目录以外的文件，也不访问网络。",
        '<figure src="../../secret.png">',
        "把图片放进 plan/figures/，使用相对路径。"),
+    # ---- publishing: PD26x
+    _c("PD260", "error", "不能发布 (release refused)",
+       "`build --release` 时规划还有错误，或有未被接受的警告（例如缺图而未确认图件另行印发）。",
+       "发布版就是政府对外公开的文本：不能带着错误、占位内容或没人看过的警告出门。",
+       "plan/plan.xml: error[PD260] 不能发布：还有 0 个错误、8 个未接受的警告（PD220 图片缺失 ×8）",
+       "逐条处理上面列出的错误和警告：改正规划，或把确属有意的警告记录为已接受的决定；"
+       "只想预览时去掉 --release（编辑稿用 --drafts，写到 editorial/）。"),
+    _c("PD261", "warning", "占位文字 (placeholder text)",
+       "正文、标题、图题或表格中有留待以后补写的文字：（待补）、图片待补、占位符、TODO、导入时生成的（无题）。",
+       "占位文字一旦发布就是政府文件里的“待补”；发布构建（build --release）在它被处理之前拒绝构建。",
+       "<p>全市森林覆盖率达到（待补）%。</p>",
+       "补上真实内容，或删去占位文字。"),
     # ---- numbers: PD3xx
     _c("PD280", "error", "页面链接的目标不存在 (page link to a missing id)",
        "配套页面（plan/pages/*.md）中 [](plan:…) 链接的 id 在规划中不存在。",

@@ -7,8 +7,9 @@ its inline spans (lead, emphasis, references, facts, totals, counts, corrections
 character offsets into that text and its address on the published site; columns,
 figures, tables (cells naming the fact they state); indicators with the table rows they
 stand in and every statement, tied to its row and cell; the cross-reference graph.
-The check findings are editorial, not the plan: they go to findings.json (the shape of
-`check --format json`, schema/diagnostics.schema.json). Deterministic: the same plan
+The check findings are editorial, not the plan: the editor's view writes them to
+editorial/findings.json (`findings`: the shape of `check --format json`,
+schema/diagnostics.schema.json); nothing public carries them. Deterministic: the same plan
 gives the same bytes, whatever the plan directory was called.
 
 In plan.json "column" always means a 专栏; a character position in a source line is
@@ -312,8 +313,14 @@ def dumps(plan: m.Plan) -> str:
 
 
 def render(plan: m.Plan, out_dir: Path, found: tuple = ()) -> list[Path]:
-    path, extra = out_dir / "plan.json", out_dir / "findings.json"
+    """out_dir/plan.json: the plan, public; the findings are not in it."""
+    path = out_dir / "plan.json"
     path.write_text(dumps(plan), encoding="utf-8")
-    extra.write_text(json.dumps(findings(plan, found), ensure_ascii=False, indent=1) + "\n",
-                     encoding="utf-8")
-    return [path, extra]
+    return [path]
+
+
+def write_findings(plan: m.Plan, path: Path, found: tuple = ()) -> Path:
+    """The findings as findings.json holds them (the editor's view writes it)."""
+    path.write_text(json.dumps(findings(plan, found), ensure_ascii=False, indent=1) + "\n",
+                    encoding="utf-8")
+    return path

@@ -27,11 +27,12 @@ SCHEMA = json.loads((ROOT / "schema" / "plan.schema.json").read_text(encoding="u
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    """The bundled plan built as `make build` does (data formats only)."""
+    """The bundled plan built as `make build` does (data formats, and the editor's view
+    for its findings.json)."""
     out = tmp_path_factory.mktemp("contract") / "dist"
     compiled = compile_plan(PLAN)
     assert compiled.ok
-    build(compiled.plan, out, ["json", "csv", "xlsx"], compiled.diagnostics)
+    build(compiled.plan, out, ["json", "csv", "xlsx", "editorial"], compiled.diagnostics)
     return out
 
 
@@ -44,7 +45,7 @@ def test_dist_plan_json_validates_with_one_plain_call(dist):
     instance = json.loads((dist / "plan.json").read_text(encoding="utf-8"))
     jsonschema.validate(instance, SCHEMA)  # no registry, no network
     assert instance["schema_version"] == SCHEMA_VERSION == "2.0.0"
-    findings = json.loads((dist / "findings.json").read_text(encoding="utf-8"))
+    findings = json.loads((dist / "editorial" / "findings.json").read_text(encoding="utf-8"))
     diagnostics = json.loads((ROOT / "schema" / "diagnostics.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(findings, diagnostics)
     assert findings and all(not f["file"].startswith("/") for f in findings)

@@ -14,7 +14,7 @@ import pytest
 
 from plandoc import diagnostics as dg
 from plandoc import model as m
-from plandoc.pipeline import compile_plan
+from plandoc.pipeline import compile_plan, release_blockers, release_refusal
 
 from plans import DIAG_FIXTURES, MINI, overlay
 
@@ -56,15 +56,24 @@ def _import_fixture(code: str, tmp_path) -> list[dict] | None:
     return meta["expected"]
 
 
+def _release(code: str) -> bool:
+    """A fixture marked "release" is checked as `build --release` checks it (the gate)."""
+    meta = json.loads((DIAG_FIXTURES / code / "fixture.json").read_text(encoding="utf-8"))
+    return bool(meta.get("release"))
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_fixture_triggers_its_code(code, tmp_path):
     if _import_fixture(code, tmp_path) is not None:
         return
     plan_dir, expected = overlay(code, tmp_path)
     compiled = compile_plan(plan_dir)
+    diags = list(compiled.diagnostics)
+    if _release(code) and release_blockers(diags):
+        diags.append(release_refusal(plan_dir, release_blockers(diags)))
     want = sorted((e["code"], e["file"], e["line"]) for e in expected)
-    assert _found(plan_dir, compiled.diagnostics) == want
-    for d in compiled.diagnostics:
+    assert _found(plan_dir, diags) == want
+    for d in diags:
         assert d.severity is dg.CATALOGUE[d.code].severity
         assert d.message and d.hint
         if d.line:

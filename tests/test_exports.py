@@ -72,11 +72,13 @@ def test_plan_json_validates(plan_dir):
 
 @pytest.mark.parametrize("code", ["PD301", "PD350", "PD360"])
 def test_findings_json_validates(code, tmp_path):
-    """Findings are editorial: they leave plan.json for findings.json (check's shape)."""
+    """Findings are editorial: they leave plan.json for the editor's view's findings.json
+    (check's shape); the public outputs carry none."""
     plan_dir, _ = overlay(code, tmp_path)
     compiled = compile_plan(plan_dir)
-    build(compiled.plan, tmp_path / "out", ["json"], compiled.diagnostics)
-    out = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    build(compiled.plan, tmp_path / "out", ["json", "editorial"], compiled.diagnostics)
+    assert not (tmp_path / "out" / "findings.json").exists()
+    out = json.loads((tmp_path / "out" / "editorial" / "findings.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in out] == [code]
     assert not out[0]["file"].startswith("/")
     assert out == findings(compiled.plan, compiled.diagnostics)

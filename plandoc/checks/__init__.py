@@ -32,6 +32,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     text.traditional,
     text.gazetteer,
     text.digits_and_percent,
+    text.placeholders,
 ]
 
 CROSS_FILE = {structure.references, structure.indicator_references, structure.unreferenced,
