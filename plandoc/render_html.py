@@ -72,6 +72,7 @@ def environment() -> Environment:
     env.tests["column"] = lambda b: isinstance(b, m.Column)
     env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
+    env.filters["page_url"] = site_view.page_url
     env.filters["cdate"] = chinese_date  # 2021-06-24 -> 2021年6月24日, as the PDF prints it
     return env
 
@@ -143,6 +144,7 @@ class _Writer:
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
         self.editorial = editorial
         self.env.globals.update(editorial=editorial, table_rows=view.table_rows,
+                                has_pages=editorial or any(p.public for p in plan.pages),
                                 missing_figure=site_view.MISSING_FIGURE[editorial])
         self.toc = site_view.toc(view)
         self._toc_html: dict[str, str] = {}
@@ -205,6 +207,27 @@ def _text_pages(w: _Writer) -> None:
         for ch in part.chapters:
             w.page("chapter.html.j2", view.chapter_nav(ch), chapter=ch)
     w.page("back.html.j2", view.nav("back.html", "结束语与版记"))
+    _companion_pages(w)
+
+
+def _companion_pages(w: _Writer) -> None:
+    """解读 and 编制说明 on the public site; in the editor's view also the 说明 pages and
+    the editors' handbook (package data)."""
+    pages = [p for p in w.plan.pages if p.public or w.editorial]
+    if w.editorial:
+        from .pages import handbook
+
+        manual, _ = handbook(w.plan)
+        if manual is not None:
+            w.view.pages[manual.id] = site_view.page_url(manual.id)
+            pages.append(manual)
+    if not pages:
+        return
+    listed = tuple(Link(site_view.page_url(p.id), p.title) for p in pages)
+    w.page("pages.html.j2", w.view.nav(site_view.PAGES, "解读与说明"), items=listed, pages=pages)
+    crumbs = (Link(site_view.PAGES, "解读与说明"),)
+    for page in pages:
+        w.page("page.html.j2", w.view.nav(site_view.page_url(page.id), page.title, crumbs), page=page)
 
 
 def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:

@@ -130,6 +130,10 @@ def records(plan: m.Plan, view: SiteView) -> dict:
         imprint = plan.imprint
         r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")
         r.add(CLOSING, "imprint", "版记", f"{imprint.printed_by} {imprint.printed_date}印发")
+    for page in plan.pages:
+        if page.public:  # 说明 pages are the editors'
+            r.add(page.id, "", page.kind, page.title, "h")
+            r.blocks(page.blocks, page.id, page.kind)
     for ind in plan.indicators:
         text = m.plain(ind.name) + (f"（{ind.unit}）" if ind.unit else "")
         r.add(INDICATORS, ind.id, "主要指标", text, "i")

@@ -68,6 +68,15 @@ def part_url(pt_id: str) -> str:
     return f"parts/{pt_id}.html"
 
 
+def page_url(page_id: str) -> str:
+    """A companion page (解读, 编制说明, 说明): pages/<file name>.html."""
+    return f"pages/{page_id.removeprefix('page-')}.html"
+
+
+PAGES = "pages.html"
+"""The list of companion pages (解读与说明)."""
+
+
 class SiteView:
     """Addresses and navigation for one plan."""
 
@@ -86,6 +95,9 @@ class SiteView:
                 self.pages[ch.id] = chapter_url(ch.id)
                 self.chapters[ch.id] = ch
                 self.titles[ch.id] = f"{ch.label} {m.plain(ch.title)}"
+        for page in plan.pages:
+            self.pages[page.id] = page_url(page.id)
+            self.titles[page.id] = page.title
         self.columns = {c.id: c for c in plan.columns}
         self.reading = self._reading_order()
         self._cell_classes: dict[str, tuple[tuple[str, ...], ...]] = {}
