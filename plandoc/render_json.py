@@ -91,6 +91,12 @@ class _Writer:
                         "value_unit": value_unit(node.quantity, node.role,
                                                  self.units.get(node.ind))}
                 inner = node.quantity.text
+            elif isinstance(node, m.Quote):
+                span = {"type": "quote", "indicator": node.ind, "year": node.year, "role": node.role,
+                        "to": node.to, **self.quantity(node.quantity),
+                        "value_unit": value_unit(node.quantity, node.role, self.units.get(node.ind)),
+                        "url": self.url(node.page, node.to)}
+                inner = node.quantity.text
             elif isinstance(node, m.Total | m.Term | m.Num):
                 span = {"type": type(node).__name__.lower(), **self.quantity(node.quantity)}
                 inner = node.quantity.text
@@ -137,7 +143,7 @@ class _Writer:
 
     def add(self, block: m.Block, where: dict) -> list[str]:
         """Append `block` (and, for columns and lists, what it holds); return the ids added at this level."""
-        page = where["chapter"] or where["part"] or where["area"]
+        page = where.get("page") or where["chapter"] or where["part"] or where["area"]
         base = {"id": block.id, **where, "loc": self.loc(block.loc), "url": self.url(page, block.id)}
         if isinstance(block, m.Paragraph):
             self.blocks.append({**base, "type": "paragraph",
@@ -208,6 +214,14 @@ class _Writer:
         closing = self.add_all(plan.closing, {"area": "closing", **nowhere})
         return notice, preamble, parts, closing
 
+    def pages(self) -> list[dict]:
+        """The public companion pages (解读, 编制说明); 说明 pages are the editors' own."""
+        nowhere = {"part": None, "chapter": None, "section": None, "column": None}
+        return [{"id": p.id, "title": p.title, "kind": p.kind, "date": p.date, "order": p.order,
+                 "file": p.file, "url": self.url(p.id),
+                 "blocks": self.add_all(p.blocks, {"area": "page", **nowhere, "page": p.id})}
+                for p in self.plan.pages if p.public]
+
     def chapter(self, p: m.Part, c: m.Chapter) -> dict:
         where = {"area": "chapter", "part": p.id, "chapter": c.id, "section": None, "column": None}
         intro = self.add_all(c.blocks, where)
@@ -251,6 +265,7 @@ class _Writer:
 def to_dict(plan: m.Plan) -> dict:
     w = _Writer(plan)
     notice, preamble, parts, closing = w.outline()
+    pages = w.pages()
     meta = plan.meta
     return {
         "schema_version": SCHEMA_VERSION,
@@ -281,6 +296,7 @@ def to_dict(plan: m.Plan) -> dict:
                     "url": w.url(t.chapter, t.id)} for t in plan.tables],
         "indicators": w.indicators(),
         "references": w.references,
+        "pages": pages,
     }
 
 

@@ -136,7 +136,11 @@ def test_words_and_spans(plan_json):
                 assert b["text"][s["end"] - 1] not in "。：:", b["text"][:s["end"] + 1]
     assert leads > 300
     assert {b["area"] for b in plan_json["blocks"]} == {"notice", "preamble", "chapter", "closing"} | (
-        {"part"} if any(p["blocks"] for p in plan_json["parts"]) else set())
+        {"part"} if any(p["blocks"] for p in plan_json["parts"]) else set()) | (
+        {"page"} if plan_json["pages"] else set())
+    for page in plan_json["pages"]:  # a page's blocks say which page holds them, and only they
+        assert all(b["page"] == page["id"] for b in plan_json["blocks"] if b["id"] in page["blocks"])
+    assert all(("page" in b) == (b["area"] == "page") for b in plan_json["blocks"])
 
 
 def _ids(obj, out: list) -> list:
