@@ -20,7 +20,7 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .labels import labels
+from .labels import Scheme, labels, levels, part_elements, ref_label, scheme
 from .load import SourceFile, Sources, chapters_of, resolve_inside
 from .quantity import parse as parse_quantity
 
@@ -49,6 +49,15 @@ class _Context:
     section: str | None = None
     column: str | None = None
     indicators: dict[str, etree._Element] = field(default_factory=dict)
+    scheme: Scheme = field(default_factory=Scheme)
+    n_chapter: int = 0
+    k_column: int = 0
+    """Columns (and figures) so far in the current chapter, for 专栏 2-1 style labels."""
+    k_figure: int = 0
+    depth: int = -1
+    """Index in numerals.LEVELS of the level holding the current blocks (-1: 章 or 节)."""
+    prefix: str = ""
+    """How a reference names the current container (第三章第二节), before a level's number."""
 
     def loc(self, el: etree._Element, attr: str | None = None) -> m.Loc:
         assert self.src is not None
@@ -175,12 +184,27 @@ def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
 
 # ------------------------------------------------------------------ blocks
 
-def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragraph:
+def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p",
+               level: tuple[str, int, str] | None = None) -> m.Paragraph:
     facts: list[m.Fact] = []
     lead, content = _lead_and_content(ctx, el, facts)
     pid = ctx.block_id(el, prefix, m.id_text(lead + content))
     _register(ctx, facts, pid)
-    return m.Paragraph(pid, lead, content, ctx.loc(el))
+    label, number = (level[2], level[1]) if level else ("", 0)
+    return m.Paragraph(pid, lead, content, ctx.loc(el), label, number)
+
+
+def _subsection(ctx: _Context, el: etree._Element, level: tuple[str, int, str]) -> m.Subsection:
+    """A numbered heading and its blocks; the levels inside it count afresh."""
+    style, number, label = level
+    title = _inline(ctx, el.find("title"))
+    sid = ctx.block_id(el, "ss", m.id_text(title))
+    saved = ctx.depth, ctx.prefix
+    ctx.target(el, "subsection", ref_label(ctx.prefix, label), ctx.chapter)
+    ctx.depth, ctx.prefix = numerals.LEVELS.index(style), ref_label(ctx.prefix, label)
+    blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
+    ctx.depth, ctx.prefix = saved
+    return m.Subsection(sid, number, label, style, title, blocks, ctx.loc(el))
 
 
 def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
@@ -241,7 +265,8 @@ def _table(ctx: _Context, el: etree._Element) -> m.Table:
         ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
                                           quantity, "table", tid, ctx.column, ctx.chapter, loc))
     table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
-                    el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el))
+                    el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el),
+                    ctx.scheme.table == "1")
     ctx.tables.append(table)
     return table
 
@@ -370,6 +395,7 @@ def _unprinted_parent_label(ctx: _Context, row: etree._Element) -> None:
 
 def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
     ctx.n_figure += 1
+    ctx.k_figure += 1
     fid = el.get("id", "")
     src = el.get("src")
     image = None
@@ -387,7 +413,7 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
             if path is not None and path.is_file():
                 image = rel
                 break
-    label = numerals.figure_label(ctx.n_figure)
+    label = numerals.figure_label(ctx.n_figure, ctx.scheme.figure, ctx.n_chapter, ctx.k_figure)
     if image is None and not (src is not None and resolve_inside(ctx.sources.root, src) is None):
         line, c = ctx.src.locate(el)
         wanted = src or f"figures/{fid}.png"
@@ -406,8 +432,9 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
 
 def _column(ctx: _Context, el: etree._Element) -> m.Column:
     ctx.n_column += 1
+    ctx.k_column += 1
     number, cid = ctx.n_column, el.get("id", "")
-    label = numerals.column_label(number)
+    label = numerals.column_label(number, ctx.scheme.column, ctx.n_chapter, ctx.k_column)
     ctx.target(el, "column", label, ctx.chapter)
     ctx.column = cid
     blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
@@ -424,14 +451,20 @@ _BLOCKS = {"p": _paragraph, "subhead": _subhead, "list": _list, "entry": _entry,
 
 def _blocks(ctx: _Context, elements) -> tuple[m.Block, ...]:
     out = []
-    for el in elements:
-        build = _BLOCKS.get(el.tag) if isinstance(el.tag, str) else None
+    elements = [el for el in elements if isinstance(el.tag, str)]
+    for el, level in zip(elements, levels(elements, ctx.depth)):
+        build = _BLOCKS.get(el.tag)
         if build is None:
             continue
-        block = build(ctx, el)
+        if el.tag == "subsection":
+            out.append(_subsection(ctx, el, level))
+            continue
+        block = _paragraph(ctx, el, level=level) if level else build(ctx, el)
         if el.get("id") and el.tag not in ("figure", "column"):
             if isinstance(block, m.Table):
                 ctx.target(el, "table", block.label, ctx.chapter)
+            elif level:
+                ctx.target(el, "block", ref_label(ctx.prefix, level[2]), ctx.chapter)
             else:
                 ctx.target(el, "block", ctx.chapter_label, ctx.chapter)
         out.append(block)
@@ -445,18 +478,22 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
     el = src.tree.getroot()
     cid = el.get("id", "")
     ctx.chapter, ctx.section = cid, None
-    label = numerals.chapter_label(number)
+    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
+    label = numerals.chapter_label(number, ctx.scheme.chapter)
     ctx.chapter_label = label
     ctx.target(el, "chapter", label, cid)
+    ctx.depth, ctx.prefix = ctx.scheme.depth(False), label
     intro = _blocks(ctx, [c for c in el if c.tag not in ("title", "section")])
     sections = []
     for n, sec in enumerate(el.findall("section"), 1):
         ctx.section = sec.get("id", "")
-        ctx.target(sec, "section", label + numerals.section_label(n), cid)
+        sec_label = numerals.section_label(n, ctx.scheme.section)
+        ctx.target(sec, "section", label + sec_label, cid)
+        ctx.depth, ctx.prefix = ctx.scheme.depth(True), label + sec_label
         blocks = _blocks(ctx, [c for c in sec if c.tag != "title"])
-        sections.append(m.Section(sec.get("id", ""), n, numerals.section_label(n),
+        sections.append(m.Section(sec.get("id", ""), n, sec_label,
                                   _inline(ctx, sec.find("title")), blocks, ctx.loc(sec)))
-    ctx.section = None
+    ctx.section, ctx.depth, ctx.prefix = None, -1, ""
     return m.Chapter(cid, number, label, _inline(ctx, el.find("title")), part, src.rel, intro,
                      tuple(sections), ctx.loc(el))
 
@@ -490,7 +527,8 @@ def _meta(root: etree._Element) -> m.Meta:
         approved_by=approved.get("by") if approved is not None else None,
         period_from=frm, period_to=to, vision=int(vision) if vision else None,
         period_label=f"{frm}—{to}年",
-        vision_label=f"{numerals.year_cn(vision)}年" if vision else None)
+        vision_label=f"{numerals.year_cn(vision)}年" if vision else None,
+        numbering=scheme(root).pairs())
 
 
 def _indicators(ctx: _Context) -> tuple[m.Indicator, ...]:
@@ -516,6 +554,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
     if sources.plan is None or sources.plan.tree is None:
         return None, []
     ctx = _Context(sources, labels(sources))
+    ctx.scheme = scheme(sources.plan.tree.getroot())
     if sources.indicators is not None and sources.indicators.tree is not None:
         ctx.indicators = {el.get("id"): el for el in
                           sources.indicators.tree.getroot().findall("indicator")}
@@ -533,19 +572,24 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
     ctx.chapter, ctx.chapter_label = "preamble", "序言"
     preamble = _blocks(ctx, root.findall("preamble/p"))
     parts, n_chapter = [], 0
-    for n_part, pel in enumerate(root.findall("part"), 1):
-        ctx.src, ctx.chapter = plan_src, pel.get("id", "")
-        label = numerals.part_label(n_part)
+    for n_part, pel in enumerate(part_elements(root), 1):
+        implicit = pel is None   # a plan without parts: one unprinted part holds its chapters
+        pel = root if implicit else pel
+        pid = "" if implicit else pel.get("id", "")
+        ctx.src, ctx.chapter = plan_src, pid
+        label = "" if implicit else numerals.part_label(n_part)
         ctx.chapter_label = label
-        ctx.target(pel, "part", label, pel.get("id", ""))
-        intro = _blocks(ctx, pel.findall("p"))
+        if not implicit:
+            ctx.target(pel, "part", label, pid)
+        intro = () if implicit else _blocks(ctx, pel.findall("p"))
         chapters = []
         for src in chapters_of(sources, n_part - 1):
             n_chapter += 1
-            chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
+            chapters.append(_chapter(ctx, src, n_chapter, pid))
         ctx.src = plan_src
-        parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
-                            intro, tuple(chapters), ctx.loc(pel)))
+        title = () if implicit else _inline(ctx, pel.find("title"))
+        parts.append(m.Part(pid, 0 if implicit else n_part, label, title, intro,
+                            tuple(chapters), ctx.loc(pel)))
     ctx.src, ctx.chapter, ctx.chapter_label = plan_src, "closing", "结束语"
     closing = _blocks(ctx, root.findall("closing/p"))
     imprint = None

@@ -54,9 +54,10 @@ def _things(plan: m.Plan) -> dict[str, dict[str, tuple]]:
     """kind -> id -> (label, title, parent, position)."""
     out: dict[str, dict[str, tuple]] = {k: {} for k in ("part", "chapter", "section", "column", "figure")}
     for p in plan.parts:
-        out["part"][p.id] = (p.label, m.plain(p.title), None, p.number)
+        if not p.implicit:
+            out["part"][p.id] = (p.label, m.plain(p.title), None, p.number)
         for c in p.chapters:
-            out["chapter"][c.id] = (c.label, m.plain(c.title), p.id, c.number)
+            out["chapter"][c.id] = (c.label, m.plain(c.title), p.id or None, c.number)
             for s in c.sections:
                 out["section"][s.id] = (s.label, m.plain(s.title), c.id, s.number)
     for col in plan.columns:
@@ -109,7 +110,7 @@ def _block_texts(plan: m.Plan) -> dict[str, list[tuple[str, str]]]:
                                             for r in b.head + b.body)))
             elif isinstance(b, m.Figure):
                 acc.append((b.id, f"{b.label} {m.plain(b.caption)}"))
-            elif isinstance(b, m.Column):
+            elif isinstance(b, m.Column | m.Subsection):
                 acc.append((b.id, f"{b.label} {m.plain(b.title)}"))
                 walk(b.blocks, acc)
 

@@ -198,6 +198,9 @@ class Paragraph:
     """The opening topic sentence, printed bold; empty when there is none."""
     content: tuple[Inline, ...]
     loc: Loc
+    label: str = ""
+    """Computed number of a run-in numbered paragraph (（一）, 1., …); '' for a plain one."""
+    number: int = 0
 
     @property
     def text(self) -> str:
@@ -298,6 +301,8 @@ class Table:
     """Id of the column (专栏) holding the table, if any."""
     chapter: str
     loc: Loc
+    numbered: bool = False
+    """True when the plan prints table numbers (<numbering table="1">): 表 N before the caption."""
 
 
 @dataclass(frozen=True)
@@ -328,7 +333,22 @@ class Column:
     loc: Loc
 
 
-Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column]
+@dataclass(frozen=True)
+class Subsection:
+    """A numbered heading on its own line (一、…, （一）…) and the blocks it holds."""
+
+    id: str
+    number: int
+    label: str
+    """Computed: 一、 （二） 3. （4） as the level's style prints it."""
+    style: str
+    """一、 | （一） | 1. | （1）."""
+    title: tuple[Inline, ...]
+    blocks: tuple["Block", ...]
+    loc: Loc
+
+
+Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column, Subsection]
 
 
 # ------------------------------------------------------------------ structure
@@ -370,6 +390,11 @@ class Part:
     chapters: tuple[Chapter, ...]
     loc: Loc
 
+    @property
+    def implicit(self) -> bool:
+        """True for the one unprinted part of a plan whose chapters stand directly under it."""
+        return self.number == 0
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -389,6 +414,8 @@ class Meta:
     """2021—2025年 style label, computed."""
     vision_label: str | None
     """二〇三五年, computed."""
+    numbering: tuple[tuple[str, str], ...] = ()
+    """The declared label schemes (<numbering>), sorted (key, style) pairs; defaults omitted."""
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ def environment() -> Environment:
     env.tests["table"] = lambda b: isinstance(b, m.Table)
     env.tests["figure"] = lambda b: isinstance(b, m.Figure)
     env.tests["column"] = lambda b: isinstance(b, m.Column)
+    env.tests["subsection"] = lambda b: isinstance(b, m.Subsection)
     env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
     return env
@@ -180,7 +181,8 @@ def _text_pages(w: _Writer) -> None:
                notice=plan.notice)
     for part in plan.parts:
         chapters = tuple(Link(view.pages[c.id], view.titles[c.id]) for c in part.chapters)
-        w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
+        if not part.implicit:
+            w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
         for ch in part.chapters:
             w.page("chapter.html.j2", view.chapter_nav(ch), chapter=ch)
     w.page("back.html.j2", view.nav("back.html", "结束语与版记"))

@@ -98,8 +98,16 @@ class _Writer:
         """Append `block` (and, for columns and lists, what it holds); return the ids added at this level."""
         base = {"id": block.id, **where, "loc": self.loc(block.loc)}
         if isinstance(block, m.Paragraph):
-            self.blocks.append({**base, "type": "paragraph",
+            numbered = {"label": block.label, "number": block.number} if block.label else {}
+            self.blocks.append({**base, "type": "paragraph", **numbered,
                                 **self.leaded(block.id, block.lead, block.content)})
+        elif isinstance(block, m.Subsection):
+            text, spans = self.spans(block.title, block.id)
+            children: list[str] = []
+            self.blocks.append({**base, "type": "subsection", "label": block.label,
+                                "number": block.number, "style": block.style, "text": text,
+                                "spans": spans, "blocks": children})
+            children += self.add_all(block.blocks, where)
         elif isinstance(block, m.Subhead):
             text, spans = self.spans(block.content, block.id)
             self.blocks.append({**base, "type": "subhead", "text": text, "spans": spans})
@@ -162,10 +170,11 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
     preamble = w.add_all(plan.preamble, {**nowhere, "chapter": "preamble"})
     parts = []
     for p in plan.parts:
-        part_blocks = w.add_all(p.blocks, {**nowhere, "part": p.id})
+        pid = None if p.implicit else p.id   # a plan without parts: one unprinted part
+        part_blocks = w.add_all(p.blocks, {**nowhere, "part": pid})
         chapters = []
         for c in p.chapters:
-            where = {**nowhere, "part": p.id, "chapter": c.id}
+            where = {**nowhere, "part": pid, "chapter": c.id}
             intro = w.add_all(c.blocks, where)
             sections = [{"id": s.id, "number": s.number, "label": s.label,
                          **w.titled(s.title, s.id), "loc": w.loc(s.loc),
@@ -174,7 +183,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
             chapters.append({"id": c.id, "number": c.number, "label": c.label,
                              **w.titled(c.title, c.id), "file": c.file, "loc": w.loc(c.loc),
                              "blocks": intro, "sections": sections})
-        parts.append({"id": p.id, "number": p.number, "label": p.label, **w.titled(p.title, p.id),
+        parts.append({"id": pid, "number": p.number, "label": p.label, **w.titled(p.title, p.id),
                       "loc": w.loc(p.loc), "blocks": part_blocks, "chapters": chapters})
     closing = w.add_all(plan.closing, {**nowhere, "chapter": "closing"})
     meta = plan.meta
@@ -186,6 +195,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
             "approved_date": meta.approved_date, "approved_by": meta.approved_by,
             "period": {"from": meta.period_from, "to": meta.period_to, "vision": meta.vision,
                        "label": meta.period_label, "vision_label": meta.vision_label},
+            **({"numbering": dict(meta.numbering)} if meta.numbering else {}),
         },
         "notice": notice,
         "preamble": preamble,

@@ -54,7 +54,7 @@ class _Records:
     def blocks(self, blocks: Iterable[m.Block], page: str, where: str) -> None:
         for b in blocks:
             if isinstance(b, m.Paragraph):
-                self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+                self.add(page, b.id, where, b.label + m.plain(b.lead) + m.plain(b.content))
             elif isinstance(b, m.Subhead):
                 self.add(page, b.id, where, m.plain(b.content), "h")
             elif isinstance(b, m.Entry):
@@ -70,6 +70,9 @@ class _Records:
                              "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t))
             elif isinstance(b, m.Figure):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+            elif isinstance(b, m.Subsection):
+                self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
+                self.blocks(b.blocks, page, where)
             elif isinstance(b, m.Column):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
                 self.blocks(b.blocks, page, f"{where} · {b.label}".lstrip(" ·"))
@@ -88,8 +91,9 @@ def records(plan: m.Plan, view: SiteView) -> dict:
     r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
     r.blocks(plan.preamble, PREAMBLE, "序言")
     for part in plan.parts:
-        r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
-        r.blocks(part.blocks, part.id, part.label)
+        if not part.implicit:
+            r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
+            r.blocks(part.blocks, part.id, part.label)
         for ch in part.chapters:
             r.add(ch.id, ch.id, ch.label, f"{ch.label} {m.plain(ch.title)}", "h")
             r.blocks(ch.blocks, ch.id, ch.label)

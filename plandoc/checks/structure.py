@@ -62,7 +62,7 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
                         yield cell.content
             elif isinstance(b, m.Figure):
                 yield b.caption
-            elif isinstance(b, m.Column):
+            elif isinstance(b, m.Column | m.Subsection):
                 yield b.title
                 yield from blocks(b.blocks)
 

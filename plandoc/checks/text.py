@@ -53,6 +53,9 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             elif isinstance(b, m.ListBlock):
                 for it in b.items:
                     yield "item", it.loc, m.corrected(it.lead + it.content)
+            elif isinstance(b, m.Subsection):
+                yield "subhead", b.loc, m.corrected(b.title)
+                yield from walk(b.blocks)
             elif isinstance(b, m.Column):
                 yield from walk(b.blocks)
 
