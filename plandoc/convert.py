@@ -215,6 +215,10 @@ def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
     return m.Subhead(sid, content, ctx.loc(el))
 
 
+_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
+            "paren": lambda n: f"（{n}）"}
+
+
 def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
     kind = el.get("type", "dash")
     items = []
@@ -225,7 +229,8 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
         _register(ctx, facts, iid)
         if it.get("id"):
             ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
-        items.append(m.Item(iid, "——" if kind == "dash" else f"{n}.", lead, content, ctx.loc(it)))
+        items.append(m.Item(iid, _MARKERS[kind](n) if kind in _MARKERS else "——", lead, content,
+                            ctx.loc(it)))
     lid = ctx.block_id(el, "ls", "".join(i.id for i in items))
     return m.ListBlock(lid, kind, tuple(items), ctx.loc(el))
 
@@ -293,7 +298,8 @@ def _printed_width(thead: etree._Element | None) -> int:
     return sum(int(c.get("colspan", "1")) for c in rows[0] if c.tag in ("th", "td"))
 
 
-def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
+def _indicator_label(ctx: _Context, ind: str, with_unit: bool = True) -> tuple[m.Inline, ...]:
+    """name（unit） from the definition; the name alone where a unit column prints the unit."""
     el = ctx.indicators.get(ind)
     if el is None:
         return (m.Text(ind),)
@@ -301,7 +307,7 @@ def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
     name = _inline(ctx, el.find("name"))
     ctx.src = saved
     unit = el.get("unit")
-    return name + ((m.Text(f"（{unit}）"),) if unit else ())
+    return name + ((m.Text(f"（{unit}）"),) if unit and with_unit else ())
 
 
 def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
@@ -312,6 +318,7 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
     # printed header is one column wider than the layout; the same indicator may be a
     # sub-row in one table and a plain row in another.
     two_level = _printed_width(el.find("thead")) == len(layout) + 1
+    unit_column = any(s.kind == "unit" for s in layout)
     body: list[m.Row] = []
     seq = 0
     for group in groups:
@@ -322,7 +329,8 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
             seq += 1
             ind = row.get("ind", "")
             label_el = row.find("label")
-            label = _inline(ctx, label_el) if label_el is not None else _indicator_label(ctx, ind)
+            label = _inline(ctx, label_el) if label_el is not None else \
+                _indicator_label(ctx, ind, not unit_column)
             vs = row.findall("v")
             width = sum(int(v.get("colspan", "1")) for v in vs)
             if width != len(values):
@@ -342,10 +350,10 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                     cells.append(m.Cell((m.Text(str(seq)),)))
                 elif spec.kind == "name":
                     cells += _name_cells(ctx, row, label, parents if two_level else None, i)
-                elif spec.kind == "nature":
+                elif spec.kind in ("nature", "unit"):
                     ind_el = ctx.indicators.get(ind)
-                    nature = ind_el.get("nature", "") if ind_el is not None else ""
-                    cells.append(m.Cell((m.Text(nature),) if nature else ()))
+                    text = ind_el.get(spec.kind, "") if ind_el is not None else ""
+                    cells.append(m.Cell((m.Text(text),) if text else ()))
                 elif skip:
                     skip -= 1
                 else:
@@ -446,7 +454,8 @@ def _column(ctx: _Context, el: etree._Element) -> m.Column:
 
 
 _BLOCKS = {"p": _paragraph, "subhead": _subhead, "list": _list, "entry": _entry, "table": _table,
-           "indicator-table": _table, "figure": _figure, "column": _column}
+           "indicator-table": _table, "figure": _figure, "column": _column,
+           "subsection": _subsection}
 
 
 def _blocks(ctx: _Context, elements) -> tuple[m.Block, ...]:

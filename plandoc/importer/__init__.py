@@ -47,13 +47,9 @@ class ImportResult:
 
 def _counts(body: structure.Body, registry: indicators.Registry) -> dict[str, int]:
     chapters = [c for p in body.parts for c in p.chapters]
-    facts = 0
-    for column in body.columns:
-        for b in column.blocks:
-            if isinstance(b, structure.IndTable):
-                facts += sum(1 for _, rows in b.table.groups for r in rows
-                             for text, _ in r.values if text)
-    return {"parts": len(body.parts), "chapters": len(chapters),
+    facts = sum(1 for b in body.tables if isinstance(b, structure.IndTable)
+                for _, rows in b.table.groups for r in rows for text, _ in r.values if text)
+    return {"parts": sum(1 for p in body.parts if not p.implicit), "chapters": len(chapters),
             "sections": sum(len(c.sections) for c in chapters),
             "columns": len(body.columns), "figures": len(body.figures),
             "indicators": len(registry.items), "facts": facts}
@@ -73,8 +69,11 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
 
     chapters = [c for p in body.parts for c in p.chapters]
     names = [f"chapters/ch{i:02d}-{c.id[3:]}.xml" for i, c in enumerate(chapters, 1)]
-    refs = {f"专栏 {c.number}": c.id for c in body.columns if c.number is not None}
-    refs |= {f"图 {f.number}": f.id for f in body.figures if f.number is not None}
+    refs = {}
+    if body.numbering.get("column", "1") == "1":   # 见专栏 2: other schemes stay as printed
+        refs = {f"专栏 {c.number}": c.id for c in body.columns if c.number is not None}
+    if body.numbering.get("figure", "1") == "1":
+        refs |= {f"图 {f.number}": f.id for f in body.figures if f.number is not None}
     w = writer.Writer(findings, refs)
     written: list[Path] = []
     for name, chapter in zip(names, chapters):
@@ -84,8 +83,10 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
         writer.serialise(writer.indicators_root(registry), out_dir / "indicators.xml")
         written.append(out_dir / "indicators.xml")
     plan_id = idmap.plan_id or "plan"
-    root = writer.plan_root(plan_id, front, source.fyp_period(front.title), w, body, names,
-                            closing, back, bool(registry.items))
+    whole = "\n".join(line.text for b in blocks for line in b.lines)
+    period = source.period_of(front.title, whole, findings)
+    root = writer.plan_root(plan_id, front, period, w, body, names, closing, back,
+                            bool(registry.items))
     writer.serialise(root, out_dir / "plan.xml")
     written.append(out_dir / "plan.xml")
     for stale in sorted((out_dir / "chapters").glob("ch*.xml")):

@@ -42,6 +42,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "closing": ("doubt", "Closing paragraph recognised"),
     "ids": ("info", "Identifiers"),
     "structure": ("doubt", "Content placed by fallback"),
+    "scheme": ("doubt", "Heading scheme chosen for the plan"),
+    "period": ("doubt", "Plan period not printed in the title"),
 }
 
 

@@ -30,6 +30,8 @@ class Para:
     nodes: list[Node]
     lead: list[Node]
     lines: tuple[int, ...]
+    numbering: str = ""
+    """A run-in numbered paragraph's style (（一）…); its printed number is dropped."""
 
 
 @dataclass
@@ -65,11 +67,23 @@ class Figure:
 @dataclass
 class Table:
     grid: tables.Grid
+    caption: list[Node] = field(default_factory=list)
 
 
 @dataclass
 class IndTable:
     table: indicators.IndicatorTable
+    caption: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Level:
+    """A numbered heading on its own line (一、… （一）…) and the blocks after it."""
+
+    style: str
+    title: list[Node]
+    lines: tuple[int, ...]
+    blocks: list = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +93,8 @@ class Column:
     lines: tuple[int, ...]
     blocks: list = field(default_factory=list)
     id: str = ""
+    styles: set[str] = field(default_factory=set)
+    """Numbered-line styles whose sequence started inside this column."""
 
 
 @dataclass
@@ -103,6 +119,8 @@ class Part:
     intro: list[Para] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
     id: str = ""
+    implicit: bool = False
+    """The unprinted part of a plan whose chapters stand directly under it."""
 
 
 @dataclass
@@ -112,6 +130,10 @@ class Body:
     headings: list[tuple[int, str, int | None, str]] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    """Every Table and IndTable in print order."""
+    numbering: dict[str, str] = field(default_factory=dict)
+    """Label schemes that differ from 第一章/第一节/专栏 1/图 1 (plan.xml <numbering>)."""
 
 
 def _suffix(name: list[Node]) -> str:
@@ -123,24 +145,64 @@ def _shape(name: list[Node]) -> bool:
     return text.startswith("“") and "——" in text
 
 
+LEVEL_ORDER = ("一、", "（一）", "1.", "（1）")
+
+
+def standalone(text: str) -> bool:
+    """A numbered line that is a heading of its own, not the lead of its paragraph."""
+    return len(text) <= 40 and not re.search("[。；！？]", text) and not ends_sentence(text)
+
+
+def detect_scheme(items: list[Item], findings: Findings) -> bool:
+    """True when the plan's headings are 一、/（一） (no 第X章): they are its chapters and
+    sections. Reported either way, so that a person can check the choice."""
+    kinds = [classify(i.text) for i in items if not isinstance(i, TableChunk)]
+    if any(k.kind == "chapter" for k in kinds):
+        parts = any(k.kind == "part" for k in kinds)
+        levels = sorted({k.style for k in kinds if k.kind == "level" and standalone(k.text)},
+                        key=LEVEL_ORDER.index)
+        scheme = ("篇/章/节" if parts else "章/节") + "".join("/" + s for s in levels)
+        findings.add("scheme", (), f"heading scheme {scheme}: numbered lines below 节 kept as "
+                     "numbered levels", scheme)
+        return False
+    heads = [k for k in kinds if k.kind == "level" and k.style == "一、" and standalone(k.text)]
+    if not heads:
+        findings.add("scheme", (), "no chapter headings (第X章 or 一、) found: the text is "
+                     "kept in one chapter", "")
+        return False
+    findings.add("scheme", (), "heading scheme 一、/（一）: 一、 lines taken as chapters, "
+                 "（一） lines as their sections", "一、/（一）")
+    return True
+
+
 class Builder:
-    def __init__(self, findings: Findings, registry: indicators.Registry):
+    def __init__(self, findings: Findings, registry: indicators.Registry,
+                 level_headings: bool = False):
         self.findings, self.registry = findings, registry
         self.body = Body()
         self.part: Part | None = None
         self.chapter: Chapter | None = None
         self.section: Section | None = None
         self.column: Column | None = None
+        self.levels: list[Level] = []
+        self.level_headings = level_headings
+        self.serials: dict[str, int] = {}
+        """专栏/图 so far in the current chapter (专栏 2-1 numbering)."""
+        self.caption: tuple[Item, object] | None = None
+        if level_headings:
+            self.body.numbering.update(chapter="一、", section="（一）")
 
     # -- placing ---------------------------------------------------------------
     def _blocks(self, what: str, lines: tuple[int, ...]) -> list:
+        if self.levels:
+            return self.levels[-1].blocks
         if self.section:
             return self.section.blocks
         if self.chapter:
             return self.chapter.blocks
         self.findings.add("structure", lines, f"{what} outside any chapter: placed in a new "
                           "chapter of its own", what)
-        self._chapter(Unit("（无题）", lines), None)
+        self._chapter(Unit("（无题）", lines), None, "（无题）")
         assert self.chapter
         return self.chapter.blocks
 
@@ -176,17 +238,20 @@ class Builder:
         self.body.parts.append(self.part)
         self._check("part", number, len(self.body.parts), unit.lines)
         self.chapter = self.section = None
+        self.levels = []
 
     def _chapter(self, unit: Unit, number: int | None, title: str | None = None) -> None:
-        if self.part is None:
-            self.findings.add("structure", unit.lines, "chapter before any part: new part")
-            self._part(Unit("", unit.lines), None, "（无题）")
+        if self.part is None:   # chapters directly under the plan: one unprinted part
+            self.part = Part(None, [], unit.lines, implicit=True)
+            self.body.parts.append(self.part)
         assert self.part
+        self.serials = {}
         self.chapter = Chapter(number, self._title(title or unit.text, unit.lines), unit.lines)
         self.part.chapters.append(self.chapter)
         if number is not None:
             self._check("chapter", number, sum(len(p.chapters) for p in self.body.parts), unit.lines)
         self.section = None
+        self.levels = []
 
     def _section(self, unit: Unit, number: int | None, title: str) -> None:
         if self.chapter is None:
@@ -196,6 +261,78 @@ class Builder:
         self.chapter.sections.append(self.section)
         self._check(f"section in chapter {len([c for p in self.body.parts for c in p.chapters])}",
                     number, len(self.chapter.sections), unit.lines)
+        self.levels = []
+
+    def _serial(self, kind: str, k, seq: list, lines: tuple[int, ...]) -> None:
+        """Check a 专栏/图 number against the computed one, in the plan's own scheme
+        (专栏 3, 专栏三, 专栏 2-1); the first scheme met is the plan's."""
+        self.serials[kind] = self.serials.get(kind, 0) + 1
+        if k.style == "附图":
+            self.findings.add("numbering", lines, "附图 numbered with the figures (图 N)", k.text)
+            return
+        scheme = self.body.numbering.setdefault(kind, k.style)
+        if scheme != k.style:
+            self.findings.add("numbering", lines, f"{kind} numbered {k.serial}, unlike the "
+                              f"plan's first ({scheme}): computed in that scheme", k.serial)
+        computed = self.serials[kind] if k.style == "1-1" else len(seq)
+        self._check(kind, k.number, computed, lines)
+        chapters = sum(len(p.chapters) for p in self.body.parts)
+        if k.style == "1-1" and not k.serial.startswith(f"{chapters}"):
+            self.findings.add("numbering", lines, f"{kind} {k.serial} printed in chapter "
+                              f"{chapters}", k.serial)
+
+    def _level_in_column(self, unit: Unit, k) -> bool:
+        """A numbered line in an open column stays in it when its sequence starts there
+        (专栏 items （1）… or 一、… sub-headings); otherwise it ends the column."""
+        col = self.column
+        assert col
+        if any(isinstance(b, (Table, IndTable)) for b in col.blocks) or not (
+                k.style in col.styles or k.number == 1):
+            return False
+        col.styles.add(k.style)
+        if k.style == "（1）":
+            self._list_item(unit, "paren", k.text, k.number)
+            return True
+        self.findings.add("structure", unit.lines, "numbered line inside a column kept as "
+                          "printed", unit.text[:24])
+        if standalone(k.text):
+            col.blocks.append(Subhead(inline.parse(unit.text, unit.lines, self.findings), unit.lines))
+        else:
+            col.blocks.append(self._para(unit, unit.text))
+        return True
+
+    # -- numbered levels (一、 （一） （1）) -----------------------------------------
+    def _container(self, style: str, lines: tuple[int, ...]) -> list:
+        """Close the open levels at or below `style`; the blocks the new one joins."""
+        depth = LEVEL_ORDER.index(style)
+        while self.levels and LEVEL_ORDER.index(self.levels[-1].style) >= depth:
+            self.levels.pop()
+        return self._blocks("numbered heading", lines)
+
+    def _numbered(self, target: list, style: str, printed: int | None, lines) -> None:
+        n = sum(1 for b in target if isinstance(b, Level) and b.style == style
+                or isinstance(b, Para) and b.numbering == style)
+        self._check(f"{style} heading", printed, n, lines)
+
+    def _level(self, unit: Unit, k) -> None:
+        """A numbered line: a heading (a container) or a run-in lead (a numbered paragraph);
+        in a plan without 第X章, 一、 and （一） headings are its chapters and sections."""
+        if self.level_headings and standalone(k.text) and k.style in ("一、", "（一）") \
+                and (k.style == "一、" or self.chapter is not None):
+            kind = "chapter" if k.style == "一、" else "section"
+            self.body.headings.append((unit.lines[0], kind, k.number, tidy_title(k.text, (), Findings())))
+            getattr(self, f"_{kind}")(unit, k.number, k.text)
+            return
+        target = self._container(k.style, unit.lines)
+        if standalone(k.text):
+            level = Level(k.style, self._title(k.text, unit.lines), unit.lines)
+            target.append(level)
+            self.levels.append(level)
+        else:
+            para = self._para(unit, k.text)
+            para.numbering = k.style
+            target.append(para)
+        self._numbered(target, k.style, k.number, unit.lines)
 
     # -- content ---------------------------------------------------------------
     def _para(self, unit: Unit, text: str) -> Para:
@@ -239,11 +376,28 @@ class Builder:
     def _table(self, chunk: TableChunk) -> None:
         rows, ncols = tables.split_rows(chunk)
         if indicators.is_indicator_table(rows):
-            block: object = IndTable(indicators.convert(rows, ncols, self.registry, self.findings))
+            block: IndTable | Table = IndTable(indicators.convert(rows, ncols, self.registry,
+                                                                 self.findings))
         else:
             block = Table(tables.parse(chunk, self.findings))
         lines = tuple(line.no for line in chunk.lines)
+        if self.caption is not None:
+            unit, k = self.caption
+            self.caption = None
+            block.caption = self._title(k.text, unit.lines)
+            self.body.numbering["table"] = "1"
+            self._check("table", k.number, len(self.body.tables) + 1, unit.lines)
+        self.body.tables.append(block)
         (self.column.blocks if self.column else self._blocks("table", lines)).append(block)
+
+    def _flush_caption(self) -> None:
+        """A 表 N line not followed by a table is a paragraph after all."""
+        if self.caption is not None:
+            unit, _ = self.caption
+            self.caption = None
+            self.findings.add("structure", unit.lines, "表 N line without a table after it "
+                              "kept as a paragraph", unit.text[:24])
+            self._blocks("paragraph", unit.lines).append(self._para(unit, unit.text))
 
     def _list_item(self, unit: Unit, kind: str, text: str, number: int | None) -> None:
         target = self.column.blocks if self.column else (
@@ -257,7 +411,7 @@ class Builder:
         if not (target and isinstance(target[-1], ListBlock) and target[-1].type == kind):
             target.append(ListBlock(kind))
         items = target[-1].items
-        if kind == "decimal" and number != len(items) + 1:
+        if kind != "dash" and number != len(items) + 1:
             self.findings.add("numbering", unit.lines, f"list item printed as {number}, "
                               f"computed {len(items) + 1}", str(number))
         items.append(self._para(unit, text))
@@ -266,8 +420,18 @@ class Builder:
         if isinstance(item, TableChunk):
             self._table(item)
             return
+        self._flush_caption()
         k = classify(item.text)
-        if k.kind in ("part", "chapter", "section"):
+        if k.kind == "level" and self.column and self._level_in_column(item, k):
+            return
+        if k.kind == "table":
+            self.caption = (item, k)
+        elif k.kind == "level":
+            self._close_column("a numbered heading", item.lines, item.text)
+            self._level(item, k)
+        elif k.kind == "enum":
+            self._list_item(item, "shi", k.text, k.number)
+        elif k.kind in ("part", "chapter", "section"):
             self._close_column(f"the {k.kind} heading", item.lines, item.text)
             self.body.headings.append((item.lines[0], k.kind, k.number, tidy_title(k.text, (), Findings())))
             getattr(self, f"_{k.kind}")(item, k.number, k.text)
@@ -275,13 +439,13 @@ class Builder:
             self._close_column("the next column", item.lines, item.text)
             self.column = Column(k.number, self._title(k.text, item.lines), item.lines)
             self.body.columns.append(self.column)
-            self._check("column", k.number, len(self.body.columns), item.lines)
+            self._serial("column", k, self.body.columns, item.lines)
             self._blocks("column", item.lines).append(self.column)
         elif k.kind == "figure":
             self._close_column("a figure", item.lines, item.text)
             fig = Figure(k.number, self._title(k.text, item.lines), item.lines)
             self.body.figures.append(fig)
-            self._check("figure", k.number, len(self.body.figures), item.lines)
+            self._serial("figure", k, self.body.figures, item.lines)
             self._blocks("figure", item.lines).append(fig)
         elif k.kind in ("dash", "decimal"):
             self._list_item(item, k.kind, k.text, k.number)
@@ -299,9 +463,10 @@ class Builder:
 
 
 def build(items: list[Item], findings: Findings, registry: indicators.Registry) -> Body:
-    builder = Builder(findings, registry)
+    builder = Builder(findings, registry, detect_scheme(items, findings))
     for item in items:
         builder.feed(item)
+    builder._flush_caption()
     builder._close_column("the end of the body", (), "")
     return builder.body
 
@@ -309,7 +474,8 @@ def build(items: list[Item], findings: Findings, registry: indicators.Registry) 
 def assign_ids(body: Body, assigner) -> None:
     """Ids for parts, chapters, sections, columns and figures, in print order."""
     for part in body.parts:
-        part.id = assigner.title("parts", plain(part.title), part.lines)
+        if not part.implicit:
+            part.id = assigner.title("parts", plain(part.title), part.lines)
         for chapter in part.chapters:
             chapter.id = assigner.title("chapters", plain(chapter.title), chapter.lines)
             for n, section in enumerate(chapter.sections, 1):
