@@ -321,8 +321,12 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
     unit_column = any(s.kind == "unit" for s in layout)
     body: list[m.Row] = []
     seq = 0
+    across = len(layout) + (1 if two_level else 0)
     for group in groups:
         rows = group.findall("row")
+        if group.get("category") and not any(s.kind == "category" for s in layout):
+            body.append(m.Row((m.Cell((m.Text(group.get("category")),), True, across),),
+                              ctx.loc(group)))   # no 类别 column: a row across the table
         parents = [ctx.indicators[r.get("ind")].get("parent") if r.get("ind") in ctx.indicators
                    else None for r in rows]
         for i, row in enumerate(rows):

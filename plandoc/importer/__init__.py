@@ -84,6 +84,7 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
         written.append(out_dir / "indicators.xml")
     plan_id = idmap.plan_id or "plan"
     whole = "\n".join(line.text for b in blocks for line in b.lines)
+    source.issuer_of(front, findings)
     period = source.period_of(front.title, whole, findings)
     root = writer.plan_root(plan_id, front, period, w, body, names, closing, back,
                             bool(registry.items))

@@ -113,9 +113,16 @@ def ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in FINAL + "：:"
 
 
+def standalone(text: str) -> bool:
+    """A numbered line that is a heading of its own, not the lead of its paragraph."""
+    return len(text) <= 40 and not re.search("[。；！？]", text) and not ends_sentence(text)
+
+
 def is_heading(text: str) -> bool:
     """A heading, column title or figure caption: never continued by a page break."""
-    return classify(text).kind in ("part", "chapter", "section", "column", "figure", "table")
+    k = classify(text)
+    return k.kind in ("part", "chapter", "section", "column", "figure", "table") or (
+        k.kind == "level" and standalone(k.text))
 
 
 def is_han(ch: str) -> bool:

@@ -43,7 +43,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "ids": ("info", "Identifiers"),
     "structure": ("doubt", "Content placed by fallback"),
     "scheme": ("doubt", "Heading scheme chosen for the plan"),
-    "period": ("doubt", "Plan period not printed in the title"),
+    "period": ("doubt", "Plan period or issuer not printed: inferred"),
 }
 
 

@@ -151,6 +151,17 @@ def fyp_period(title: str) -> tuple[int, int, int | None]:
     return 0, 0, vision
 
 
+def issuer_of(front: Front, findings: Findings) -> None:
+    """A plan printed without letterhead: the issuer is the government its title names
+    (某某县“十四五”… → 某某县人民政府), reported as a doubt."""
+    if front.issuer:
+        return
+    m = re.match(r"^(.{1,12}?(?:自治州|自治县|省|市|县|区|州|旗|盟))", front.title)
+    front.issuer = f"{m.group(1)}人民政府" if m else "（发文机关）"
+    findings.add("period", front_title_lines(front), f"issuer not printed: {front.issuer} "
+                 "taken from the title", front.title[:20])
+
+
 def period_of(title: str, body: str, findings: Findings) -> tuple[int, int, int | None]:
     """The period from the title, else from the text (reported as a doubt); a plan always
     gets one, since <period> requires it: failing all, the five years after the
@@ -158,7 +169,7 @@ def period_of(title: str, body: str, findings: Findings) -> tuple[int, int, int 
     found = fyp_period(title)
     if found[0]:
         return found
-    for pattern in (rf"“([{NUM}]+)五”", r"(20\d\d)\s*[—–－-]+\s*(20\d\d)\s*年"):
+    for pattern in (r"(20\d\d)\s*[—–－-]+\s*(20\d\d)\s*年", rf"“([{NUM}]+)五”"):
         m = re.search(pattern, body)
         if m:
             guess = fyp_period(f"“{m.group(1)}五”" if "五" in pattern else m.group(0))
@@ -274,6 +285,8 @@ def _read_notice(cur: _Cursor, front: Front, findings: Findings) -> str:
             break
         paras.append(join_block(cur.take(), findings))
     if paras and DATE.match(paras[-1].text):
+        findings.add("front-matter", paras[-1].lines, "notice date kept as notice/@date",
+                     paras[-1].text)
         front.notice_date = _iso(*DATE.match(paras.pop().text).group(1, 2, 3))  # type: ignore[union-attr]
     if paras and len(paras[-1].text) <= 30 and not re.search("[。，；]", paras[-1].text):
         front.notice_signature = paras.pop().text

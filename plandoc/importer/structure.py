@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import indicators, inline, tables
-from .blocks import classify, ends_sentence
+from .blocks import classify, ends_sentence, standalone
 from .inline import Node, plain
 from .paragraphs import Item, TableChunk
 from .report import Findings
@@ -146,11 +146,6 @@ def _shape(name: list[Node]) -> bool:
 
 
 LEVEL_ORDER = ("一、", "（一）", "1.", "（1）")
-
-
-def standalone(text: str) -> bool:
-    """A numbered line that is a heading of its own, not the lead of its paragraph."""
-    return len(text) <= 40 and not re.search("[。；！？]", text) and not ends_sentence(text)
 
 
 def detect_scheme(items: list[Item], findings: Findings) -> bool:
