@@ -52,14 +52,24 @@ class PlanDiff:
 
 def _things(plan: m.Plan) -> dict[str, dict[str, tuple]]:
     """kind -> id -> (label, title, parent, position)."""
-    out: dict[str, dict[str, tuple]] = {k: {} for k in ("part", "chapter", "section", "column", "figure")}
+    out: dict[str, dict[str, tuple]] = {k: {} for k in ("part", "chapter", "section", "subsection",
+                                                        "column", "figure")}
+
+    def levels(blocks, parent: str) -> None:   # numbered headings (一、…) inside chapters
+        for b in blocks:
+            if isinstance(b, m.Subsection):
+                out["subsection"][b.id] = (b.label, m.plain(b.title), parent, len(out["subsection"]))
+                levels(b.blocks, b.id)
+
     for p in plan.parts:
         if not p.implicit:
             out["part"][p.id] = (p.label, m.plain(p.title), None, p.number)
         for c in p.chapters:
             out["chapter"][c.id] = (c.label, m.plain(c.title), p.id or None, c.number)
+            levels(c.blocks, c.id)
             for s in c.sections:
                 out["section"][s.id] = (s.label, m.plain(s.title), c.id, s.number)
+                levels(s.blocks, s.id)
     for col in plan.columns:
         out["column"][col.id] = (col.label, m.plain(col.title), col.chapter, col.number)
     for f in plan.figures:
