@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from . import ids as idmod
 from . import indicators, paragraphs, report, source, structure, toc, writer
 from .report import Finding, Findings
@@ -55,6 +57,21 @@ def _counts(body: structure.Body, registry: indicators.Registry) -> dict[str, in
             "indicators": len(registry.items), "facts": facts}
 
 
+def _self_check(written: list[Path], findings: Findings) -> None:
+    """Validate what was written against schema/plan.rng. The importer's promise is a
+    valid plan whatever the text; a file that fails is an importer bug, reported loudly
+    (the tests import every convention fixture and assert there is none)."""
+    from ..load import secure_parser
+    from ..validate import schema
+
+    rng = schema()
+    for path in written:
+        if not rng.validate(etree.parse(str(path), secure_parser())):
+            err = rng.error_log.last_error
+            findings.add("invalid", (), f"{path.name}:{err.line}: {err.message} "
+                         "(an importer bug: please report it with the text)", path.name)
+
+
 def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult:
     """Import the plan text at ``text_path`` into ``out_dir`` (see the module docstring)."""
     text_path, out_dir = Path(text_path), Path(out_dir)
@@ -63,7 +80,7 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
     front, blocks, closing, back = source.segment(source.read_lines(text_path), findings)
     items = paragraphs.paragraphs(blocks, toc.titles(front.toc), findings)
     registry = indicators.Registry(idmap, findings)
-    body = structure.build(items, findings, registry)
+    body = structure.build(items, findings, registry, front.title)
     toc.compare(front.toc, body.headings, findings)
     structure.assign_ids(body, idmod.Assigner(idmap, findings))
 
@@ -93,6 +110,7 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
     for stale in sorted((out_dir / "chapters").glob("ch*.xml")):
         if stale not in written:
             stale.unlink()
+    _self_check(written, findings)
     counts = _counts(body, registry)
     report.write_markdown(out_dir / "import-report.md", text_path, counts, findings)
     return ImportResult(out_dir, tuple(written), counts, tuple(findings.items))

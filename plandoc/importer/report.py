@@ -41,6 +41,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "ref": ("repair", "Cross-reference by number turned into ref"),
     "closing": ("doubt", "Closing paragraph recognised"),
     "ids": ("info", "Identifiers"),
+    "invalid": ("doubt", "Written file fails schema/plan.rng (importer bug)"),
     "structure": ("doubt", "Content placed by fallback"),
     "scheme": ("doubt", "Heading scheme chosen for the plan"),
     "period": ("doubt", "Plan period or issuer not printed: inferred"),

@@ -95,6 +95,9 @@ class Column:
     id: str = ""
     styles: set[str] = field(default_factory=set)
     """Numbered-line styles whose sequence started inside this column."""
+    host: list = field(default_factory=list, repr=False)
+    """The blocks the column stands in."""
+    printed: str = ""
 
 
 @dataclass
@@ -121,6 +124,7 @@ class Part:
     id: str = ""
     implicit: bool = False
     """The unprinted part of a plan whose chapters stand directly under it."""
+    printed: str = ""
 
 
 @dataclass
@@ -181,6 +185,7 @@ class Builder:
         self.column: Column | None = None
         self.levels: list[Level] = []
         self.level_headings = level_headings
+        self.counts: dict[tuple[int, str], tuple[list, int]] = {}
         self.serials: dict[str, int] = {}
         """专栏/图 so far in the current chapter (专栏 2-1 numbering)."""
         self.caption: tuple[Item, object] | None = None
@@ -202,6 +207,14 @@ class Builder:
         return self.chapter.blocks
 
     def _close_column(self, reason: str, lines: tuple[int, ...], text: str) -> None:
+        col = self.column
+        if col and not col.blocks:   # a 专栏 line with nothing after it: not a column
+            self.column = None
+            self.body.columns = [c for c in self.body.columns if c is not col]
+            at = next(i for i, b in enumerate(col.host) if b is col)
+            col.host[at] = Para(inline.parse(col.printed, col.lines, self.findings), [], col.lines)
+            self.findings.add("structure", col.lines, f"专栏 line without content before {reason} "
+                              "kept as a paragraph", col.printed[:24])
         if self.column:
             self._settle_subheads(self.column)
             self.findings.add("column-end", lines, f"column {self.column.number} "
@@ -229,7 +242,7 @@ class Builder:
 
     # -- headings --------------------------------------------------------------
     def _part(self, unit: Unit, number: int | None, title: str) -> None:
-        self.part = Part(number, self._title(title, unit.lines), unit.lines)
+        self.part = Part(number, self._title(title, unit.lines), unit.lines, printed=unit.text)
         self.body.parts.append(self.part)
         self._check("part", number, len(self.body.parts), unit.lines)
         self.chapter = self.section = None
@@ -305,9 +318,12 @@ class Builder:
         return self._blocks("numbered heading", lines)
 
     def _numbered(self, target: list, style: str, printed: int | None, lines) -> None:
-        n = sum(1 for b in target if isinstance(b, Level) and b.style == style
-                or isinstance(b, Para) and b.numbering == style)
-        self._check(f"{style} heading", printed, n, lines)
+        """Check the printed number against the count of its style in its container (kept
+        per container, so that a long run of numbered paragraphs stays linear)."""
+        key = (id(target), style)
+        count = self.counts.get(key, (target, 0))[1] + 1
+        self.counts[key] = (target, count)   # the list is kept alive: its id stays unique
+        self._check(f"{style} heading", printed, count, lines)
 
     def _level(self, unit: Unit, k) -> None:
         """A numbered line: a heading (a container) or a run-in lead (a numbered paragraph);
@@ -432,10 +448,12 @@ class Builder:
             getattr(self, f"_{k.kind}")(item, k.number, k.text)
         elif k.kind == "column":
             self._close_column("the next column", item.lines, item.text)
-            self.column = Column(k.number, self._title(k.text, item.lines), item.lines)
+            host = self._blocks("column", item.lines)
+            self.column = Column(k.number, self._title(k.text, item.lines), item.lines,
+                                 host=host, printed=item.text)
             self.body.columns.append(self.column)
             self._serial("column", k, self.body.columns, item.lines)
-            self._blocks("column", item.lines).append(self.column)
+            host.append(self.column)
         elif k.kind == "figure":
             self._close_column("a figure", item.lines, item.text)
             fig = Figure(k.number, self._title(k.text, item.lines), item.lines)
@@ -457,13 +475,47 @@ class Builder:
                 self.body.preamble.append(para)
 
 
-def build(items: list[Item], findings: Findings, registry: indicators.Registry) -> Body:
+def build(items: list[Item], findings: Findings, registry: indicators.Registry,
+          title: str = "") -> Body:
     builder = Builder(findings, registry, detect_scheme(items, findings))
     for item in items:
         builder.feed(item)
     builder._flush_caption()
     builder._close_column("the end of the body", (), "")
-    return builder.body
+    body = builder.body
+    _empty_parts(body, findings)
+    if not any(p.chapters for p in body.parts):   # a plan is at least one chapter
+        lines = body.preamble[0].lines if body.preamble else ()
+        builder.part = None
+        builder._chapter(Unit(title or "正文", lines), None, title or "正文")
+        assert builder.chapter
+        builder.chapter.blocks += body.preamble
+        body.preamble = []
+        findings.add("structure", lines, "no chapter heading in the text: the body kept as "
+                     "one chapter under the plan's title", title[:24])
+    return body
+
+
+def _empty_parts(body: Body, findings: Findings) -> None:
+    """A 篇 heading with no chapter after it is not a part: its line and introduction
+    go to the next part's introduction, or after the last chapter, or to the preamble."""
+    kept: list[Part] = []
+    waiting: list = []
+    for part in body.parts:
+        if part.chapters:
+            part.intro[:0] = waiting
+            waiting = []
+            kept.append(part)
+            continue
+        findings.add("structure", part.lines, "part heading without chapters kept as a "
+                     "paragraph", part.printed[:24])
+        waiting += [Para([part.printed], [], part.lines), *part.intro]
+    if waiting and kept:
+        last = kept[-1].chapters[-1]
+        (last.sections[-1].blocks if last.sections else last.blocks).extend(waiting)
+    elif waiting:
+        body.preamble += waiting
+    body.parts = kept
 
 
 def assign_ids(body: Body, assigner) -> None:
