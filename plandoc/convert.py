@@ -20,7 +20,7 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .labels import Scheme, labels, levels, part_elements, ref_label, scheme
+from .labels import Scheme, appendix_labels, labels, levels, part_elements, ref_label, scheme
 from .load import SourceFile, Sources, chapters_of, resolve_inside
 from .quantity import parse as parse_quantity
 
@@ -605,6 +605,13 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                             tuple(chapters), ctx.loc(pel)))
     ctx.src, ctx.chapter, ctx.chapter_label = plan_src, "closing", "结束语"
     closing = _blocks(ctx, root.findall("closing/p"))
+    appendices = []
+    for el, number, label in appendix_labels(root):   # pages of their own: ids as chapters
+        ctx.chapter, ctx.chapter_label, ctx.prefix = el.get("id", ""), label, label
+        ctx.target(el, "appendix", label, ctx.chapter)
+        appendices.append(m.Appendix(el.get("id", ""), el.get("kind", ""), number, label,
+                                     _inline(ctx, el.find("title")),
+                                     _blocks(ctx, [c for c in el if c.tag != "title"]), ctx.loc(el)))
     imprint = None
     iel = root.find("imprint")
     if iel is not None:
@@ -624,5 +631,6 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   closing=closing, imprint=imprint, indicators=indicators,
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
-                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root))
+                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root),
+                  appendices=tuple(appendices))
     return plan, ctx.diags

@@ -70,6 +70,8 @@ def _things(plan: m.Plan) -> dict[str, dict[str, tuple]]:
             for s in c.sections:
                 out["section"][s.id] = (s.label, m.plain(s.title), c.id, s.number)
                 levels(s.blocks, s.id)
+    out["appendix"] = {a.id: (a.label, m.plain(a.title), None, n)
+                       for n, a in enumerate(plan.appendices)}
     for col in plan.columns:
         out["column"][col.id] = (col.label, m.plain(col.title), col.chapter, col.number)
     for f in plan.figures:
@@ -128,6 +130,9 @@ def _block_texts(plan: m.Plan) -> dict[str, list[tuple[str, str]]]:
                          ("preamble", plan.preamble), ("closing", plan.closing)):
         out[name] = []
         walk(blocks, out[name])
+    for a in plan.appendices:
+        out[a.id] = []
+        walk(a.blocks, out[a.id])
     for p in plan.parts:
         out[p.id] = []
         walk(p.blocks, out[p.id])

@@ -23,7 +23,7 @@ from .load import secure_parser
 STRUCTURAL = {
     "plan", "meta", "notice", "preamble", "part", "closing", "imprint", "cc",
     "chapter", "section", "column", "list", "table", "thead", "tbody",
-    "indicator-table", "layout", "group", "indicators", "gazetteer", "subsection",
+    "indicator-table", "layout", "group", "indicators", "gazetteer", "subsection", "appendix",
 }
 """Elements whose children are elements only: their whitespace is layout, and is rewritten."""
 

@@ -82,6 +82,18 @@ def levels(children, depth: int) -> list[tuple[str, int, str] | None]:
     return out
 
 
+def appendix_labels(root) -> list[tuple[object, int, str]]:
+    """(element, number, label) of each <appendix>: 附件2, or 附件 when alone of its kind."""
+    els = root.findall("appendix")
+    kinds = [el.get("kind", "") for el in els]
+    out, seen = [], {}
+    for el, kind in zip(els, kinds):
+        seen[kind] = seen.get(kind, 0) + 1
+        alone = kinds.count(kind) == 1 or kind == "名词解释"
+        out.append((el, seen[kind], kind if alone else f"{kind}{seen[kind]}"))
+    return out
+
+
 def ref_label(prefix: str, label: str) -> str:
     """How a reference names a numbered level: 第三章第二节（一）, 第三章二."""
     return prefix + label.rstrip("、.")
@@ -148,4 +160,14 @@ def labels(sources: Sources) -> dict[str, m.Target]:
                     put(el.get("id"), "table", f"表 {n_tbl}", ch_id)
                 else:
                     put(el.get("id"), "block", ch_label, ch_id)
+    for el, _, label in appendix_labels(root):
+        put(el.get("id"), "appendix", label, el.get("id", ""))
+        for inner in el.iter("column", "figure", "table", "indicator-table", "p", "subhead",
+                             "item", "entry", "subsection"):
+            if inner.tag in ("table", "indicator-table"):
+                n_tbl += 1
+                put(inner.get("id"), "table", f"表 {n_tbl}", el.get("id", ""))
+            else:
+                put(inner.get("id"), inner.tag if inner.tag in ("column", "figure") else "block",
+                    label, el.get("id", ""))
     return labels

@@ -397,6 +397,20 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """附件, 附表 or 名词解释 after the closing words."""
+
+    id: str
+    kind: str
+    number: int
+    label: str
+    """附件2, 附表1; the kind alone when it is the only one of its kind (附件, 名词解释)."""
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Meta:
     id: str
     title: str
@@ -507,6 +521,7 @@ class Plan:
     """Every id in document order (duplicates included, for the checks)."""
     root: str = ""
     """The plan directory as the user named it."""
+    appendices: tuple[Appendix, ...] = field(default=())
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

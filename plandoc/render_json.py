@@ -186,6 +186,10 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
         parts.append({"id": pid, "number": p.number, "label": p.label, **w.titled(p.title, p.id),
                       "loc": w.loc(p.loc), "blocks": part_blocks, "chapters": chapters})
     closing = w.add_all(plan.closing, {**nowhere, "chapter": "closing"})
+    appendices = [{"id": a.id, "kind": a.kind, "number": a.number, "label": a.label,
+                   **w.titled(a.title, a.id), "loc": w.loc(a.loc),
+                   "blocks": w.add_all(a.blocks, {**nowhere, "chapter": a.id})}
+                  for a in plan.appendices]
     meta = plan.meta
     return {
         "schema_version": SCHEMA_VERSION,
@@ -201,6 +205,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
         "preamble": preamble,
         "parts": parts,
         "closing": closing,
+        **({"appendices": appendices} if appendices else {}),
         "imprint": None if plan.imprint is None else {
             "cc": list(plan.imprint.cc), "printed_date": plan.imprint.printed_date,
             "printed_by": plan.imprint.printed_by},

@@ -102,6 +102,9 @@ def records(plan: m.Plan, view: SiteView) -> dict:
                 r.add(ch.id, sec.id, where, f"{sec.label} {m.plain(sec.title)}", "h")
                 r.blocks(sec.blocks, ch.id, where)
     r.blocks(plan.closing, CLOSING, "结束语")
+    for a in plan.appendices:
+        r.add(a.id, a.id, a.label, f"{a.label} {m.plain(a.title)}", "h")
+        r.blocks(a.blocks, a.id, a.label)
     if plan.imprint is not None:
         imprint = plan.imprint
         r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")

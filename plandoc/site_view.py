@@ -78,6 +78,9 @@ class SiteView:
                 self.pages[ch.id] = chapter_url(ch.id)
                 self.chapters[ch.id] = ch
                 self.titles[ch.id] = f"{ch.label} {m.plain(ch.title)}"
+        for a in plan.appendices:   # 附件 are printed with the closing words and imprint
+            self.pages[a.id] = self.pages[CLOSING]
+            self.titles[a.id] = f"{a.label} {m.plain(a.title)}"
         self.columns = {c.id: c for c in plan.columns}
         self.reading = self._reading_order()
 
@@ -165,6 +168,9 @@ class SiteView:
                                  ch.label + sec.label)
                     yield from self._block_anchors(sec.blocks, ch.id)
         yield from self._block_anchors(plan.closing, CLOSING)
+        for a in plan.appendices:
+            yield Anchor(a.loc.file, a.loc.line, self.url(a.id, a.id), a.label)
+            yield from self._block_anchors(a.blocks, a.id)
         if plan.imprint is not None:
             yield Anchor(plan.imprint.loc.file, plan.imprint.loc.line,
                          self.url(CLOSING, "imprint"), "版记")

@@ -171,3 +171,24 @@ def test_levels_only_scheme_labels_chapters_and_sections(tmp_path):
     assert plan.chapters[1].sections[0].blocks[0].label == "1."
     assert [b.label for b in plan.chapters[0].blocks if isinstance(b, m.Subsection)] == [
         "（一）", "（二）"]
+
+
+def test_appendices(plan, tmp_path):
+    assert [(a.label, a.kind, m.plain(a.title)) for a in plan.appendices] == [
+        ("附表", "附表", "重点项目表"), ("名词解释", "名词解释", "名词解释")]
+    assert {t.id: (t.kind, t.label) for t in plan.targets}["app-projects"] == ("appendix", "附表")
+    assert [t.label for t in plan.tables][-1] == "表 3"
+    build(plan, tmp_path, ["html", "json"])
+    back = (tmp_path / "site" / "back.html").read_text(encoding="utf-8")
+    assert '<section class="appendix" id="app-projects"' in back and "四好农村路" in back
+    assert '<a class="xref" href="back.html#app-projects">附表</a>' in back
+    d = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert [(a["label"], a["blocks"]) for a in d["appendices"]][0][0] == "附表"
+    assert '<h2 id="app-glossary" class="appendix-title"' in print_html(plan)
+
+
+def test_labels_of_several_appendices_of_a_kind(tmp_path):
+    plan_dir = _copy(tmp_path)
+    _edit(plan_dir / "plan.xml", 'kind="名词解释"', 'kind="附表"')
+    plan = compile_plan(plan_dir).plan
+    assert [a.label for a in plan.appendices] == ["附表1", "附表2"]

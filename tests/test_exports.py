@@ -114,6 +114,8 @@ def _source_texts(plan_dir: Path) -> list[str]:
             texts(etree.parse(str(plan_dir / ch.get("file")), parser).getroot())
     for p in root.iterfind("closing/p"):
         out.append("".join(p.itertext()))
+    for appendix in root.iterfind("appendix"):
+        texts(appendix)
     del files
     return out
 

@@ -75,6 +75,9 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
             for sec in ch.sections:
                 yield sec.title
                 yield from blocks(sec.blocks)
+    for a in plan.appendices:
+        yield a.title
+        yield from blocks(a.blocks)
 
 
 def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:

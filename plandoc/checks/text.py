@@ -69,6 +69,8 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             for sec in ch.sections:
                 yield from walk(sec.blocks)
     yield from walk(plan.closing)
+    for a in plan.appendices:
+        yield from walk(a.blocks)
 
 
 def _make(code, loc, message, hint=None, severity=None, **data):
