@@ -24,6 +24,7 @@ TABLE = re.compile(r"^(附?表)\s*(\d+(?:\s*[-－—]\s*\d+)?)(?:\s*[：:]\s*|\s
 LEVEL = (("一、", re.compile(rf"^([{NUM}]+)、\s*(\S.*?)\s*$", re.S)),
          ("（一）", re.compile(rf"^[（(]([{NUM}]+)[）)]\s*(\S.*?)\s*$", re.S)),
          ("（1）", re.compile(r"^[（(](\d{1,2})[）)]\s*(\S.*?)\s*$", re.S)))
+APPENDIX = re.compile(r"^(?:(附件|附表)\s*(\d*)\s*[：:]?\s*(.*?)|(?:附[：:]\s*)?(名词解释)[：:]?)\s*$")
 ENUM = re.compile(rf"^(([{NUM}]+)是)\s*(\S.*)$", re.S)
 DASH = re.compile(r"^——\s*(.*)$", re.S)
 DECIMAL = re.compile(r"^(\d{1,2})[.．](?!\d)\s*(\S.*)$", re.S)
@@ -75,6 +76,11 @@ def classify(text: str) -> Kind:
         number, style = _serial(m.group(2)) if m.group(2) else (None, "附图")
         return Kind("figure", number, m.group(3), "附图" if m.group(1) == "附图" else style,
                     m.group(2) or "")
+    m = APPENDIX.match(t)
+    if m and "。" not in t and len(t) <= 50 and "\t" not in t:
+        kind = m.group(1) or m.group(4)
+        return Kind("appendix", int(m.group(2)) if m.group(2) else None,
+                    m.group(3) or "", kind, m.group(2) or "")
     m = TABLE.match(t)
     if m and _titled(m.group(3), 60) and "\t" not in t:
         number, style = _serial(m.group(2))
@@ -121,7 +127,7 @@ def standalone(text: str) -> bool:
 def is_heading(text: str) -> bool:
     """A heading, column title or figure caption: never continued by a page break."""
     k = classify(text)
-    return k.kind in ("part", "chapter", "section", "column", "figure", "table") or (
+    return k.kind in ("part", "chapter", "section", "column", "figure", "table", "appendix") or (
         k.kind == "level" and standalone(k.text))
 
 

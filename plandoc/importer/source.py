@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import numerals
+from .blocks import classify
 from .report import Findings
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’·—"
@@ -335,8 +336,11 @@ def segment(lines: list[Line], findings: Findings) -> tuple[Front, list[Block], 
     end = _read_back(blocks, back, findings)
     body = blocks[cur.i:end]
     closing: list[Unit] = []
-    if body and not body[-1].is_table and body[-1].text.startswith(CLOSING_OPENERS):
-        last = body.pop()
+    # the closing words stand before the appendices (附件, 附表, 名词解释), if any
+    at = next((i for i, b in enumerate(body) if i and not b.is_table
+               and classify(b.text).kind == "appendix"), len(body))
+    if at and not body[at - 1].is_table and body[at - 1].text.startswith(CLOSING_OPENERS):
+        last = body.pop(at - 1)
         closing.append(join_block(last, findings))
         findings.add("closing", last.nos, "last paragraph taken as the closing words",
                      last.text[:40])

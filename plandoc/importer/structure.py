@@ -128,6 +128,17 @@ class Part:
 
 
 @dataclass
+class Appendix:
+    """附件, 附表 or 名词解释 after the closing words."""
+
+    kind: str
+    title: list[Node]
+    lines: tuple[int, ...]
+    blocks: list = field(default_factory=list)
+    id: str = ""
+
+
+@dataclass
 class Body:
     preamble: list[Para] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
@@ -136,6 +147,7 @@ class Body:
     figures: list[Figure] = field(default_factory=list)
     tables: list = field(default_factory=list)
     """Every Table and IndTable in print order."""
+    appendices: list[Appendix] = field(default_factory=list)
     numbering: dict[str, str] = field(default_factory=dict)
     """Label schemes that differ from 第一章/第一节/专栏 1/图 1 (plan.xml <numbering>)."""
 
@@ -184,6 +196,7 @@ class Builder:
         self.section: Section | None = None
         self.column: Column | None = None
         self.levels: list[Level] = []
+        self.appendix: Appendix | None = None
         self.level_headings = level_headings
         self.counts: dict[tuple[int, str], tuple[list, int]] = {}
         self.serials: dict[str, int] = {}
@@ -196,6 +209,8 @@ class Builder:
     def _blocks(self, what: str, lines: tuple[int, ...]) -> list:
         if self.levels:
             return self.levels[-1].blocks
+        if self.appendix:
+            return self.appendix.blocks
         if self.section:
             return self.section.blocks
         if self.chapter:
@@ -245,8 +260,20 @@ class Builder:
         self.part = Part(number, self._title(title, unit.lines), unit.lines, printed=unit.text)
         self.body.parts.append(self.part)
         self._check("part", number, len(self.body.parts), unit.lines)
+        self.chapter = self.section = self.appendix = None
+        self.levels = []
+
+    def _appendix(self, unit: Unit, k) -> None:
+        """附件1：title (or 附件1 with the title on the next line): what follows is in it."""
+        self._close_column("an appendix", unit.lines, unit.text)
         self.chapter = self.section = None
         self.levels = []
+        self.appendix = Appendix(k.style, self._title(k.text, unit.lines) if k.text else [],
+                                 unit.lines)
+        self.body.appendices.append(self.appendix)
+        same = [a for a in self.body.appendices if a.kind == k.style]
+        if k.number is not None:
+            self._check(k.style, k.number, len(same), unit.lines)
 
     def _chapter(self, unit: Unit, number: int | None, title: str | None = None) -> None:
         if self.part is None:   # chapters directly under the plan: one unprinted part
@@ -254,6 +281,7 @@ class Builder:
             self.body.parts.append(self.part)
         assert self.part
         self.serials = {}
+        self.appendix = None
         self.chapter = Chapter(number, self._title(title or unit.text, unit.lines), unit.lines)
         self.part.chapters.append(self.chapter)
         if number is not None:
@@ -263,6 +291,7 @@ class Builder:
 
     def _section(self, unit: Unit, number: int | None, title: str) -> None:
         if self.chapter is None:
+            self.appendix, self.levels = None, []   # a 节 heading needs a chapter
             self._blocks("section", unit.lines)
         assert self.chapter
         self.section = Section(number, self._title(title, unit.lines), unit.lines)
@@ -412,7 +441,7 @@ class Builder:
 
     def _list_item(self, unit: Unit, kind: str, text: str, number: int | None) -> None:
         target = self.column.blocks if self.column else (
-            self._blocks("list", unit.lines) if self.chapter or self.part is None
+            self._blocks("list", unit.lines) if self.chapter or self.appendix or self.part is None
             else None)
         if target is None:
             self.findings.add("structure", unit.lines, "list item in a part introduction "
@@ -435,7 +464,14 @@ class Builder:
         k = classify(item.text)
         if k.kind == "level" and self.column and self._level_in_column(item, k):
             return
-        if k.kind == "table":
+        app = self.appendix
+        if app is not None and not app.title and not app.blocks and k.kind == "p" \
+                and standalone(item.text):   # 附件1 ⏎ its title
+            app.title = self._title(item.text, item.lines)
+            return
+        if k.kind == "appendix":
+            self._appendix(item, k)
+        elif k.kind == "table":
             self.caption = (item, k)
         elif k.kind == "level":
             self._close_column("a numbered heading", item.lines, item.text)
@@ -467,7 +503,7 @@ class Builder:
         else:
             self._close_column("section prose", item.lines, item.text)
             para = self._para(item, item.text)
-            if self.chapter:
+            if self.chapter or self.appendix:
                 self._blocks("paragraph", item.lines).append(para)
             elif self.part:
                 self.part.intro.append(para)
@@ -527,6 +563,9 @@ def assign_ids(body: Body, assigner) -> None:
             chapter.id = assigner.title("chapters", plain(chapter.title), chapter.lines)
             for n, section in enumerate(chapter.sections, 1):
                 section.id = assigner.claim(f"sec-{chapter.id[3:]}-{n}", section.lines)
+    for n, appendix in enumerate(body.appendices, 1):
+        appendix.id = assigner.claim(f"app-{n:02d}", appendix.lines)
+        appendix.title = appendix.title or [appendix.kind]
     for column in body.columns:
         column.id = assigner.title("columns", plain(column.title), column.lines)
     for figure in body.figures:

@@ -220,6 +220,11 @@ def plan_root(plan_id: str, front: Front, period: tuple[int, int, int | None], w
             k += 1
     if closing:
         _plain_paras(etree.SubElement(root, "closing"), closing, w.findings)
+    for appendix in body.appendices:
+        el = etree.SubElement(root, "appendix", id=appendix.id, kind=appendix.kind)
+        w._inline(el, "title", appendix.title)
+        for b in appendix.blocks:
+            w.block(el, b)
     if back.printed_date:
         imprint = etree.SubElement(root, "imprint")
         if back.cc:

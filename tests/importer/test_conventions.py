@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from importer.plan_samples import Imported, lost_cjk, validate
+from plandoc import model as m
 from plandoc.pipeline import compile_plan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import-conventions"
@@ -139,6 +140,12 @@ def test_levels_only_plan_takes_them_as_chapters_and_sections(imported):
     assert plan.preamble and plan.preamble[0].text.startswith("为积极应对人口老龄化")
     table = plan.tables[0]
     assert table.indicator and table.numbered and m_plain(table.caption) == "主要指标"
+    # the closing words stand before the appendices; 附件2's title is on the next line
+    assert plan.closing[0].text.startswith("全县人民要坚定信心")
+    assert [(a.label, m_plain(a.title), len(a.blocks)) for a in plan.appendices] == [
+        ("附件1", "重点项目表", 1), ("附件2", "“十四五”养老服务设施布局", 1),
+        ("名词解释", "名词解释", 1)]
+    assert isinstance(plan.appendices[0].blocks[0], m.Table)
 
 
 def test_column_and_figure_variants(imported):
