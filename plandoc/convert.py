@@ -190,8 +190,8 @@ def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p",
     lead, content = _lead_and_content(ctx, el, facts)
     pid = ctx.block_id(el, prefix, m.id_text(lead + content))
     _register(ctx, facts, pid)
-    label, number = (level[2], level[1]) if level else ("", 0)
-    return m.Paragraph(pid, lead, content, ctx.loc(el), label, number)
+    style, number, label = level if level else ("", 0, "")
+    return m.Paragraph(pid, lead, content, ctx.loc(el), label, number, style)
 
 
 def _subsection(ctx: _Context, el: etree._Element, level: tuple[str, int, str]) -> m.Subsection:
@@ -357,6 +357,10 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                 elif spec.kind in ("nature", "unit"):
                     ind_el = ctx.indicators.get(ind)
                     text = ind_el.get(spec.kind, "") if ind_el is not None else ""
+                    if spec.kind == "unit" and ind_el is not None and not text:
+                        line, c = ctx.src.locate(row)
+                        ctx.diags.append(dg.make("PD240", ctx.src.display, line, c,
+                                                 f"单位列中指标 {ind} 没有定义单位，印出空白"))
                     cells.append(m.Cell((m.Text(text),) if text else ()))
                 elif skip:
                     skip -= 1

@@ -201,6 +201,8 @@ class Paragraph:
     label: str = ""
     """Computed number of a run-in numbered paragraph (（一）, 1., …); '' for a plain one."""
     number: int = 0
+    style: str = ""
+    """The numbered level's style (一、 （一） 1. （1）); '' for a plain paragraph."""
 
     @property
     def text(self) -> str:
