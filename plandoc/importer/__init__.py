@@ -80,7 +80,8 @@ def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult
     front, blocks, closing, back = source.segment(source.read_lines(text_path), findings)
     items = paragraphs.paragraphs(blocks, toc.titles(front.toc), findings)
     registry = indicators.Registry(idmap, findings)
-    body = structure.build(items, findings, registry, front.title)
+    body = structure.build(items, findings, registry, front.title,
+                           frozenset(e.level for e in front.toc))
     toc.compare(front.toc, body.headings, findings)
     structure.assign_ids(body, idmod.Assigner(idmap, findings))
 

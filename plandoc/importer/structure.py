@@ -164,17 +164,25 @@ def _shape(name: list[Node]) -> bool:
 LEVEL_ORDER = ("一、", "（一）", "1.", "（1）")
 
 
-def detect_scheme(items: list[Item], findings: Findings) -> bool:
+def detect_scheme(items: list[Item], findings: Findings, toc: frozenset[str] = frozenset()) -> bool:
     """True when the plan's headings are 一、/（一） (no 第X章): they are its chapters and
-    sections. Reported either way, so that a person can check the choice."""
+    sections. The body decides, the printed TOC (its levels: 章, 一、…) confirms or not;
+    reported either way, so that a person can check the choice."""
     kinds = [classify(i.text) for i in items if not isinstance(i, TableChunk)]
+
+    def witness(levels: bool) -> str:
+        if not toc:
+            return "; no TOC"
+        agrees = ("一、" in toc and "章" not in toc) if levels else "章" in toc
+        return "; the TOC agrees" if agrees else "; the TOC disagrees"
+
     if any(k.kind == "chapter" for k in kinds):
         parts = any(k.kind == "part" for k in kinds)
         levels = sorted({k.style for k in kinds if k.kind == "level" and standalone(k.text)},
                         key=LEVEL_ORDER.index)
         scheme = ("篇/章/节" if parts else "章/节") + "".join("/" + s for s in levels)
         findings.add("scheme", (), f"heading scheme {scheme}: numbered lines below 节 kept as "
-                     "numbered levels", scheme)
+                     "numbered levels" + witness(False), scheme)
         return False
     heads = [k for k in kinds if k.kind == "level" and k.style == "一、" and standalone(k.text)]
     if not heads:
@@ -182,7 +190,7 @@ def detect_scheme(items: list[Item], findings: Findings) -> bool:
                      "kept in one chapter", "")
         return False
     findings.add("scheme", (), "heading scheme 一、/（一）: 一、 lines taken as chapters, "
-                 "（一） lines as their sections", "一、/（一）")
+                 "（一） lines as their sections" + witness(True), "一、/（一）")
     return True
 
 
@@ -512,8 +520,8 @@ class Builder:
 
 
 def build(items: list[Item], findings: Findings, registry: indicators.Registry,
-          title: str = "") -> Body:
-    builder = Builder(findings, registry, detect_scheme(items, findings))
+          title: str = "", toc: frozenset[str] = frozenset()) -> Body:
+    builder = Builder(findings, registry, detect_scheme(items, findings, toc))
     for item in items:
         builder.feed(item)
     builder._flush_caption()

@@ -136,6 +136,10 @@ def test_numbered_levels_under_sections(imported):
 
 def test_levels_only_plan_takes_them_as_chapters_and_sections(imported):
     imp = imported["03-levels-only.txt"]
+    # the TOC, numbered 一、/（一） too, confirms the scheme and is compared with the body
+    assert [f.message.endswith("the TOC agrees") for f in imp.findings("scheme")] == [True]
+    assert [f.text for f in imp.findings("toc-diff")] == ["提升机构养老 → 提升机构养老服务"]
+    assert not imp.findings("toc-count")
     assert imp.x("/all/plan/meta/numbering")[0].attrib == {
         "chapter": "一、", "section": "（一）", "table": "1"}
     plan = _compiled(imp)
