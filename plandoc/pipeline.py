@@ -26,6 +26,7 @@ from .checks import check
 from .convert import convert
 from .load import load
 from .model import Plan
+from .pages import attach as attach_pages
 from .validate import validate
 
 RENDERERS = {
@@ -57,11 +58,14 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
+        plan, found = attach_pages(plan, plan_dir)
+        diags += found
         diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
 
 
-OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
+OUTPUTS = {"json": ["plan.json", "findings.json"],
+           "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
            "html": ["site"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 

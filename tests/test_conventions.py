@@ -93,9 +93,9 @@ def test_lists_and_unit_column(plan):
     assert table.numbered and table.label == "表 1"
     # no 类别 column: each group's category is a row across the table
     assert [[m.plain(c.content) for c in r.cells] for r in table.body] == [
-        ["设施网络"], ["1", "公路总里程", "公里", "3500", "4000", "预期性"],
-        ["运输服务"], ["2", "建制村通客车率", "%", "100", "100", "约束性"]]
-    assert table.body[0].cells[0].colspan == 6 and table.body[0].cells[0].header
+        ["设施网络"], ["1", "公路总里程", "公里", "3500", "4000", "2.7", "预期性"],
+        ["运输服务"], ["2", "建制村通客车率", "%", "100", "100", "[0]", "约束性"]]
+    assert table.body[0].cells[0].colspan == 7 and table.body[0].cells[0].header
 
 
 def test_site(plan, tmp_path):

@@ -43,6 +43,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "ids": ("info", "Identifiers"),
     "invalid": ("doubt", "Written file fails schema/plan.rng (importer bug)"),
     "structure": ("doubt", "Content placed by fallback"),
+    "heading-number": ("repair", "Heading number computed from its Word heading level"),
+    "docx": ("info", "Word document: parts read as they are, external links never followed"),
     "scheme": ("doubt", "Heading scheme chosen for the plan"),
     "period": ("doubt", "Plan period or issuer not printed: inferred"),
 }

@@ -96,7 +96,7 @@ class Writer:
         elif isinstance(block, st.Table):
             self.table(parent, block)
         elif isinstance(block, st.IndTable):
-            self.indicator_table(parent, block.table, block.caption)
+            self.indicator_table(parent, block.table, block.id, block.caption)
 
     def _rows(self, parent: etree._Element, rows: list[list], origin_rows: list[list]) -> None:
         for r, line in enumerate(rows):
@@ -113,7 +113,7 @@ class Writer:
                              inline.parse(cell.text, (), self.findings), **attrs)
 
     def table(self, parent: etree._Element, table: st.Table) -> None:
-        el = etree.SubElement(parent, "table")
+        el = etree.SubElement(parent, "table", **({"id": table.id} if table.id else {}))
         if table.caption:
             self._inline(el, "caption", table.caption)
         grid = table.grid
@@ -122,8 +122,8 @@ class Writer:
         self._rows(etree.SubElement(el, "tbody"), grid.body, grid.body)
 
     def indicator_table(self, parent: etree._Element, t: indicators.IndicatorTable,
-                        caption: list[Node] | None = None) -> None:
-        el = etree.SubElement(parent, "indicator-table")
+                        tid: str = "", caption: list[Node] | None = None) -> None:
+        el = etree.SubElement(parent, "indicator-table", **({"id": tid} if tid else {}))
         if caption:
             self._inline(el, "caption", caption)
         self._rows(etree.SubElement(el, "thead"), t.head, t.head)
