@@ -70,6 +70,7 @@ def environment() -> Environment:
     env.tests["table"] = lambda b: isinstance(b, m.Table)
     env.tests["figure"] = lambda b: isinstance(b, m.Figure)
     env.tests["column"] = lambda b: isinstance(b, m.Column)
+    env.tests["subsection"] = lambda b: isinstance(b, m.Subsection)
     env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
     env.filters["page_url"] = site_view.page_url
@@ -203,7 +204,8 @@ def _text_pages(w: _Writer) -> None:
                notice=plan.notice)
     for part in plan.parts:
         chapters = tuple(Link(view.pages[c.id], view.titles[c.id]) for c in part.chapters)
-        w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
+        if not part.implicit:
+            w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
         for ch in part.chapters:
             w.page("chapter.html.j2", view.chapter_nav(ch), chapter=ch)
     w.page("back.html.j2", view.nav("back.html", "结束语与版记"))
@@ -223,8 +225,7 @@ def _companion_pages(w: _Writer) -> None:
             pages.append(manual)
     if not pages:
         return
-    listed = tuple(Link(site_view.page_url(p.id), p.title) for p in pages)
-    w.page("pages.html.j2", w.view.nav(site_view.PAGES, "解读与说明"), items=listed, pages=pages)
+    w.page("pages.html.j2", w.view.nav(site_view.PAGES, "解读与说明"), pages=pages)
     crumbs = (Link(site_view.PAGES, "解读与说明"),)
     for page in pages:
         w.page("page.html.j2", w.view.nav(site_view.page_url(page.id), page.title, crumbs), page=page)

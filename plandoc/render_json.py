@@ -146,8 +146,16 @@ class _Writer:
         page = where.get("page") or where["chapter"] or where["part"] or where["area"]
         base = {"id": block.id, **where, "loc": self.loc(block.loc), "url": self.url(page, block.id)}
         if isinstance(block, m.Paragraph):
-            self.blocks.append({**base, "type": "paragraph",
+            numbered = {"label": block.label, "number": block.number} if block.label else {}
+            self.blocks.append({**base, "type": "paragraph", **numbered,
                                 **self.leaded(block.id, block.lead, block.content)})
+        elif isinstance(block, m.Subsection):
+            text, spans = self.spans(block.title, block.id)
+            children: list[str] = []
+            self.blocks.append({**base, "type": "subsection", "label": block.label,
+                                "number": block.number, "style": block.style, "text": text,
+                                "spans": spans, "blocks": children})
+            children += self.add_all(block.blocks, where)
         elif isinstance(block, m.Subhead):
             text, spans = self.spans(block.content, block.id)
             self.blocks.append({**base, "type": "subhead", "text": text, "spans": spans})
@@ -206,11 +214,12 @@ class _Writer:
         preamble = self.add_all(plan.preamble, {"area": "preamble", **nowhere})
         parts = []
         for p in plan.parts:
-            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": p.id})
+            pid = None if p.implicit else p.id   # a plan without parts: one unprinted part
+            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": pid})
             chapters = [self.chapter(p, c) for c in p.chapters]
-            parts.append({"id": p.id, "number": p.number, "label": p.label,
+            parts.append({"id": pid, "number": p.number, "label": p.label,
                           **self.titled(p.title, p.id), "loc": self.loc(p.loc),
-                          "url": self.url(p.id), "blocks": part_blocks, "chapters": chapters})
+                          "url": self.url(pid), "blocks": part_blocks, "chapters": chapters})
         closing = self.add_all(plan.closing, {"area": "closing", **nowhere})
         return notice, preamble, parts, closing
 
@@ -222,8 +231,17 @@ class _Writer:
                  "blocks": self.add_all(p.blocks, {"area": "page", **nowhere, "page": p.id})}
                 for p in self.plan.pages if p.public]
 
+    def appendices(self) -> list[dict]:
+        """附件, 附表, 名词解释: their blocks carry the appendix id as chapter."""
+        nowhere = {"part": None, "section": None, "column": None}
+        return [{"id": a.id, "kind": a.kind, "number": a.number, "label": a.label,
+                 **self.titled(a.title, a.id), "loc": self.loc(a.loc), "url": self.url(a.id, a.id),
+                 "blocks": self.add_all(a.blocks, {"area": "appendix", **nowhere, "chapter": a.id})}
+                for a in self.plan.appendices]
+
     def chapter(self, p: m.Part, c: m.Chapter) -> dict:
-        where = {"area": "chapter", "part": p.id, "chapter": c.id, "section": None, "column": None}
+        where = {"area": "chapter", "part": None if p.implicit else p.id, "chapter": c.id,
+                 "section": None, "column": None}
         intro = self.add_all(c.blocks, where)
         sections = [{"id": s.id, "number": s.number, "label": s.label, "former": list(s.former),
                      **self.titled(s.title, s.id), "loc": self.loc(s.loc),
@@ -265,6 +283,7 @@ class _Writer:
 def to_dict(plan: m.Plan) -> dict:
     w = _Writer(plan)
     notice, preamble, parts, closing = w.outline()
+    appendices = w.appendices()  # blocks in reading order: the plan, its appendices, then the pages
     pages = w.pages()
     meta = plan.meta
     return {
@@ -275,11 +294,13 @@ def to_dict(plan: m.Plan) -> dict:
             "approved_date": meta.approved_date, "approved_by": meta.approved_by,
             "period": {"from": meta.period_from, "to": meta.period_to, "vision": meta.vision,
                        "label": meta.period_label, "vision_label": meta.vision_label},
+            **({"numbering": dict(meta.numbering)} if meta.numbering else {}),
         },
         "notice": notice,
         "preamble": preamble,
         "parts": parts,
         "closing": closing,
+        **({"appendices": appendices} if appendices else {}),
         "imprint": None if plan.imprint is None else {
             "cc": list(plan.imprint.cc), "printed_date": plan.imprint.printed_date,
             "printed_by": plan.imprint.printed_by, "url": w.url(CLOSING, "imprint")},

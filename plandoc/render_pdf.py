@@ -36,7 +36,8 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     for name, kind in (("paragraph", m.Paragraph), ("listblock", m.ListBlock),
                        ("entry", m.Entry), ("subhead", m.Subhead), ("table", m.Table),
-                       ("figure", m.Figure), ("column", m.Column)):
+                       ("figure", m.Figure), ("column", m.Column),
+                       ("subsection", m.Subsection)):
         env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
     env.filters["plain"] = m.plain
     return env

@@ -54,7 +54,7 @@ class _Records:
     def blocks(self, blocks: Iterable[m.Block], page: str, where: str) -> None:
         for b in blocks:
             if isinstance(b, m.Paragraph):
-                self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+                self.add(page, b.id, where, b.label + m.plain(b.lead) + m.plain(b.content))
             elif isinstance(b, m.Subhead):
                 self.add(page, b.id, where, m.plain(b.content), "h")
             elif isinstance(b, m.Entry):
@@ -72,6 +72,9 @@ class _Records:
                     self.add(page, b.id, f"{where} · {b.label}", text)
             elif isinstance(b, m.Figure):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+            elif isinstance(b, m.Subsection):
+                self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
+                self.blocks(b.blocks, page, where)
             elif isinstance(b, m.Column):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
                 self.blocks(b.blocks, page, f"{where} · {b.label}".lstrip(" ·"))
@@ -116,8 +119,9 @@ def records(plan: m.Plan, view: SiteView) -> dict:
     r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
     r.blocks(plan.preamble, PREAMBLE, "序言")
     for part in plan.parts:
-        r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
-        r.blocks(part.blocks, part.id, part.label)
+        if not part.implicit:
+            r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
+            r.blocks(part.blocks, part.id, part.label)
         for ch in part.chapters:
             r.add(ch.id, ch.id, ch.label, f"{ch.label} {m.plain(ch.title)}", "h")
             r.blocks(ch.blocks, ch.id, ch.label)
@@ -126,6 +130,9 @@ def records(plan: m.Plan, view: SiteView) -> dict:
                 r.add(ch.id, sec.id, where, f"{sec.label} {m.plain(sec.title)}", "h")
                 r.blocks(sec.blocks, ch.id, where)
     r.blocks(plan.closing, CLOSING, "结束语")
+    for a in plan.appendices:
+        r.add(a.id, a.id, a.label, f"{a.label} {m.plain(a.title)}", "h")
+        r.blocks(a.blocks, a.id, a.label)
     if plan.imprint is not None:
         imprint = plan.imprint
         r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")

@@ -88,9 +88,10 @@ class SiteView:
         self.chapters: dict[str, m.Chapter] = {}
         self.parts: dict[str, m.Part] = {}
         for part in plan.parts:
-            self.pages[part.id] = part_url(part.id)
             self.parts[part.id] = part
-            self.titles[part.id] = f"{part.label} {m.plain(part.title)}"
+            if not part.implicit:   # a plan without parts has no part pages
+                self.pages[part.id] = part_url(part.id)
+                self.titles[part.id] = f"{part.label} {m.plain(part.title)}"
             for ch in part.chapters:
                 self.pages[ch.id] = chapter_url(ch.id)
                 self.chapters[ch.id] = ch
@@ -98,6 +99,9 @@ class SiteView:
         for page in plan.pages:
             self.pages[page.id] = page_url(page.id)
             self.titles[page.id] = page.title
+        for a in plan.appendices:   # 附件 are printed with the closing words and imprint
+            self.pages[a.id] = self.pages[CLOSING]
+            self.titles[a.id] = f"{a.label} {m.plain(a.title)}"
         self.columns = {c.id: c for c in plan.columns}
         self.reading = self._reading_order()
         self._cell_classes: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -165,7 +169,8 @@ class SiteView:
             order.append(Link(self.pages[NOTICE], "通知"))
         order.append(Link("index.html", "首页"))
         for part in self.plan.parts:
-            order.append(Link(self.pages[part.id], self.titles[part.id]))
+            if not part.implicit:
+                order.append(Link(self.pages[part.id], self.titles[part.id]))
             for ch in part.chapters:
                 order.append(Link(self.pages[ch.id], self.titles[ch.id]))
         order.append(Link(self.pages[CLOSING], "结束语与版记"))
@@ -187,6 +192,8 @@ class SiteView:
 
     def chapter_nav(self, ch: m.Chapter) -> Nav:
         part = self.parts[ch.part]
+        if part.implicit:
+            return self.nav(self.pages[ch.id], self.titles[ch.id], (), ch.id, ch.id)
         return self.nav(self.pages[ch.id], self.titles[ch.id],
                         (Link(self.pages[part.id], self.titles[part.id]),),
                         part.id, ch.id)
@@ -204,7 +211,8 @@ class SiteView:
             yield from self._block_anchors(plan.notice.blocks, NOTICE)
         yield from self._block_anchors(plan.preamble, PREAMBLE)
         for part in plan.parts:
-            yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
+            if not part.implicit:
+                yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
             yield from self._block_anchors(part.blocks, part.id)
             for ch in part.chapters:
                 yield Anchor(ch.loc.file, ch.loc.line, self.url(ch.id, ch.id), ch.label)
@@ -214,6 +222,9 @@ class SiteView:
                                  ch.label + sec.label)
                     yield from self._block_anchors(sec.blocks, ch.id)
         yield from self._block_anchors(plan.closing, CLOSING)
+        for a in plan.appendices:
+            yield Anchor(a.loc.file, a.loc.line, self.url(a.id, a.id), a.label)
+            yield from self._block_anchors(a.blocks, a.id)
         if plan.imprint is not None:
             yield Anchor(plan.imprint.loc.file, plan.imprint.loc.line,
                          self.url(CLOSING, "imprint"), "版记")
@@ -224,7 +235,7 @@ class SiteView:
     def _block_anchors(self, blocks, page: str) -> Iterator[Anchor]:
         label = self.place(page, None)
         for b in blocks:
-            if isinstance(b, m.Column):
+            if isinstance(b, m.Column | m.Subsection):
                 yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), b.label)
                 yield from self._block_anchors(b.blocks, page)
             elif isinstance(b, m.ListBlock):
@@ -318,10 +329,15 @@ class Listed:
 
 
 def toc(view: SiteView) -> tuple[TocPart, ...]:
-    return tuple(
-        TocPart(p.id, Link(view.pages[p.id], view.titles[p.id]),
-                tuple((c.id, Link(view.pages[c.id], view.titles[c.id])) for c in p.chapters))
-        for p in view.plan.parts)
+    """Parts with their chapters; a plan without parts lists its chapters at the top."""
+    out: list[TocPart] = []
+    for p in view.plan.parts:
+        chapters = tuple((c.id, Link(view.pages[c.id], view.titles[c.id])) for c in p.chapters)
+        if p.implicit:
+            out += [TocPart(cid, link, ()) for cid, link in chapters]
+        else:
+            out.append(TocPart(p.id, Link(view.pages[p.id], view.titles[p.id]), chapters))
+    return tuple(out)
 
 
 def _where(view: SiteView, chapter: str) -> tuple[str, str]:

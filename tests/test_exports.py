@@ -25,6 +25,8 @@ from plans import MINI, ROOT, overlay
 SCHEMAS = ROOT / "schema"
 GOLDEN = ROOT / "tests" / "golden"
 PLAN = ROOT / "plan"
+NO_PARTS = ROOT / "tests" / "fixtures" / "no-parts"
+"""A plan in other conventions: no parts, numbered levels, 专栏 2-1, a 单位 column."""
 
 
 def _schema(name: str) -> dict:
@@ -60,7 +62,7 @@ def _errors(validator, instance) -> list[str]:
 
 
 def _plans():
-    return [MINI, PLAN]
+    return [MINI, PLAN, NO_PARTS]
 
 
 @pytest.mark.parametrize("plan_dir", _plans(), ids=lambda p: p.name)
@@ -133,13 +135,15 @@ def _source_texts(plan_dir: Path) -> list[str]:
         out.append("".join(p.itertext()))
     for p in root.iterfind("preamble/p"):
         out.append("".join(p.itertext()))
-    for part in root.iterfind("part"):
+    for part in root.findall("part") or [root]:   # a plan without parts lists its chapters
         for p in part.findall("p"):
             out.append("".join(p.itertext()))
         for ch in part.findall("chapter"):
             texts(etree.parse(str(plan_dir / ch.get("file")), parser).getroot())
     for p in root.iterfind("closing/p"):
         out.append("".join(p.itertext()))
+    for appendix in root.iterfind("appendix"):
+        texts(appendix)
     del files
     return out
 
@@ -249,7 +253,8 @@ def test_shape_changes_bump_the_schema_version():
     plan and the bundled one; `make contract-shape` rewrites it (on purpose, with the
     version bump: PLANDOC_UPDATE_GOLDEN does not touch it)."""
     record = json.loads((SCHEMAS / "plan.shape.json").read_text(encoding="utf-8"))
-    current = shape(to_dict(compile_plan(MINI).plan)) | shape(to_dict(compile_plan(PLAN).plan))
+    current = shape(to_dict(compile_plan(MINI).plan)) | shape(to_dict(compile_plan(PLAN).plan)) \
+        | shape(to_dict(compile_plan(NO_PARTS).plan))
     removed = sorted(set(record["paths"]) - current)
     added = sorted(current - set(record["paths"]))
     old = tuple(int(x) for x in record["schema_version"].split("."))

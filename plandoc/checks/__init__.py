@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .. import diagnostics as dg
 from ..model import Plan
-from . import numbers, structure, text
+from . import levels, numbers, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
@@ -21,6 +21,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.indicator_cycles,
     structure.table_shapes,
     structure.unreferenced,
+    levels.levels,
     numbers.growth,
     numbers.one_value,
     numbers.totals,

@@ -77,7 +77,7 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
                         yield cell.content
             elif isinstance(b, m.Figure):
                 yield b.caption
-            elif isinstance(b, m.Column):
+            elif isinstance(b, m.Column | m.Subsection):
                 yield b.title
                 yield from blocks(b.blocks)
 
@@ -90,6 +90,9 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
             for sec in ch.sections:
                 yield sec.title
                 yield from blocks(sec.blocks)
+    for a in plan.appendices:
+        yield a.title
+        yield from blocks(a.blocks)
 
 
 def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:

@@ -54,6 +54,9 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             elif isinstance(b, m.ListBlock):
                 for it in b.items:
                     yield "item", it.loc, m.corrected(it.lead + it.content)
+            elif isinstance(b, m.Subsection):
+                yield "subhead", b.loc, m.corrected(b.title)
+                yield from walk(b.blocks)
             elif isinstance(b, m.Column):
                 yield from walk(b.blocks)
 
@@ -67,6 +70,8 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             for sec in ch.sections:
                 yield from walk(sec.blocks)
     yield from walk(plan.closing)
+    for a in plan.appendices:
+        yield from walk(a.blocks)
 
 
 def _make(code, loc, message, hint=None, severity=None, **data):
