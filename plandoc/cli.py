@@ -14,7 +14,7 @@ import click
 
 from . import diagnostics as dg
 
-FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+FORMATS = ("json", "csv", "xlsx", "docx", "html", "pdf")
 """In the order they are rendered: quick ones first."""
 
 
@@ -80,7 +80,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
+              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx,docx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
 def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
@@ -121,7 +121,7 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
-STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "docx": "Word (docx)", "html": "网站 (site)", "pdf": "PDF"}
 
 
 def _with_progress(run, formats: list[str]):

@@ -32,6 +32,7 @@ RENDERERS = {
     "json": "plandoc.render_json:render",
     "csv": "plandoc.render_data:render_csv",
     "xlsx": "plandoc.render_data:render_xlsx",
+    "docx": "plandoc.render_docx:render",
     "html": "plandoc.render_html:render",
     "pdf": "plandoc.render_pdf:render",
 }
@@ -62,6 +63,7 @@ def compile_plan(plan_dir: Path) -> Compiled:
 
 
 OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
+           "docx": ["plan.docx"],
            "html": ["site"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
