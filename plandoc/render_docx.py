@@ -192,6 +192,8 @@ class _Writer:
         if t.caption:
             caption = self.para(container, "table-caption")
             self.runs(caption, t.caption)
+            if self.in_column:  # kept with a nested table, LibreOffice moves the whole 专栏
+                caption.paragraph_format.keep_with_next = False
         grid = _grid(t)
         rows = t.head + t.body
         ncols = max((col + cell.colspan for row in grid for cell, col in filter(None, row)), default=0)

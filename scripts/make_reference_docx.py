@@ -50,8 +50,9 @@ PARAGRAPH_STYLES = [
      '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="1"/>'),
     ("heading 3", "Heading3", "Normal", KAI, 32, False,  # 节
      f'<w:keepNext/><w:keepLines/><w:spacing w:before="{LINE}"/><w:outlineLvl w:val="2"/>'),
-    ("heading 4", "Heading4", "Normal", HEI, 28, False,  # 专栏 title
-     '<w:keepNext/><w:keepLines/><w:spacing w:before="0" w:after="120" w:line="480" w:lineRule="exact"/>'
+    ("heading 4", "Heading4", "Normal", HEI, 28, False,  # 专栏 title, atop its frame (no keep-with-
+     # next: LibreOffice then moves a whole 专栏 holding a table to the next page)
+     '<w:spacing w:before="0" w:after="120" w:line="480" w:lineRule="exact"/>'
      '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/><w:outlineLvl w:val="3"/>'),
     ("Title", "Title", "Normal", SONG, 44, True,  # title page
      '<w:spacing w:before="2835" w:after="0" w:line="800" w:lineRule="exact"/>'
@@ -82,7 +83,7 @@ PARAGRAPH_STYLES = [
     ("表格文字", "TableText", "Normal", FANG, 21, False,
      '<w:spacing w:line="300" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'
      '<w:jc w:val="center"/>'),
-    ("表头", "TableHead", "TableText", HEI, 21, False, '<w:keepNext/>'),
+    ("表头", "TableHead", "TableText", HEI, 21, False, ""),
     ("表题", "TableCaption", "Normal", HEI, 28, False,
      '<w:keepNext/><w:spacing w:before="120" w:line="480" w:lineRule="exact"/>'
      '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>'),
