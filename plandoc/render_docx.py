@@ -302,8 +302,12 @@ class _Writer:
         self.mark(p, p, node.id)
 
     def imprint(self, imprint: m.Imprint) -> None:
-        for i, line in enumerate(imprint.cc):
-            self.para(self.doc, "cc", ("抄送：" if i == 0 else "") + line)
+        if imprint.cc:  # one paragraph, so its rules frame all lines; later lines hang after “抄送：”
+            p = self.para(self.doc, "cc", "抄送：")
+            for i, line in enumerate(imprint.cc):
+                if i:
+                    p.add_run().add_break(WD_BREAK.LINE)
+                p.add_run(line)
         date = chinese_date(imprint.printed_date)
         self.para(self.doc, "imprint", f"{imprint.printed_by}\t{date}印发")
 

@@ -60,7 +60,7 @@ PARAGRAPH_STYLES = [
     ("规划标题", "PlanTitle", "Normal", SONG, 44, True,  # the title over the preamble
      f'<w:spacing w:after="{LINE}" w:line="720" w:lineRule="exact"/>'
      '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>'),
-    ("批准说明", "Approved", "Normal", KAI, 32, False,
+    ("批准说明", "Approved", "Normal", KAI, 28, False,  # 4号: the line fits the measure
      f'<w:spacing w:before="{LINE}"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>'),
     ("发文机关标志", "IssuerMark", "Normal", SONG, 88, True,
      '<w:spacing w:before="1417" w:after="0" w:line="1056" w:lineRule="exact"/>'
@@ -115,11 +115,11 @@ PARAGRAPH_STYLES = [
      '<w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/></w:pBdr>'
      '<w:tabs><w:tab w:val="right" w:pos="8564"/></w:tabs>'
      '<w:spacing w:line="397" w:lineRule="exact"/>'
-     '<w:ind w:left="280" w:right="280" w:firstLineChars="0" w:firstLine="0"/>'),
+     '<w:ind w:left="280" w:right="280" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'),
     ("抄送", "CarbonCopy", "Imprint", FANG, 28, False,
      '<w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="000000"/>'
      '<w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'
-     '<w:ind w:left="1120" w:right="280" w:hanging="840" w:firstLineChars="0"/>'),
+     '<w:ind w:left="1120" w:right="280" w:hanging="840" w:firstLineChars="0"/><w:jc w:val="left"/>'),
     ("footer", "Footer", "Normal", SONG, 28, False,
      '<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'),
 ]
