@@ -211,13 +211,11 @@ class _Writer:
                 target = table.cell(r, col)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     target = target.merge(table.cell(r + cell.rowspan - 1, col + cell.colspan - 1))
-                self._cell(target, cell, t, r < len(t.head), col,
-                           sum(widths[col:col + cell.colspan]))
+                self._cell(target, cell, t, r < len(t.head), sum(widths[col:col + cell.colspan]))
         self.mark(table._tbl, table._tbl, t.id)
 
-    def _cell(self, target, cell: m.Cell, t: m.Table, in_head: bool, col: int, width: int) -> None:
-        spec = t.layout[col] if t.indicator and not in_head and col < len(t.layout) else None
-        dp.cell_properties(target, width, short_kind(cell, spec) is not None)
+    def _cell(self, target, cell: m.Cell, t: m.Table, in_head: bool, width: int) -> None:
+        dp.cell_properties(target, width, short_kind(cell) is not None)  # as the site and print
         for extra in target.paragraphs[1:]:  # what a merge left behind
             extra._element.getparent().remove(extra._element)
         p = target.paragraphs[0]
