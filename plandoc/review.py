@@ -336,7 +336,7 @@ def review(plan: m.Plan, paths: list[Path]) -> Review:
                 diags.append(dg.make("PD039", copy.path, para.index, 0,
                                      f"第 {para.index} 段的段落标记被修订（拆分或合并段落），结构变化须人工处理"))
     _cross_conflicts(proposals)
-    diags += [_diagnostic(p) for p in proposals if p.status in ("conflict", "unplaced", "manual")
+    diags += [_diagnostic(p, root) for p in proposals if p.status in ("conflict", "unplaced", "manual")
               or p.matched == "similarity"]
     return Review(sorted(proposals, key=lambda p: (p.copy, p.file, p.line, p.start, p.id)),
                   sorted(set(diags), key=dg.sort_key), copies)
@@ -376,14 +376,17 @@ def _cross_conflicts(proposals: list[Proposal]) -> None:
                         p.reason = f"与 {other.author or other.copy}（{other.copy}，{other.id}）的修改重叠"
 
 
-def _diagnostic(p: Proposal) -> dg.Diagnostic:
+def _diagnostic(p: Proposal, root: str) -> dg.Diagnostic:
+    """Where a proposal has a block, the diagnostic points at its source (as other
+    diagnostics do: the plan directory as the user named it); else at the copy."""
+    file = p.file if p.status == "unplaced" else f"{root.rstrip('/')}/{p.file}" if root else p.file
     if p.status == "unplaced" or p.status == "manual":
-        return dg.make("PD039", p.file, p.line, p.column, f"{p.id}：{p.reason}")
+        return dg.make("PD039", file, p.line, p.column, f"{p.id}：{p.reason}")
     if p.status == "conflict" and "重叠" in p.reason:
-        return dg.make("PD037", p.file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
+        return dg.make("PD037", file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
     if p.status == "conflict":
-        return dg.make("PD036", p.file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
-    return dg.make("PD038", p.file, p.line, p.column,
+        return dg.make("PD036", file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
+    return dg.make("PD038", file, p.line, p.column,
                    f"{p.id}（{p.place}）：书签已丢失，按文字相似度对应到 {p.block}")
 
 

@@ -194,3 +194,85 @@ def set_property(data: bytes, name: str, value: str) -> bytes:
                                  rb"\g<1>" + value.encode(), content)
             z.writestr(item, content)
     return out.getvalue()
+
+
+# ------------------------------------------------------------------ diagnostic fixtures
+
+def resolve(plan, block: str) -> str:
+    """A block named by id, by `text:` and words of its text (derived ids change with the
+    text; fixtures name blocks by their words), or a table by `table:N`."""
+    from plandoc.review import targets
+
+    if block.startswith("table:"):
+        return plan.tables[int(block[len("table:"):]) - 1].id
+    if not block.startswith("text:"):
+        return block
+    words = block[len("text:"):]
+    found = [t.id for t in targets(plan).values() if words in t.prefix + t.text]
+    assert len(found) == 1, (words, found)
+    return found[0]
+
+
+def _copy_bytes(exported: bytes, plan, recipe: dict) -> bytes:
+    if "raw" in recipe:
+        return recipe["raw"].encode("utf-8")
+    if recipe.get("bomb"):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", b"<w:document xmlns:w='x'>" + b" " * (8 << 20))
+        return out.getvalue()
+    data = exported
+    changes = [Edit(resolve(plan, e["block"]), e.get("before", ""), e["old"], e["new"],
+                    e.get("author", "审阅人甲"), cell=tuple(e["cell"]) if "cell" in e else None)
+               for e in recipe.get("edits", [])]
+    data = with_changes(data, changes) if changes else data
+    if recipe.get("remove_bookmark"):
+        data = remove_bookmark(data, resolve(plan, recipe["remove_bookmark"]))
+    for key, value in recipe.get("set", {}).items():
+        data = set_property(data, key, value)
+    if recipe.get("xxe") or recipe.get("external"):
+        data = _tamper(data, recipe)
+    return data
+
+
+def _tamper(data: bytes, recipe: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            content = src.read(name)
+            if recipe.get("xxe") and name == "word/document.xml":
+                content = content.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM '
+                                          b'"file:///etc/passwd">]>', 1).replace(b"<w:t>", b"<w:t>&x;", 1)
+            if recipe.get("external") and name == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Id="rIdEvil" Type="http://'
+                                          b'schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                          b'attachedTemplate" Target="http://127.0.0.1:9/t.dotm" '
+                                          b'TargetMode="External"/></Relationships>')
+            z.writestr(name, content)
+    return out.getvalue()
+
+
+def review_fixture(plan_dir, spec: dict):
+    """Export the plan, make the returned copies the fixture describes, apply its edits of
+    the plan made after export, and review: the diagnostics."""
+    from plandoc.pipeline import build, compile_plan
+    from plandoc.review import review
+
+    compiled = compile_plan(plan_dir)
+    out = plan_dir.parent / "dist"
+    build(compiled.plan, out, ["docx"], compiled.diagnostics)
+    exported = (out / "plan.docx").read_bytes()
+    paths = []
+    for n, recipe in enumerate(spec["copies"]):
+        path = plan_dir.parent / recipe.get("name", f"copy{n + 1}.docx")
+        path.write_bytes(_copy_bytes(exported, compiled.plan, recipe))
+        paths.append(path)
+    for edit in spec.get("plan_edits", []):
+        path = plan_dir / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        assert text.count(edit["old"]) == 1, edit
+        path.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8")
+    current = compile_plan(plan_dir)
+    assert current.ok
+    return review(current.plan, paths).diagnostics
