@@ -73,7 +73,8 @@ class Proposal:
     indicator: str = ""
     """For an indicator table's value cell: 指标, year and role, as the report names it."""
     matched: str = ""
-    """How the paragraph was anchored: bookmark | similarity."""
+    """How the paragraph was anchored: bookmark | similarity (its bookmark lost) | renamed
+    (its bookmark names an id the plan no longer has: matched by similarity too)."""
 
     @property
     def applicable(self) -> bool:
@@ -152,7 +153,9 @@ def _anchor(para: DocParagraph, index: dict[str, Target], plan: m.Plan):
         matcher = difflib.SequenceMatcher(None, text, target.prefix + target.text, autojunk=False)
         if matcher.quick_ratio() >= score and (r := matcher.ratio()) >= score:
             best, score = target, r
-    return (best, None, "similarity") if best else (None, None, "")
+    # an id the plan no longer has: a derived id changes with its text after export
+    how = "renamed" if para.ids else "similarity"
+    return (best, None, how) if best else (None, None, "")
 
 
 def _changes(para: DocParagraph) -> list[tuple[int, int, str, str, str, str]]:
@@ -261,9 +264,7 @@ def _place(p: Proposal, rebase: _Rebase, prefix: str, para: DocParagraph, target
     if start < 0:
         return replace(p, status="manual", start=0, end=max(end, 0),
                        reason="改动涉及自动编号（%s），编号由规划结构生成，请改标题或调整结构" % prefix.strip())
-    status = "clean" if rebase.same else "rebased"
-    if p.matched == "similarity":
-        status = "rebased"
+    status = "clean" if rebase.same and p.matched == "bookmark" else "rebased"
     return replace(p, start=start, end=end, status=status,
                    reason="" if status == "clean" else "已按当前规划文字重新定位")
 
@@ -337,7 +338,7 @@ def review(plan: m.Plan, paths: list[Path]) -> Review:
                                      f"第 {para.index} 段的段落标记被修订（拆分或合并段落），结构变化须人工处理"))
     _cross_conflicts(proposals)
     diags += [_diagnostic(p, root) for p in proposals if p.status in ("conflict", "unplaced", "manual")
-              or p.matched == "similarity"]
+              or p.matched in ("similarity", "renamed")]
     return Review(sorted(proposals, key=lambda p: (p.copy, p.file, p.line, p.start, p.id)),
                   sorted(set(diags), key=dg.sort_key), copies)
 
@@ -386,8 +387,8 @@ def _diagnostic(p: Proposal, root: str) -> dg.Diagnostic:
         return dg.make("PD037", file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
     if p.status == "conflict":
         return dg.make("PD036", file, p.line, p.column, f"{p.id}（{p.place}）：{p.reason}")
-    return dg.make("PD038", file, p.line, p.column,
-                   f"{p.id}（{p.place}）：书签已丢失，按文字相似度对应到 {p.block}")
+    lost = "书签已丢失" if p.matched == "similarity" else "书签的 id 在规划中已不存在（导出后文字已改）"
+    return dg.make("PD038", file, p.line, p.column, f"{p.id}（{p.place}）：{lost}，按文字相似度对应到 {p.block}")
 
 
 # ------------------------------------------------------------------ report
