@@ -289,3 +289,34 @@ def test_review_files_are_deterministic(tmp_path, exported):
         write(review(plan, [copy]), out, plan)
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()})
     assert digests[0] == digests[1]
+
+
+def test_a_copy_edited_by_libreoffice_itself(tmp_path, exported):
+    """Tracked changes written by a real office suite (LibreOffice through UNO), not by
+    our own writer: read, anchored and applied the same way."""
+    work = tmp_path / "plan"
+    shutil.copytree(PLAN, work)
+    plan, _ = _export(work, exported)
+    source = {k: v.decode("utf-8") for k, v in _files(work).items()}
+    edits = _text_edits(plan, ("Paragraph", "Item"), 3, source, start_at=20)
+    exported_path = tmp_path / "plan.docx"
+    exported_path.write_bytes(exported)
+    copy = tmp_path / "lo.docx"
+    pairs = [[e.before + e.old, e.before + e.new] for e, *_ in edits]
+    r = subprocess.run(["/usr/bin/python3", str(ROOT / "tests" / "lo_review_copy.py"), str(exported_path),
+                        str(copy), str(tmp_path / "profile"), json.dumps(pairs, ensure_ascii=False)],
+                       capture_output=True, text=True, timeout=600, env={"HOME": str(tmp_path),
+                                                                         "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0 and copy.is_file(), r.stderr[-2000:]
+    result = review(plan, [copy])
+    assert result.diagnostics == []
+    assert len(result.proposals) == len(edits)
+    for edit, block, offset, _ in edits:
+        (p,) = [p for p in result.proposals if p.block == block]
+        # LibreOffice replaces the whole found string: the change covers before + old
+        assert p.status == "clean" and p.author == "LibreOffice 审阅人"
+        assert p.new.endswith(edit.new) and p.old.endswith(edit.old) and p.end == offset + len(edit.old)
+    outcome = apply(plan, result, result.proposals, work)
+    assert {p.status for p in outcome} == {"applied"}
+    for edit, _block, _offset, rel in edits:
+        assert edit.before + edit.new in (work / rel).read_text(encoding="utf-8")
