@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +126,8 @@ class _Package:
         try:
             self.zip = zipfile.ZipFile(path)
             self.names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                RuntimeError, zlib.error) as exc:
             raise Refused(dg.make("PD030", display, 0, 0, f"不是 Word 文档（.docx）：{exc}")) from None
         if len(self.names) > MAX_ENTRIES:
             raise Refused(dg.make("PD031", display, 0, 0,
@@ -147,7 +149,8 @@ class _Package:
                         raise Refused(dg.make(
                             "PD031", self.display, 0, 0,
                             f"{name} 解压后超过 {len(out) >> 20} MB（压缩比 {ratio:.0f}），疑似压缩炸弹"))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                RuntimeError, zlib.error) as exc:  # RuntimeError: an encrypted entry
             raise Refused(dg.make("PD030", self.display, 0, 0, f"{name} 无法解压：{exc}")) from None
         return bytes(out)
 
@@ -267,7 +270,8 @@ def _cell(p: etree._Element, tables: dict):
         if other is tc:
             break
         span = other.find(f"{W}tcPr/{W}gridSpan")
-        col += int(span.get(f"{W}val", "1")) if span is not None else 1
+        value = span.get(f"{W}val", "1") if span is not None else "1"
+        col += int(value) if value.isdigit() and 0 < int(value) < 1000 else 1
     return tables[tbl], row, col
 
 

@@ -6,14 +6,18 @@ Rebasing, conflicts, the report, the review files and the command line."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plandoc import model as m
 from plandoc.fmt import format_text, plan_files
@@ -22,7 +26,7 @@ from plandoc.print_view import _grid
 from plandoc.review import report, review, value_statement
 from plandoc.review_apply import apply
 
-from plans import ROOT
+from plans import MINI, ROOT
 from wordlike import Edit, Note, with_changes
 
 PLAN = ROOT / "plan"
@@ -320,3 +324,40 @@ def test_a_copy_edited_by_libreoffice_itself(tmp_path, exported):
     assert {p.status for p in outcome} == {"applied"}
     for edit, _block, _offset, rel in edits:
         assert edit.before + edit.new in (work / rel).read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=10 ** 6), flips=st.lists(
+    st.tuples(st.integers(min_value=0, max_value=10 ** 6), st.integers(min_value=0, max_value=255)),
+    max_size=8))
+def test_damaged_copies_give_diagnostics_never_a_traceback(tmp_path, mini_export, cut, flips):
+    """Truncated and bit-flipped copies (of the zip, and of document.xml inside it)."""
+    plan, data = mini_export
+    raw = bytearray(data[:max(cut % (len(data) + 1), 1)] if cut % 3 == 0 else data)
+    for at, value in flips:
+        raw[at % len(raw)] = value
+    copy = tmp_path / "damaged.docx"
+    copy.write_bytes(bytes(raw))
+    result = review(plan, [copy])  # must not raise
+    assert all(d.message and d.hint for d in result.diagnostics)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = bytearray(z.read("word/document.xml"))
+        names = z.namelist()
+        parts = {n: z.read(n) for n in names}
+    for at, value in flips:
+        xml[at % len(xml)] = value
+    parts["word/document.xml"] = bytes(xml)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n in names:
+            z.writestr(n, parts[n])
+    copy.write_bytes(out.getvalue())
+    review(plan, [copy])
+
+
+@pytest.fixture(scope="module")
+def mini_export(tmp_path_factory):
+    compiled = compile_plan(MINI)
+    out = tmp_path_factory.mktemp("mini") / "dist"
+    build(compiled.plan, out, ["docx"], compiled.diagnostics)
+    return compiled.plan, (out / "plan.docx").read_bytes()
