@@ -64,6 +64,11 @@ class _Writer:
         self.named: set[str] = set()
         self.linkable = {t.id for t in plan.targets}
         self.in_column = False
+        # role -> style id, looked up once: python-docx finds a style by name by scanning
+        # every style, which made the whole build ten times slower
+        names = {style.name: style.style_id for style in document.styles}
+        self.ids = {role: names[name] for role, name in STYLE.items() if isinstance(name, str)}
+        self.ids.update({f"toc{i}": names[name] for i, name in enumerate(STYLE["toc"])})
 
     # -------------------------------------------------------------- marks and runs
 
@@ -101,13 +106,15 @@ class _Writer:
                 self._run(paragraph, m.plain((node,)), style, bold)
 
     def _run(self, paragraph, text: str, style: str | None, bold: bool):
-        run = paragraph.add_run(text, style)
+        run = paragraph.add_run(text)
+        if style:
+            run._r.style = self.ids[style]
         if bold:
             run.bold = True
         return run
 
     def _link(self, paragraph, ref: m.Ref) -> None:
-        run = paragraph.add_run(ref.label or ref.to, STYLE["xref"])
+        run = self._run(paragraph, ref.label or ref.to, "xref", False)
         if ref.kind and ref.to in self.linkable:
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), dp.bookmark_name(ref.to))
@@ -116,7 +123,16 @@ class _Writer:
             link.append(run._r)
 
     def para(self, container, style_role: str, text: str = ""):
-        return container.add_paragraph(text, STYLE[style_role])
+        p = container.add_paragraph(text)
+        self.style(p, style_role)
+        return p
+
+    def style(self, block, role: str) -> None:
+        """Give a paragraph or table the style of `role`, by id."""
+        if hasattr(block, "_p"):
+            block._p.style = self.ids[role]
+        else:
+            block._tbl.tblPr.style = self.ids[role]
 
     # -------------------------------------------------------------- blocks
 
@@ -127,7 +143,7 @@ class _Writer:
     def paragraph(self, container, b: m.Paragraph, role: str = "body"):
         p = self.para(container, "column-body" if self.in_column and role == "body" else role)
         if b.lead:
-            self.runs(p, b.lead, STYLE["lead"])
+            self.runs(p, b.lead, "lead")
         self.runs(p, b.content)
         self.mark(p, p, b.id)
         return p
@@ -138,7 +154,7 @@ class _Writer:
         for item in b.items:
             p = self.para(container, role, item.marker)
             if item.lead:
-                self.runs(p, item.lead, STYLE["lead"])
+                self.runs(p, item.lead, "lead")
             self.runs(p, item.content)
             self.mark(p, p, item.id)
             written.append(p)
@@ -152,7 +168,7 @@ class _Writer:
 
     def entry(self, container, b: m.Entry) -> None:
         p = self.para(container, "column-body" if self.in_column else "body")
-        self.runs(p, b.name, STYLE["entry-name"])
+        self.runs(p, b.name, "entry-name")
         self.runs(p, b.content)
         self.mark(p, p, b.id)
 
@@ -171,22 +187,22 @@ class _Writer:
 
     def column(self, container, b: m.Column) -> None:
         box = _add_table(container, 1, 1, Twips(TEXT_WIDTH))
-        box.style = STYLE["column-box"]
+        self.style(box, "column-box")
         dp.set_table_layout(box, [TEXT_WIDTH])
         cell = box.cell(0, 0)
         dp.cell_properties(cell, TEXT_WIDTH, False)
         title = cell.paragraphs[0]
-        title.style = STYLE["column-title"]
+        self.style(title, "column-title")
         title.add_run(f"{b.label}　")
         self.runs(title, b.title)
         outer, self.in_column = self.in_column, True
         self.blocks(cell, b.blocks)
         self.in_column = outer
         if cell._tc[-1].tag == qn("w:tbl"):  # a cell must end with a paragraph
-            end = cell.add_paragraph("", STYLE["cell"])
+            end = self.para(cell, "cell")
             end.paragraph_format.line_spacing = Twips(20)
         self.mark(title, title, b.id)
-        container.add_paragraph("", STYLE["body"]).paragraph_format.line_spacing = Twips(120)
+        self.para(container, "body").paragraph_format.line_spacing = Twips(120)
 
     def table(self, container, t: m.Table) -> None:
         if t.caption:
@@ -203,14 +219,18 @@ class _Writer:
         widths = [int(width * pct / 100) for pct in column_widths(t)]
         widths[-1] = width - sum(widths[:-1])
         table = _add_table(container, len(rows), ncols, Twips(width))
-        table.style = STYLE["table"]
+        self.style(table, "table")
         dp.set_table_layout(table, widths)
+        # every cell once, before merging (table.cell() rebuilds this list at each call);
+        # merges only touch the cells of their own span, so the other entries stay valid
+        cells = table._cells
         for r, slots in enumerate(grid):
             dp.row_properties(table.rows[r], header=r < len(t.head))
             for cell, col in filter(None, slots):
-                target = table.cell(r, col)
+                target = cells[r * ncols + col]
                 if cell.rowspan > 1 or cell.colspan > 1:
-                    target = target.merge(table.cell(r + cell.rowspan - 1, col + cell.colspan - 1))
+                    end = cells[(r + cell.rowspan - 1) * ncols + col + cell.colspan - 1]
+                    target = target.merge(end)
                 self._cell(target, cell, t, r < len(t.head), sum(widths[col:col + cell.colspan]))
         self.mark(table._tbl, table._tbl, t.id)
 
@@ -219,7 +239,7 @@ class _Writer:
         for extra in target.paragraphs[1:]:  # what a merge left behind
             extra._element.getparent().remove(extra._element)
         p = target.paragraphs[0]
-        p.style = STYLE["head-cell" if in_head else "cell"]
+        self.style(p, "head-cell" if in_head else "cell")
         if not in_head and (not t.indicator or (cell.header and cell.rowspan == 1)):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.runs(p, cell.content)
@@ -264,8 +284,7 @@ class _Writer:
                 entries.append((1, ch))
                 entries += [(2, sec) for sec in ch.sections]
         for level, node in entries:
-            p = self.para(self.doc, "body")
-            p.style = STYLE["toc"][level]
+            p = self.para(self.doc, f"toc{level}")
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), dp.bookmark_name(node.id))
             link.set(qn("w:history"), "1")
