@@ -303,7 +303,11 @@ def _indicator_of(plan: m.Plan, table: m.Table, row: int, col: int) -> str:
     if s is None:
         return ""
     names = {i.id: m.plain(i.name) for i in plan.indicators}
-    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年，{s.role}"
+    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年{ROLES.get(s.role, s.role)}"
+
+
+ROLES = {"base": "基期值", "target": "目标值", "rate": "年均增速", "actual": "实际值",
+         "actual-rate": "实际年均增速"}
 
 
 # ------------------------------------------------------------------ the whole review
@@ -325,7 +329,7 @@ def review(plan: m.Plan, paths: list[Path]) -> Review:
             diags.append(refused.diagnostic)
             continue
         diags += copy.diagnostics
-        found = _check_copy(copy, plan, now)
+        found = _check_copy(copy, plan, now, index)
         diags += found
         if any(d.severity is dg.Severity.ERROR for d in found):
             continue
@@ -343,13 +347,15 @@ def review(plan: m.Plan, paths: list[Path]) -> Review:
                   sorted(set(diags), key=dg.sort_key), copies)
 
 
-def _check_copy(copy: Copy, plan: m.Plan, now: str) -> list[dg.Diagnostic]:
+def _check_copy(copy: Copy, plan: m.Plan, now: str, index: dict) -> list[dg.Diagnostic]:
     props = copy.properties
     if props.get("plan_id") != plan.meta.id:
         said = f"（文档记录的规划为 {props['plan_id']}）" if props.get("plan_id") else "（文档没有 plandoc 属性）"
         return [dg.make("PD033", copy.path, 0, 0, f"不是本规划（{plan.meta.id}）的征求意见稿{said}")]
     if not any(p.ids for p in copy.paragraphs):
         return [dg.make("PD033", copy.path, 0, 0, "文档中没有 plandoc 书签，无法对应到规划")]
+    if not any(i in index for p in copy.paragraphs for i in p.ids):
+        return [dg.make("PD033", copy.path, 0, 0, "文档中的 plandoc 书签没有一个属于本规划")]
     if props.get("content_sha256") and props["content_sha256"] != now:
         rev = props.get("git_revision", "")
         return [dg.make("PD035", copy.path, 0, 0,
@@ -410,7 +416,8 @@ def report(result: Review) -> str:
                     f"删除“{p.old}”" if not p.new else f"插入“{p.new}”" if not p.old else
                     f"“{p.old}” → “{p.new}”")
             where = p.place + (f"（{p.indicator}）" if p.indicator else "")
-            lines.append(f"[{p.id}] {where or '?'} {KIND[p.kind]} {who}：{what} —— {STATUS[p.status]}"
+            state = "已定位，供参考" if p.kind == "comment" and p.status == "clean" else STATUS[p.status]
+            lines.append(f"[{p.id}] {where or '?'} {KIND[p.kind]} {who}：{what} —— {state}"
                          + (f"：{p.reason}" if p.reason and p.status != "clean" else ""))
     counts = {s: sum(p.status == s for p in result.proposals) for s in STATUS}
     lines.append("合计：" + "，".join(f"{STATUS[s]} {n} 条" for s, n in counts.items() if n) if

@@ -361,3 +361,15 @@ def mini_export(tmp_path_factory):
     out = tmp_path_factory.mktemp("mini") / "dist"
     build(compiled.plan, out, ["docx"], compiled.diagnostics)
     return compiled.plan, (out / "plan.docx").read_bytes()
+
+
+def test_a_copy_of_another_plan_posing_as_this_one_is_refused(tmp_path, mini_export):
+    """The plan id says yongzhou, the bookmarks are the mini plan's: PD033, no proposals."""
+    from wordlike import set_property
+
+    plan = compile_plan(PLAN).plan
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(set_property(mini_export[1], "plan_id", plan.meta.id))
+    result = review(plan, [copy])
+    assert [d.code for d in result.diagnostics] == ["PD033"] and result.proposals == []
+    assert "没有一个属于本规划" in result.diagnostics[0].message
