@@ -372,4 +372,4 @@ def test_a_copy_of_another_plan_posing_as_this_one_is_refused(tmp_path, mini_exp
     copy.write_bytes(set_property(mini_export[1], "plan_id", plan.meta.id))
     result = review(plan, [copy])
     assert [d.code for d in result.diagnostics] == ["PD033"] and result.proposals == []
-    assert "没有一个属于本规划" in result.diagnostics[0].message
+    assert "大多不属于本规划" in result.diagnostics[0].message
