@@ -259,15 +259,22 @@ def docs(out_dir: Path) -> None:
 @click.option("--apply", "apply_", is_flag=True, help="采纳可直接采纳的修改，写入规划 XML。")
 @click.option("--only", "only", multiple=True, help="只采纳这些意见编号（可多次给出）。")
 @click.option("--author", "authors", multiple=True, help="只采纳这些审阅人的修改（可多次给出）。")
+@click.option("--decisions", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="只采纳意见汇总表中“处理意见”为“采纳”的意见。")
 def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: bool,
-            only: tuple[str, ...], authors: tuple[str, ...]) -> None:
+            only: tuple[str, ...], authors: tuple[str, ...], decisions: Path | None) -> None:
     """读取返回的征求意见稿（.docx）中的修订和批注，形成修改建议。Turn a returned Word
     copy's tracked changes and comments into proposals; --apply accepts them."""
     from .pipeline import compile_plan
     from .review import report, review
+    from .review_files import decisions as read_decisions
     from .review_files import write
 
     _check_out(plan_dir, out_dir)
+    try:  # read before anything is written: the summary table is rewritten below
+        decided = read_decisions(decisions) if decisions else None
+    except (ValueError, KeyError) as exc:
+        raise click.UsageError(str(exc)) from None
     compiled = compile_plan(plan_dir)
     if compiled.plan is None or not compiled.ok:
         _report(compiled.diagnostics, "text")
@@ -284,7 +291,8 @@ def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: boo
         from .review_apply import apply
 
         chosen = [p for p in result.proposals if p.kind != "comment"
-                  and (not only or p.id in only) and (not authors or p.author in authors)]
+                  and (not only or p.id in only) and (not authors or p.author in authors)
+                  and (decided is None or decided.get(p.id) == "采纳")]
         outcome = apply(compiled.plan, result, chosen, plan_dir)
         for p in outcome:
             state = "已采纳" if p.status == "applied" else f"未采纳（{p.reason or p.status}）"

@@ -1,7 +1,8 @@
 """What `review` writes, never inside plan/: one review file per returned copy
 (`<copy>.review.json`: the copy's provenance and every proposal) and the 意见汇总表
 (`意见汇总表.xlsx`: one row per proposal across all copies, as offices compile it, with
-columns for the editor's decision). Written atomically; byte-deterministic.
+columns for the editor's decision, kept when the table is written again; `review --apply
+--decisions` applies those marked 采纳). Written atomically; byte-deterministic.
 """
 
 from __future__ import annotations
@@ -45,11 +46,18 @@ def write(result: Review, out_dir: Path, plan: m.Plan) -> list[Path]:
         _write(path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
         written.append(path)
     path = out_dir / SUMMARY
-    _write(path, summary_xlsx(result, plan))
+    kept: dict = {}
+    if path.exists():  # the editor's decisions survive a new review run
+        try:
+            kept = _filled(path)
+        except ValueError:
+            kept = {}
+    _write(path, summary_xlsx(result, plan, kept))
     return written + [path]
 
 
-def summary_xlsx(result: Review, plan: m.Plan) -> bytes:
+def summary_xlsx(result: Review, plan: m.Plan, kept: dict | None = None) -> bytes:
+    """The 意见汇总表; `kept` carries decisions and reasons already filled in, by 意见编号."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -67,7 +75,8 @@ def summary_xlsx(result: Review, plan: m.Plan) -> bytes:
         place = p.place + (f"（{p.indicator}）" if p.indicator else "")
         ws.append([n, p.id, p.author, p.copy, place, KIND[p.kind], p.old,
                    p.new if p.kind == "comment" else (p.new or "（删除）"), STATUS[p.status] +
-                   (f"：{p.reason}" if p.reason and p.status != "clean" else ""), "", ""])
+                   (f"：{p.reason}" if p.reason and p.status != "clean" else ""),
+                   *(kept or {}).get(p.id, ("", ""))])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text: '=…' is no formula
@@ -85,3 +94,34 @@ def summary_xlsx(result: Review, plan: m.Plan) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic_zip(buf.getvalue(), when)
+
+
+def decisions(path: Path) -> dict[str, str]:
+    """意见编号 -> the editor's 处理意见 (采纳/部分采纳/不采纳), read back from a 意见汇总表
+    the editor filled in; rows without a decision are left out."""
+    return {k: v[0] for k, v in _filled(path).items() if v[0]}
+
+
+def _filled(path: Path) -> dict[str, tuple[str, str]]:
+    """意见编号 -> (处理意见, 理由) as the editor filled them in; ValueError if unreadable."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, IndexError) as exc:
+        raise ValueError(f"{path} 无法读取：{exc}") from None
+    header = [str(h or "").strip() for h in (rows[0] if rows else ())]
+    if "意见编号" not in header or "处理意见" not in header:
+        raise ValueError(f"{path} 不是意见汇总表（缺少“意见编号”或“处理意见”列）")
+    key, choice = header.index("意见编号"), header.index("处理意见")
+    why = header.index("理由") if "理由" in header else None
+    out = {}
+    for row in rows[1:]:
+        if len(row) > max(key, choice) and row[key] and (row[choice] or why is not None and row[why]):
+            reason = row[why] if why is not None and len(row) > why else ""
+            out[str(row[key]).strip()] = (str(row[choice] or "").strip(), str(reason or "").strip())
+    return out

@@ -373,3 +373,36 @@ def test_a_copy_of_another_plan_posing_as_this_one_is_refused(tmp_path, mini_exp
     result = review(plan, [copy])
     assert [d.code for d in result.diagnostics] == ["PD033"] and result.proposals == []
     assert "大多不属于本规划" in result.diagnostics[0].message
+
+
+def test_decisions_in_the_summary_table_survive_and_drive_apply(tmp_path, exported):
+    """The editor marks 采纳 / 不采纳 in 意见汇总表.xlsx; a new review run keeps the marks;
+    --apply --decisions applies only the rows marked 采纳."""
+    work = tmp_path / "plan"
+    shutil.copytree(PLAN, work)
+    plan, _ = _export(work, exported)
+    source = {k: v.decode("utf-8") for k, v in _files(work).items()}
+    edits = _text_edits(plan, ("Paragraph",), 3, source, start_at=30)
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(with_changes(exported, [e for e, *_ in edits]))
+    out = tmp_path / "reviews"
+    run = [sys.executable, str(ROOT / "build.py"), "review", "--plan", str(work), "--out", str(out), str(copy)]
+    assert subprocess.run(run, capture_output=True).returncode == 0
+    table = out / "意见汇总表.xlsx"
+    book = openpyxl.load_workbook(table)
+    sheet = book.active
+    ids = [sheet.cell(row=r, column=2).value for r in (2, 3, 4)]
+    sheet.cell(row=2, column=10).value = "采纳"
+    sheet.cell(row=3, column=10).value = "不采纳"
+    sheet.cell(row=3, column=11).value = "与上位规划表述一致，不改"
+    book.save(table)
+    before = _files(work)
+    r = subprocess.run(run + ["--apply", "--decisions", str(table)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    applied = [line[1:].split("]")[0] for line in r.stdout.splitlines() if line.endswith(" 已采纳")]
+    assert applied == [ids[0]]
+    assert len([k for k, v in _files(work).items() if before[k] != v]) == 1
+    again = openpyxl.load_workbook(table).active  # rewritten by the run, decisions kept
+    kept = {again.cell(row=r, column=2).value: (again.cell(row=r, column=10).value,
+                                                again.cell(row=r, column=11).value) for r in (2, 3, 4)}
+    assert kept[ids[0]][0] == "采纳" and kept[ids[1]] == ("不采纳", "与上位规划表述一致，不改")
