@@ -422,7 +422,10 @@ def report(result: Review) -> str:
             state = "已定位，供参考" if p.kind == "comment" and p.status == "clean" else STATUS[p.status]
             lines.append(f"[{p.id}] {where or '?'} {KIND[p.kind]} {who}：{what} —— {state}"
                          + (f"：{p.reason}" if p.reason and p.status != "clean" else ""))
-    counts = {s: sum(p.status == s for p in result.proposals) for s in STATUS}
-    lines.append("合计：" + "，".join(f"{STATUS[s]} {n} 条" for s, n in counts.items() if n) if
-                 result.proposals else "没有修订或批注。")
+    edits = [p for p in result.proposals if p.kind != "comment"]
+    counts = {s: sum(p.status == s for p in edits) for s in STATUS}
+    notes = len(result.proposals) - len(edits)
+    lines.append("合计：" + "，".join([f"{STATUS[s]} {n} 条" for s, n in counts.items() if n] +
+                                    ([f"批注 {notes} 条"] if notes else []))
+                 if result.proposals else "没有修订或批注。")
     return "\n".join(lines)
