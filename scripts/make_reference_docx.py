@@ -206,7 +206,8 @@ def build() -> bytes:
         sect.remove(grid)
     sect.append(parse_xml(f'<w:docGrid {W} w:linePitch="{LINE}"/>'))  # no snapping: exact line heights
     settings = document.settings.element
-    settings.insert(0, parse_xml(f'<w:mirrorMargins {W}/>'))
+    zoom = settings.find(f"{{{styles.nsmap['w']}}}zoom")  # mirrorMargins follows zoom
+    zoom.addnext(parse_xml(f'<w:mirrorMargins {W}/>'))
     document.settings.odd_and_even_pages_header_footer = True
     document.core_properties.title = "plandoc Word edition styles"
     document.core_properties.author = "plandoc"
