@@ -334,17 +334,38 @@ def review(plan: m.Plan, paths: list[Path]) -> Review:
         if any(d.severity is dg.Severity.ERROR for d in found):
             continue
         copies.append(copy)
+        previous: Target | None = None
         for para in copy.paragraphs:
+            if para.changed and not para.original and para.revised.strip():
+                proposals.append(_new_paragraph(copy, para, previous, root))
+                continue
             if para.changed or para.anchors:
                 proposals += _from_paragraph(copy, para, index, plan, root)
             if para.split:
                 diags.append(dg.make("PD039", copy.path, para.index, 0,
                                      f"第 {para.index} 段的段落标记被修订（拆分或合并段落），结构变化须人工处理"))
+            known = next((index[i] for i in reversed(para.ids) if i in index), None)
+            previous = known or previous
     _cross_conflicts(proposals)
     diags += [_diagnostic(p, root) for p in proposals if p.status in ("conflict", "unplaced", "manual")
               or p.matched in ("similarity", "renamed")]
     return Review(sorted(proposals, key=lambda p: (p.copy, p.file, p.line, p.start, p.id)),
                   sorted(set(diags), key=dg.sort_key), copies)
+
+
+def _new_paragraph(copy: Copy, para: DocParagraph, after: Target | None, root: str) -> Proposal:
+    """A paragraph the reviewer added (all of it inserted): one proposal, for the editor,
+    placed after the block before it."""
+    name = Path(copy.path).name
+    piece = next(p for p in para.pieces if p.kind == "ins")
+    where = f"（在 {after.place} {after.id} 之后）" if after else ""
+    p = Proposal(_proposal_id(name, "new", after.id if after else "", para.revised), name, "edit",
+                 after.id if after else "", after.place if after else "", piece.author, piece.date,
+                 len(after.text) if after else 0, len(after.text) if after else 0, "",
+                 para.revised, "manual" if after else "unplaced", f"新增段落{where}，请在 XML 中添加",
+                 m.plan_relative(after.loc.file, root) if after else copy.path,
+                 after.loc.line if after else para.index, after.loc.column if after else 0)
+    return p
 
 
 def _check_copy(copy: Copy, plan: m.Plan, now: str, index: dict) -> list[dg.Diagnostic]:

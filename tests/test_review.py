@@ -406,3 +406,19 @@ def test_decisions_in_the_summary_table_survive_and_drive_apply(tmp_path, export
     kept = {again.cell(row=r, column=2).value: (again.cell(row=r, column=10).value,
                                                 again.cell(row=r, column=11).value) for r in (2, 3, 4)}
     assert kept[ids[0]][0] == "采纳" and kept[ids[1]] == ("不采纳", "与上位规划表述一致，不改")
+
+
+def test_a_new_paragraph_is_one_proposal_placed_after_its_neighbour(tmp_path, exported):
+    from wordlike import insert_paragraph
+
+    plan = compile_plan(PLAN).plan
+    para = next(b for b in _blocks(plan) if isinstance(b, m.Paragraph))
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(insert_paragraph(exported, para.id, "新增一段：加快建设现代化产业体系。"))
+    result = review(plan, [copy])
+    (p,) = result.proposals
+    assert (p.block, p.new, p.status, p.author) == (para.id, "新增一段：加快建设现代化产业体系。",
+                                                    "manual", "审阅人丙")
+    assert "新增段落" in p.reason and p.start == p.end == len(para.text)
+    assert [d.code for d in result.diagnostics] == ["PD039"]
+    assert apply(plan, result, result.proposals, tmp_path / "unused")[0].status == "manual"
