@@ -20,6 +20,7 @@ from lxml import etree
 from . import model as m
 from .fmt import format_text, write_atomic
 from .load import SourceFile, secure_parser
+from .print_view import _grid
 from .review import Proposal, Review, targets, value_statement
 
 _LEADS = ("lead", "name")
@@ -132,32 +133,46 @@ def _apply_one(plan, index, labels, trees, plan_dir: Path, p: Proposal, checked:
     target = index.get(p.block)
     if target is None:
         return "规划中已没有这一处"
-    if p.kind == "cell":
-        if not target.node.indicator:
-            return "普通表格的单元格请在 XML 中修改"
-        statement = value_statement(plan, target.node, *p.cell)
-        if statement is None:
-            return "只有指标数值单元格可以自动采纳（类别、指标名称在 indicators.xml 中定义）"
-        loc = statement.loc
-    else:
-        loc = target.loc
-    tree, source, _ = _source(trees, plan_dir, loc, plan.root)
-    el = _element_at(tree, source, loc)
-    if el is None:
-        return "在源文件中找不到这一处"
-    if target.kind in ("heading", "column-title") and p.kind != "cell":
-        el = el.find("title")
-        if el is None:
-            return "在源文件中找不到标题"
+    found = _cell_element(plan, target, trees, plan_dir, p) if p.kind == "cell" else \
+        _block_element(plan, target, trees, plan_dir)
+    if isinstance(found, str):
+        return found
+    el, expected = found
     segments = _segments(el, labels)
-    expected = _cell_or_text(plan, target, p)
     if el not in checked and "".join(s[3] for s in segments) != expected:
         return "源文件的文字与规划模型不一致，请人工处理"
     checked.add(el)  # later proposals of the block see the text as already edited
     return _splice(segments, p.start, p.end, p.new)
 
 
-def _cell_or_text(plan, target, p: Proposal) -> str:
-    if p.kind == "cell":
-        return value_statement(plan, target.node, *p.cell).quantity.text
-    return target.text
+def _block_element(plan, target, trees, plan_dir: Path):
+    """(element, its expected plain text) of a block, or why it cannot be found."""
+    tree, source, _ = _source(trees, plan_dir, target.loc, plan.root)
+    el = _element_at(tree, source, target.loc)
+    if el is not None and target.kind in ("heading", "column-title"):
+        el = el.find("title")
+    return (el, target.text) if el is not None else "在源文件中找不到这一处"
+
+
+def _cell_element(plan, target, trees, plan_dir: Path, p: Proposal):
+    """(element, expected text) of a table cell: an indicator table's <v> (through the
+    statement it prints), a plain table's <td>/<th> (through its row)."""
+    table, (row, col) = target.node, p.cell
+    if table.indicator:
+        statement = value_statement(plan, table, row, col)
+        if statement is None:
+            return "只有指标数值单元格可以自动采纳（类别、指标名称在 indicators.xml 中定义）"
+        tree, source, _ = _source(trees, plan_dir, statement.loc, plan.root)
+        el = _element_at(tree, source, statement.loc)
+        return (el, statement.quantity.text) if el is not None else "在源文件中找不到这一单元格"
+    rows = table.head + table.body
+    placed = [s for s in _grid(table)[row] if s is not None] if 0 <= row < len(rows) else []
+    k = next((i for i, s in enumerate(placed) if s[1] == col), None)
+    if k is None:
+        return "表格结构已变化，请人工处理"
+    tree, source, _ = _source(trees, plan_dir, rows[row].loc, plan.root)
+    tr = _element_at(tree, source, rows[row].loc)
+    cells = [] if tr is None else [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    if k >= len(cells):
+        return "在源文件中找不到这一单元格"
+    return cells[k], m.plain(placed[k][0].content)

@@ -422,3 +422,25 @@ def test_a_new_paragraph_is_one_proposal_placed_after_its_neighbour(tmp_path, ex
     assert "新增段落" in p.reason and p.start == p.end == len(para.text)
     assert [d.code for d in result.diagnostics] == ["PD039"]
     assert apply(plan, result, result.proposals, tmp_path / "unused")[0].status == "manual"
+
+
+def test_a_plain_table_cell_is_applied_into_its_td(tmp_path, exported):
+    work = tmp_path / "plan"
+    shutil.copytree(PLAN, work)
+    plan = compile_plan(work).plan
+    table = next(t for t in plan.tables if not t.indicator)
+    (row, (cell, col)) = next((r, s) for r, slots in enumerate(_grid(table)) for s in slots
+                              if s is not None and not s[0].header and len(m.plain(s[0].content)) > 6)
+    text = m.plain(cell.content)
+    copy = tmp_path / "copy.docx"
+    copy.write_bytes(with_changes(exported, [Edit(table.id, text[:2], text[2:4], "【改】",
+                                                  cell=(row, col))]))
+    result = review(plan, [copy])
+    (p,) = result.proposals
+    assert (p.kind, p.cell, p.start, p.end, p.status) == ("cell", (row, col), 2, 4, "clean")
+    rel = m.plan_relative(table.loc.file, plan.root)
+    before = (work / rel).read_text(encoding="utf-8")
+    assert before.count(f">{text}<") == 1
+    (outcome,) = apply(plan, result, result.proposals, work)
+    assert outcome.status == "applied", outcome.reason
+    assert f">{text[:2]}【改】{text[4:]}<" in (work / rel).read_text(encoding="utf-8")
