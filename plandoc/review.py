@@ -63,7 +63,8 @@ class Proposal:
     new: str
     """The replacement (edit, cell) or the comment's text (comment)."""
     status: str = "clean"
-    """clean | rebased | conflict | manual | unplaced."""
+    """clean | rebased | conflict | manual | unplaced | same (another proposal makes the
+    identical change: applied with it)."""
     reason: str = ""
     file: str = ""
     line: int = 0
@@ -397,7 +398,10 @@ def _cross_conflicts(proposals: list[Proposal]) -> None:
     for group in by_block.values():
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if (a.author, a.copy) == (b.author, b.copy):
+                if b.status == "same" or (a.author, a.copy) == (b.author, b.copy):
+                    continue
+                if (a.start, a.end, a.new) == (b.start, b.end, b.new):  # they agree: apply once
+                    b.status, b.reason = "same", f"与 {a.id}（{a.author or a.copy}）相同，随之采纳"
                     continue
                 overlap = a.start < b.end and b.start < a.end or (a.start == b.start and
                                                                   (a.start == a.end or b.start == b.end))
@@ -424,7 +428,7 @@ def _diagnostic(p: Proposal, root: str) -> dg.Diagnostic:
 # ------------------------------------------------------------------ report
 
 STATUS = {"clean": "可直接采纳", "rebased": "已重新定位，可采纳", "conflict": "冲突，不会自动采纳",
-          "manual": "需人工处理", "unplaced": "无法定位"}
+          "manual": "需人工处理", "unplaced": "无法定位", "same": "与另一条意见相同"}
 KIND = {"edit": "修改", "cell": "表格修改", "comment": "批注"}
 
 

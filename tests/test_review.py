@@ -444,3 +444,20 @@ def test_a_plain_table_cell_is_applied_into_its_td(tmp_path, exported):
     (outcome,) = apply(plan, result, result.proposals, work)
     assert outcome.status == "applied", outcome.reason
     assert f">{text[:2]}【改】{text[4:]}<" in (work / rel).read_text(encoding="utf-8")
+
+
+def test_identical_changes_from_two_departments_agree_and_apply_once(tmp_path, exported):
+    work = tmp_path / "plan"
+    shutil.copytree(PLAN, work)
+    plan = compile_plan(work).plan
+    source = {k: v.decode("utf-8") for k, v in _files(work).items()}
+    ((edit, block, offset, rel),) = _text_edits(plan, ("Paragraph",), 1, source, start_at=9)
+    a, b = tmp_path / "甲.docx", tmp_path / "乙.docx"
+    a.write_bytes(with_changes(exported, [Edit(block, edit.before, edit.old, "同改", author="甲")]))
+    b.write_bytes(with_changes(exported, [Edit(block, edit.before, edit.old, "同改", author="乙")]))
+    result = review(plan, [a, b])
+    assert sorted(p.status for p in result.proposals) == ["clean", "same"] and not result.diagnostics
+    outcome = apply(plan, result, result.proposals, work)
+    assert sorted(p.status for p in outcome) == ["applied", "same"]
+    text = (work / rel).read_text(encoding="utf-8")
+    assert text.count(edit.before + "同改") == 1 and edit.before + edit.old not in text
