@@ -14,7 +14,7 @@ import click
 
 from . import diagnostics as dg
 
-FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+FORMATS = ("json", "csv", "xlsx", "docx", "html", "pdf")
 """In the order they are rendered: quick ones first."""
 
 
@@ -80,7 +80,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
+              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx,docx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
 @click.option("--drafts", is_flag=True,
               help="另写编辑稿（编辑报告、导入报告、占位图）到 OUT/editorial/，公开网站 site/ 不受影响。"
@@ -139,7 +139,7 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
-STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)",
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "docx": "Word (docx)", "html": "网站 (site)",
               "editorial": "编辑稿 (editorial)", "pdf": "PDF"}
 
 
@@ -301,3 +301,56 @@ def docs(out_dir: Path) -> None:
 
     for path in write_docs(out_dir):
         click.echo(f"写出 {path}", err=True)
+
+
+@main.command(name="review")
+@click.argument("copies", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_plan_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reviews"),
+              show_default=True, help="审阅文件和意见汇总表的目录（不得在规划目录内）。")
+@click.option("--apply", "apply_", is_flag=True, help="采纳可直接采纳的修改，写入规划 XML。")
+@click.option("--only", "only", multiple=True, help="只采纳这些意见编号（可多次给出）。")
+@click.option("--author", "authors", multiple=True, help="只采纳这些审阅人的修改（可多次给出）。")
+@click.option("--decisions", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="只采纳意见汇总表中“处理意见”为“采纳”的意见。")
+def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: bool,
+            only: tuple[str, ...], authors: tuple[str, ...], decisions: Path | None) -> None:
+    """读取返回的征求意见稿（.docx）中的修订和批注，形成修改建议。Turn a returned Word
+    copy's tracked changes and comments into proposals; --apply accepts them."""
+    from .pipeline import compile_plan
+    from .review import report, review
+    from .review_files import decisions as read_decisions
+    from .review_files import write
+
+    _check_out(plan_dir, out_dir)
+    try:  # read before anything is written: the summary table is rewritten below
+        decided = read_decisions(decisions) if decisions else None
+    except (ValueError, KeyError) as exc:
+        raise click.UsageError(str(exc)) from None
+    compiled = compile_plan(plan_dir)
+    if compiled.plan is None or not compiled.ok:
+        _report(compiled.diagnostics, "text")
+        click.echo("规划有错误，先修正再处理意见。Fix the plan first.", err=True)
+        sys.exit(1)
+    result = review(compiled.plan, list(copies))
+    for d in result.diagnostics:
+        click.echo(dg.format_text(d), err=True)
+    for path in write(result, out_dir, compiled.plan):
+        click.echo(f"写出 {path}", err=True)
+    click.echo(report(result))
+    failed = any(d.severity is dg.Severity.ERROR for d in result.diagnostics)
+    if apply_ and not failed:
+        from .review_apply import apply
+
+        chosen = [p for p in result.proposals if p.kind != "comment"
+                  and (not only or p.id in only) and (not authors or p.author in authors)
+                  and (decided is None or decided.get(p.id) == "采纳")]
+        outcome = apply(compiled.plan, result, chosen, plan_dir)
+        for p in outcome:
+            state = "已采纳" if p.status == "applied" else f"未采纳（{p.reason or p.status}）"
+            click.echo(f"[{p.id}] {p.place} {state}")
+        click.echo(f"采纳 {sum(p.status == 'applied' for p in outcome)} 条，"
+                   f"未采纳 {sum(p.status != 'applied' for p in outcome)} 条；用 check 和 diff 查看结果。",
+                   err=True)
+    sys.exit(1 if failed else 0)

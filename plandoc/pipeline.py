@@ -33,6 +33,7 @@ RENDERERS = {
     "json": "plandoc.render_json:render",
     "csv": "plandoc.render_data:render_csv",
     "xlsx": "plandoc.render_data:render_xlsx",
+    "docx": "plandoc.render_docx:render",
     "html": "plandoc.render_html:render",
     "editorial": "plandoc.render_html:render_editorial",
     "pdf": "plandoc.render_pdf:render",
@@ -95,7 +96,7 @@ def release_refusal(plan_dir: Path, blockers: list[dg.Diagnostic]) -> dg.Diagnos
 
 OUTPUTS = {"json": ["plan.json"],
            "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
-           "html": ["site"], "editorial": ["editorial"], "pdf": ["plan.pdf"]}
+           "docx": ["plan.docx"], "html": ["site"], "editorial": ["editorial"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
 

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils jing pandoc python3-venv"
 # The browser is only needed by the tests (make test sets PLANDOC_BROWSER=1).
 if [ "${PLANDOC_BROWSER:-0}" = 1 ]; then
-  DEB_PACKAGES="$DEB_PACKAGES chromium"
+  # LibreOffice: the Word edition opens and converts; python3-uno makes a reviewed copy with it
+  DEB_PACKAGES="$DEB_PACKAGES chromium libreoffice-writer-nogui python3-uno"
 fi
 
 missing=""

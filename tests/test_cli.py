@@ -50,7 +50,7 @@ def test_warnings_pass_unless_strict(tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert run("check", "--format", "yaml").returncode == 2
-    assert run("build", "--plan", MINI, "--out", tmp_path / "o", "--format", "docx").returncode == 2
+    assert run("build", "--plan", MINI, "--out", tmp_path / "o", "--format", "odt").returncode == 2
     assert run("frobnicate").returncode == 2
 
 
