@@ -194,3 +194,35 @@ def test_a_special_plan_with_no_parts_and_columns_without_colon(tmp_path):
     assert (plan.meta.period_from, plan.meta.period_to) == (2021, 2025)
     targets = sorted(s.quantity.text for s in plan.statements if s.role == "target" and s.year == 2025)
     assert targets == ["180", "3600"]
+
+
+def test_the_word_edition_of_the_bundled_plan_imports_back(tmp_path):
+    """build --format docx, then import: the same outline (篇/章/节 with titles), 专栏 and
+    figures, and every fact of both indicator tables, in order (indicator names may
+    differ: plan/indicators.xml holds hand-reviewed names, an import derives them from
+    the printed row labels)."""
+    original = compile_plan(ROOT / "plan").plan
+    from plandoc.pipeline import build
+
+    build(original, tmp_path / "dist", ["docx"])
+    result = run(tmp_path / "dist" / "plan.docx", tmp_path / "back")
+    compiled = compile_plan(tmp_path / "back")
+    assert compiled.plan is not None
+    assert not [d for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
+    back = compiled.plan
+
+    def outline(plan):
+        return ([(p.label, m.plain(p.title)) for p in plan.parts],
+                [(c.label, m.plain(c.title)) for c in plan.chapters],
+                [(c.label, s.label, m.plain(s.title)) for c in plan.chapters for s in c.sections],
+                [(c.label, m.plain(c.title)) for c in plan.columns], len(plan.figures))
+
+    assert outline(back) == outline(original)
+
+    def facts(plan):
+        label = {c.id: c.label for c in plan.columns}
+        return [(label.get(s.column), s.year, s.role, s.quantity.text) for s in plan.statements
+                if s.source == "table"]
+
+    assert facts(back) == facts(original) and len(facts(back)) == 268
+    assert len(result.findings) and any(f.kind == "toc-line" for f in result.findings)
