@@ -187,12 +187,12 @@ def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
 @click.option("--no-pdf", is_flag=True, help="不在后台重建 PDF。")
 def serve(plan_dir: Path, out_dir: Path, port: int, no_pdf: bool) -> None:
     """实时预览：构建、在 127.0.0.1 提供网站、修改后自动重建并刷新页面。Live preview."""
+    from .resources import SCHEMA, TEMPLATES
     from .serve import serve as run_serve
 
     _check_out(plan_dir, out_dir)
-    root = Path(__file__).resolve().parent.parent
     run_serve(plan_dir, out_dir, port, not no_pdf, lambda text: click.echo(text, err=True),
-              [plan_dir, root / "templates", root / "schema"])
+              [plan_dir, TEMPLATES, SCHEMA])
 
 
 @main.command(name="fmt")

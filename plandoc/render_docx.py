@@ -32,8 +32,9 @@ from . import docx_parts as dp
 from . import model as m
 from .cells import short_kind
 from .print_view import _grid, chinese_date, column_widths, title_lines
+from . import resources
 
-REFERENCE = Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
+REFERENCE = resources.TEMPLATES / "docx" / "reference.docx"
 
 STYLE = {
     "body": "Normal", "part": "Heading 1", "chapter": "Heading 2", "section": "Heading 3",

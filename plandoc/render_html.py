@@ -35,8 +35,9 @@ from . import model as m
 from . import site_charts, site_indicators, site_search, site_view
 from .print_view import chinese_date
 from .site_view import Link, SiteView
+from . import resources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = resources.TEMPLATES
 STATIC = TEMPLATES / "site" / "static"
 MEDIA = "media"
 

@@ -16,8 +16,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import model as m
 from .print_view import PrintView, view
+from . import resources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = resources.TEMPLATES
 STYLESHEET = TEMPLATES / "pdf" / "print.css"
 
 PDF_OPTIONS = {

@@ -17,8 +17,9 @@ from lxml import etree
 
 from . import diagnostics as dg
 from .load import Sources, secure_parser
+from . import resources
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.rng"
+SCHEMA_PATH = resources.SCHEMA / "plan.rng"
 
 
 @functools.cache

@@ -38,7 +38,7 @@ fi
 stamp=.venv/.plandoc-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages into .venv" >&2
-  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q --upgrade pip 'setuptools>=77'  # setuptools: the wheel test builds without isolation
   .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
 fi
