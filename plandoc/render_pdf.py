@@ -57,6 +57,9 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
     """Lay the plan out into pages: a weasyprint.Document (pages, bookmarks, metadata)."""
     import weasyprint
 
+    from . import justify
+
+    justify.apply()
     pv = pv or view(plan)
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
     html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"),

@@ -105,7 +105,8 @@ def test_fonts_are_named_embedded_subsets(printed):
         assert re.fullmatch(r"[A-Z]{6}\+.+", name), name
         assert (emb, sub) == ("yes", "yes"), row
     families = {row[0].split("+", 1)[1] for row in printed.fonts}
-    for face in ("Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC", "LXGW-WenKai"):
+    # 仿宋 (body, 版记), 小标宋 substitute (titles), 黑体, 楷体
+    for face in ("FandolFang", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "LXGW-WenKai"):
         assert face in families, families
 
 
