@@ -389,6 +389,8 @@ class Meta:
     """2021—2025年 style label, computed."""
     vision_label: str | None
     """二〇三五年, computed."""
+    title_lines: tuple[str, ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -399,6 +401,8 @@ class Notice:
     signature: str | None
     date: str | None
     loc: Loc
+    title_lines: tuple[tuple[Inline, ...], ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)

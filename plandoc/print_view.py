@@ -36,12 +36,15 @@ class PrintView:
     """Figure id -> file URL of its image (figures without an image are absent)."""
     imprint_date: str | None
     """The 版记's 印发日期 as printed: 2021年6月24日."""
+    notice_date: str | None
+    """The notice's 成文日期 as printed (GB/T 9704 7.3.5: 2021年1月20日)."""
     date: str
     """W3C date-time written as the PDF's creation and modification date."""
     subject: str
     """The PDF's subject line."""
     title_lines: tuple[str, ...]
-    """The plan's title broken into balanced lines for the title page and the first page."""
+    """The plan's title in lines for the title page and the first page: as its <br/>
+    marks cut it, else broken by `title_lines`."""
 
 
 def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
@@ -52,9 +55,11 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
         widths={t.id: column_widths(t) for t in plan.tables},
         images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
+        notice_date=chinese_date(plan.notice.date) if plan.notice and plan.notice.date else None,
         date=fixed_date(plan, environ),
         subject=f"{plan.meta.issuer}：{plan.meta.title}（{plan.meta.period_label}）",
-        title_lines=title_lines(plan.meta.title),
+        title_lines=(plan.meta.title_lines if len(plan.meta.title_lines) > 1
+                     else title_lines(plan.meta.title)),
     )
 
 

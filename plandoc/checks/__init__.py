@@ -19,6 +19,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.indicator_references,
     structure.indicator_cycles,
     structure.table_shapes,
+    structure.notice_signoff,
     structure.unreferenced,
     numbers.growth,
     numbers.one_value,

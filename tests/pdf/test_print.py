@@ -131,8 +131,16 @@ def _toc_and_body(printed):
     return "".join(pages[first:last + 1]), last + 1
 
 
+def _plan_start(printed) -> int:
+    """Index of the 纲要's first page (numbered 1): the first non-blank page after the TOC."""
+    _, start = _toc_and_body(printed)
+    pages = [strip(p) for p in printed.body]
+    return next(i for i in range(start, len(pages)) if pages[i])
+
+
 def test_contents_page_numbers_match_the_pages(printed):
     toc, start = _toc_and_body(printed)
+    first = _plan_start(printed)
     pages = [strip(p) for p in printed.body]
     toc_pos, page = 0, start
     for level, heading in headings(printed.plan):
@@ -143,16 +151,23 @@ def test_contents_page_numbers_match_the_pages(printed):
         while page < len(pages) and key not in pages[page]:
             page += 1
         assert page < len(pages), f"heading never printed: {heading}"
-        assert int(found.group(1)) == page + 1, (heading, found.group(1), page + 1)
+        # the 纲要 numbers its own pages from 1, as the printed plans do
+        assert int(found.group(1)) == page - first + 1, (heading, found.group(1), page - first + 1)
 
 
 def test_page_numbers_alternate_and_skip_blank_pages(printed):
     n = len(printed.pages)
     assert len(printed.foot_left) == len(printed.foot_right) == n
     numbered = 0
+    _, toc_end = _toc_and_body(printed)
+    first = _plan_start(printed)
     for i in range(n):
         left, right = strip(printed.foot_left[i]), strip(printed.foot_right[i])
-        number = f"—{i + 1}—"
+        if toc_end - 1 >= i >= 1 and not (printed.plan.notice and _in_notice(printed, i)):
+            assert not left and not right, f"title or contents page {i + 1} has a number"
+            continue
+        # the notice counts its own pages; the 纲要 starts again at 1
+        number = f"—{i + 1}—" if i < first else f"—{i - first + 1}—"
         if not strip(printed.pages[i]):
             assert not left and not right, f"blank page {i + 1} has a number"
             continue
@@ -161,7 +176,14 @@ def test_page_numbers_alternate_and_skip_blank_pages(printed):
         else:
             assert right == "" and left in ("", number), (i + 1, left, right)
         numbered += bool(left or right)
-    assert numbered >= n // 2
+    assert numbered >= (n - first) // 2
+
+
+def _in_notice(printed, i: int) -> bool:
+    """Page i belongs to the notice: it comes before the title page."""
+    title = strip(printed.plan.meta.title)
+    cover = next(j for j, p in enumerate(printed.body) if strip(p).startswith(title[:8]))
+    return i < cover
 
 
 def test_notice_first_and_imprint_last(printed):
