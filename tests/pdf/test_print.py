@@ -339,3 +339,50 @@ def test_no_heading_is_stranded_at_the_foot_of_a_page(printed):
         lines = [strip(line) for line in page.splitlines() if strip(line)]
         if len(lines) > 1:
             assert lines[-1] not in keys, f"heading alone at the foot of page {number}: {lines[-1]}"
+
+
+# ------------------------------------------------------------------ tables over pages, page fill
+
+def _table_pages(printed) -> dict[str, list[int]]:
+    """Table id -> the (0-based) pages its boxes reach, from the laid-out document."""
+    from weasyprint.formatting_structure import boxes
+
+    reach: dict[str, list[int]] = {}
+    for number, page in enumerate(printed.document.pages):
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TableBox) and box.element is not None:
+                pages = reach.setdefault(box.element.get("id"), [])
+                if number not in pages:
+                    pages.append(number)
+    return reach
+
+
+def test_a_continued_table_repeats_its_caption_with_continued(printed):
+    """The caption row (a 专栏's title where the table opens the 专栏) heads every page
+    of the table: plain on the first, with "（续）" on each later one."""
+    reach = _table_pages(printed)
+    checked = 0
+    for column in printed.plan.columns:
+        if not column.blocks or not isinstance(column.blocks[0], m.Table):
+            continue
+        title = strip(column.label + m.plain(column.title))
+        first, *later = reach[column.blocks[0].id]
+        assert title in strip(printed.body[first])
+        assert title + "（续）" not in strip(printed.body[first])
+        for page in later:
+            assert title + "（续）" in strip(printed.body[page]), (column.label, page + 1)
+            checked += 1
+    if printed.name == "plan":
+        assert checked >= 2   # 专栏 1 and 专栏 2 run over pages
+
+
+def test_the_closing_words_never_stand_alone_on_a_page(printed):
+    if not printed.plan.closing:
+        pytest.skip("no closing words in this plan")
+    closing = strip(printed.plan.closing[-1].text)
+    pages = [strip(p) for p in printed.body]
+    end = closing[-10:]
+    last = next(i for i in range(len(pages) - 1, -1, -1) if end in pages[i])
+    on_page = pages[last][:pages[last].index(end) + len(end)]
+    # something other than (the end of) the closing words stands on that page
+    assert not closing.endswith(on_page), f"page {last + 1} holds only the closing words"
