@@ -39,6 +39,8 @@ class PrintView:
     """The 版记's 印发日期 as printed: 2021年6月24日."""
     notice_date: str | None
     """The notice's 成文日期 as printed (GB/T 9704 7.3.5: 2021年1月20日)."""
+    signoff_indents: tuple[float, float]
+    """Right indents (em) of the notice's signature and date (GB/T 9704 7.3.5.2)."""
     date: str
     """W3C date-time written as the PDF's creation and modification date."""
     subject: str
@@ -59,11 +61,25 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
         images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
         notice_date=chinese_date(plan.notice.date) if plan.notice and plan.notice.date else None,
+        signoff_indents=signoff_indents(plan.notice),
         date=fixed_date(plan, environ),
         subject=f"{plan.meta.issuer}：{plan.meta.title}（{plan.meta.period_label}）",
         title_lines=(plan.meta.title_lines if len(plan.meta.title_lines) > 1
                      else title_lines(plan.meta.title)),
     )
+
+
+def signoff_indents(notice: m.Notice | None) -> tuple[float, float]:
+    """Right indents (em) of the notice's signature and date, GB/T 9704 7.3.5.2: the
+    signature 右空二字, the date on the next line starting two characters further right;
+    a date longer than that stands 右空二字 and pushes the signature left."""
+    if notice is None or not notice.signature or not notice.date:
+        return 2.0, 2.0
+    name, date = _chars(notice.signature), _chars(chinese_date(notice.date))
+    date_indent = name - date
+    if date_indent >= 2.0:
+        return 2.0, round(date_indent, 2)
+    return round(date - name + 4.0, 2), 2.0
 
 
 def fixed_date(plan: m.Plan, environ) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
-from plandoc.print_view import chinese_date, column_widths, fixed_date, title_lines
+from plandoc.print_view import chinese_date, column_widths, fixed_date, signoff_indents, title_lines
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
@@ -40,3 +40,15 @@ def test_a_table_without_cells_has_no_widths():
     loc = m.Loc("x.xml", 1)
     empty = m.Table("t", 1, "表 1", (), (), (), False, (), None, "ch", loc)
     assert column_widths(empty) == ()
+
+
+def test_signoff_indents_follow_gb_9704():
+    loc = m.Loc("plan.xml", 1)
+    notice = m.Notice((m.Text("通知"),), None, (), "永州市人民政府", None, loc)
+    assert signoff_indents(notice) == (2.0, 2.0)              # signature alone: 右空二字
+    short = m.Notice((), None, (), "永州市人民政府办公室发展研究中心", "2021-01-20", loc)
+    sig, date = signoff_indents(short)
+    assert sig == 2.0 and date > 2.0                           # date starts 2 chars further right
+    long = m.Notice((), None, (), "市政府", "2021-12-20", loc)
+    sig, date = signoff_indents(long)
+    assert date == 2.0 and sig > 4.0                           # a longer date pushes the name left
