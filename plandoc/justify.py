@@ -44,8 +44,9 @@ _CJK = re.compile(
 (“”‘’…—) a Chinese font sets full width: the characters whose gaps may widen."""
 
 
-class UntestedWeasyPrint(RuntimeError):
-    """The installed WeasyPrint is not one the justification patch was tested on."""
+class UntestedWeasyPrint(OSError):
+    """The installed WeasyPrint is not one the justification patch was tested on: an
+    environment problem, so `build` ends with this message and exit code 2 (cli._Group)."""
 
 
 def opportunities(text: str) -> list[int]:

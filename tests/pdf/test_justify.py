@@ -23,6 +23,8 @@ def test_installed_weasyprint_is_one_the_patch_was_tested_on():
 def test_an_untested_version_is_refused_naming_the_patch(version):
     with pytest.raises(justify.UntestedWeasyPrint, match="plandoc.justify"):
         justify.check_version(version)
+    # an environment problem: the CLI prints it and exits 2, no traceback
+    assert issubclass(justify.UntestedWeasyPrint, OSError)
 
 
 def test_opportunities_are_the_cjk_characters_only():
