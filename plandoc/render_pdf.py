@@ -82,7 +82,33 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
                            **PDF_OPTIONS)
     repeat_split_cells(document)
     first_page_without_continued(document)
+    close_split_columns(document)
     return document
+
+
+def close_split_columns(document) -> None:
+    """Close a 专栏's frame right under its last line or row on a page it continues from.
+
+    A box broken by a page keeps the height WeasyPrint gave its fragment, which reaches
+    past the last table row that fitted: the frame would enclose an empty band. Only
+    the frame moves (its content is already placed); the page's flow is finished."""
+    from weasyprint.formatting_structure import boxes
+
+    def columns(page):
+        return [b for b in page._page_box.descendants()
+                if isinstance(b, boxes.BlockBox) and b.element is not None
+                and b.element.tag == "aside" and "column" in (b.element.get("class") or "")]
+
+    pages = [columns(page) for page in document.pages]
+    for here, after in zip(pages, pages[1:]):
+        continuing = {box.element for box in after}
+        for box in here:
+            if box.element not in continuing:
+                continue
+            ends = [d.position_y + d.height for d in box.descendants()
+                    if isinstance(d, (boxes.LineBox, boxes.TableRowBox))]
+            if ends:
+                box.height = min(box.height, max(ends) - box.content_box_y())
 
 
 def first_page_without_continued(document) -> None:
