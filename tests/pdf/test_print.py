@@ -386,3 +386,36 @@ def test_the_closing_words_never_stand_alone_on_a_page(printed):
     on_page = pages[last][:pages[last].index(end) + len(end)]
     # something other than (the end of) the closing words stands on that page
     assert not closing.endswith(on_page), f"page {last + 1} holds only the closing words"
+
+
+def test_no_page_of_the_plan_ends_more_than_four_lines_short(printed):
+    """Page fill: a page of the 纲要 ends at most 4.5 lines short of the 版心's foot (a
+    专栏's title and frame with a three-line entry, which orphans and widows keep whole,
+    need 4.3), unless the next page opens a 篇 or a figure (kept whole), or is the 版记."""
+    import subprocess
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(printed.pdf), "-"],
+                         check=True, capture_output=True).stdout
+    root = etree.fromstring(out, etree.XMLParser(recover=True, huge_tree=True, no_network=True))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    bottoms = []
+    for page in root.iter(f"{ns}page"):
+        ys = [float(ln.get("yMax")) for ln in page.iter(f"{ns}line") if 96 < float(ln.get("yMin")) < 745]
+        bottoms.append(max(ys, default=None))
+    pages = [strip(p) for p in printed.body]
+    figures = [strip(f.alt)[:6] for f in printed.plan.figures] + \
+              [strip(f.label + m.plain(f.caption))[:6] for f in printed.plan.figures]
+    parts = [strip(p.label + m.plain(p.title)) for p in printed.plan.parts]
+    first = _plan_start(printed)
+    short = []
+    for i in range(first, len(pages) - 2):
+        if bottoms[i] is None or 742.7 - bottoms[i] <= 4.5 * 28.95:
+            continue
+        after = pages[i + 1] or pages[i + 2]
+        if any(after.startswith(p) for p in parts) or any(f and f in after[:40] for f in figures):
+            continue
+        if printed.plan.imprint and strip(printed.plan.imprint.printed_by) in after:
+            continue   # the 纲要's last page
+        short.append((i + 1, round((742.7 - bottoms[i]) / 28.95, 1), after[:12]))
+    assert not short, short
