@@ -101,6 +101,21 @@ def _inline(ctx: _Context, el: etree._Element, facts: list[m.Fact] | None = None
     return tuple(_merge_text(out))
 
 
+def _title_lines(ctx: _Context, el: etree._Element) -> tuple[tuple[m.Inline, ...], ...]:
+    """The inline content of a title cut at its <br/> marks (empty lines dropped)."""
+    lines: list[list[m.Inline]] = [[m.Text(el.text)] if el.text else []]
+    for child in el:
+        if child.tag == "br":
+            lines.append([])
+        elif isinstance(child.tag, str):
+            node = _inline_element(ctx, child, None)
+            if node is not None:
+                lines[-1].append(node)
+        if child.tail:
+            lines[-1].append(m.Text(child.tail))
+    return tuple(tuple(_merge_text(line)) for line in lines if line)
+
+
 def _merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
     merged: list[m.Inline] = []
     for node in nodes:
@@ -547,8 +562,12 @@ def _meta(root: etree._Element) -> m.Meta:
     vision = period.get("vision")
     frm, to = int(period.get("from")), int(period.get("to"))
     short = meta.findtext("short-title")
+    title_el = meta.find("title")
+    title = "".join(title_el.itertext())
+    lines = [title_el.text or ""] + [br.tail or "" for br in title_el.findall("br")]
     return m.Meta(
-        id=root.get("id", ""), title=meta.findtext("title", ""), short_title=short or meta.findtext("title", ""),
+        id=root.get("id", ""), title=title, short_title=short or title,
+        title_lines=tuple(line for line in lines if line),
         issuer=meta.findtext("issuer", ""), docno=meta.findtext("docno"),
         approved=approved.text if approved is not None else None,
         approved_date=approved.get("date") if approved is not None else None,
@@ -596,7 +615,8 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.chapter_label = "通知"
         notice = m.Notice(_inline(ctx, nel.find("title")), nel.findtext("to"),
                           _blocks(ctx, nel.findall("p")),
-                          nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel))
+                          nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel),
+                          title_lines=_title_lines(ctx, nel.find("title")))
     ctx.chapter, ctx.chapter_label = "preamble", "序言"
     preamble = _blocks(ctx, root.findall("preamble/p"))
     parts, n_chapter = [], 0

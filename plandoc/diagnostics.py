@@ -255,6 +255,12 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "构建不读取规划目录以外的文件，也不访问网络。",
        '<figure src="../../secret.png">',
        "把图片放进 plan/figures/，使用相对路径。"),
+    # ---- print edition: PD25x
+    _c("PD250", "warning", "通知缺少落款 (notice without issuer or date)",
+       "印发通知没有署名（<signature>）或成文日期（<notice date=\"…\">），或两者都没有。",
+       "GB/T 9704 7.3.5：公文正文之后印发文机关署名和成文日期；缺了它们，印刷版的通知没有落款。",
+       '<notice><title>关于印发规划的通知</title>…<p>请认真组织实施。</p></notice>（无 signature，无 date）',
+       "在 <notice> 加 date=\"YYYY-MM-DD\"（成文日期），在正文后加 <signature>发文机关</signature>；原文确未印落款的可忽略。"),
     # ---- publishing: PD26x
     _c("PD260", "error", "不能发布 (release refused)",
        "`build --release` 时规划还有错误，或有未被接受的警告（例如缺图而未确认图件另行印发）。",

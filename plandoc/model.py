@@ -485,6 +485,8 @@ class Meta:
     """二〇三五年, computed."""
     numbering: tuple[tuple[str, str], ...] = ()
     """The declared label schemes (<numbering>), sorted (key, style) pairs; defaults omitted."""
+    title_lines: tuple[str, ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -495,6 +497,8 @@ class Notice:
     signature: str | None
     date: str | None
     loc: Loc
+    title_lines: tuple[tuple[Inline, ...], ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,31 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+# 仿宋 for the print edition: FandolFang (GPL-3 with font exception, GB2312 coverage).
+# Debian ships it only inside texlive-lang-chinese (49 MB, and texlive-base when
+# installed), so the one .otf is extracted from the downloaded .deb instead of
+# installing the package (docs/print.md says why it is not vendored).
+FANDOL_DIR=/usr/local/share/fonts/plandoc-fandol
+FANDOL="$FANDOL_DIR/FandolFang-Regular.otf"
+if ! fc-list | grep -q "FandolFang"; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: extracting FandolFang from texlive-lang-chinese" >&2
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq texlive-lang-chinese 2>/dev/null \
+      || { apt-get update -qq && apt-get download -qq texlive-lang-chinese; })
+    dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    mkdir -p "$FANDOL_DIR"
+    cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf "$FANDOL"
+    zcat "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz > "$FANDOL_DIR/COPYING"
+    cp "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/README "$FANDOL_DIR/README"
+    rm -rf "$tmp"
+    fc-cache -f "$FANDOL_DIR" >/dev/null
+  else
+    echo "setup: the 仿宋 font FandolFang is missing; run scripts/setup.sh as root once" >&2
+    exit 2
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv" >&2

@@ -3,7 +3,7 @@
 import pytest
 
 from plandoc import model as m
-from plandoc.cells import short_kind
+from plandoc.cells import short_kind, unbroken_runs
 
 
 def cell(text: str) -> m.Cell:
@@ -41,3 +41,18 @@ def test_the_category_column_makes_its_cells_short():
     spec = m.ColSpec(kind="category", role=None, year=None, from_year=None)
     assert short_kind(cell("经济发展"), spec) == "category"
     assert short_kind(cell("经济发展"), None) is None
+
+
+def test_an_indicator_category_is_short_only_in_its_column():
+    spec = m.ColSpec("category", None, None, None)
+    assert short_kind(cell("经济发展"), spec) == "category"
+    assert short_kind(cell("经济发展"), None) is None
+    assert short_kind(cell("经济社会发展"), spec) is None
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("年均增速[累计]", ["[累计]"]), ("地区生产总值（亿元）", ["（亿元）"]),
+    ("增长7.5%以上", ["7.5%"]), ("常住人口城镇化率", []),
+])
+def test_unbroken_runs_inside_longer_cells(text, runs):
+    assert [text[a:b] for a, b in unbroken_runs(text)] == runs

@@ -20,6 +20,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.indicator_references,
     structure.indicator_cycles,
     structure.table_shapes,
+    structure.notice_signoff,
     structure.unreferenced,
     levels.levels,
     numbers.growth,

@@ -180,3 +180,16 @@ def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
                           f"{thing.label} 没有被正文引用（{thing.id}）",
                           f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”），或忽略。")
+
+
+def notice_signoff(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """The issuing notice carries its issuer (署名) and date (成文日期), GB/T 9704 7.3.5."""
+    notice = plan.notice
+    if notice is None:
+        return
+    missing = [name for name, value in (("署名", notice.signature), ("成文日期", notice.date))
+               if not value]
+    if missing:
+        yield dg.make("PD250", notice.loc.file, notice.loc.line, notice.loc.column,
+                      f"印发通知缺少{'和'.join(missing)}，印刷版的通知将没有完整落款",
+                      missing=tuple(missing))
