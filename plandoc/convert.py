@@ -23,6 +23,7 @@ from . import numerals
 from .labels import labels
 from .load import SourceFile, Sources, chapters_of, resolve_inside
 from .quantity import parse as parse_quantity
+from .recognise import Recogniser
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 
@@ -49,6 +50,8 @@ class _Context:
     section: str | None = None
     column: str | None = None
     indicators: dict[str, etree._Element] = field(default_factory=dict)
+    recogniser: Recogniser | None = None
+    recognised: list[m.Recognised] = field(default_factory=list)
 
     def loc(self, el: etree._Element, attr: str | None = None) -> m.Loc:
         assert self.src is not None
@@ -167,10 +170,16 @@ def _lead_and_content(ctx: _Context, el: etree._Element, facts: list[m.Fact],
     return lead, tuple(_merge_text(rest))
 
 
-def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
+def _register(ctx: _Context, facts: list[m.Fact], block: str,
+              el: etree._Element | None = None) -> None:
     for f in facts:
         ctx.statements.append(m.Statement(f.ind, f.year, f.role, f.from_year, f.quantity,
                                           "prose", block, ctx.column, ctx.chapter, f.loc))
+    if el is not None and ctx.recogniser is not None:  # then what the prose says unmarked
+        scan = ctx.recogniser.scan(el)
+        statements, nodes = ctx.recogniser.model(scan, ctx.src, el, block, ctx.column, ctx.chapter)
+        ctx.statements += statements
+        ctx.recognised += nodes
 
 
 # ------------------------------------------------------------------ blocks
@@ -179,7 +188,7 @@ def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragr
     facts: list[m.Fact] = []
     lead, content = _lead_and_content(ctx, el, facts)
     pid = ctx.block_id(el, prefix, m.id_text(lead + content))
-    _register(ctx, facts, pid)
+    _register(ctx, facts, pid, el)
     return m.Paragraph(pid, lead, content, ctx.loc(el))
 
 
@@ -187,7 +196,7 @@ def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
     facts: list[m.Fact] = []
     content = _inline(ctx, el, facts)
     sid = ctx.block_id(el, "sh", m.id_text(content))
-    _register(ctx, facts, sid)
+    _register(ctx, facts, sid, el)
     return m.Subhead(sid, content, ctx.loc(el))
 
 
@@ -198,7 +207,7 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
         facts: list[m.Fact] = []
         lead, content = _lead_and_content(ctx, it, facts)
         iid = ctx.block_id(it, "li", m.id_text(lead + content))
-        _register(ctx, facts, iid)
+        _register(ctx, facts, iid, it)
         if it.get("id"):
             ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
         items.append(m.Item(iid, "——" if kind == "dash" else f"{n}.", lead, content, ctx.loc(it)))
@@ -210,7 +219,7 @@ def _entry(ctx: _Context, el: etree._Element) -> m.Entry:
     facts: list[m.Fact] = []
     name, content = _lead_and_content(ctx, el, facts, skip="name")
     eid = ctx.block_id(el, "en", m.id_text(name + content))
-    _register(ctx, facts, eid)
+    _register(ctx, facts, eid, el)
     return m.Entry(eid, name, content, ctx.loc(el))
 
 
@@ -445,6 +454,8 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
     el = src.tree.getroot()
     cid = el.get("id", "")
     ctx.chapter, ctx.section = cid, None
+    if ctx.recogniser is not None:
+        ctx.recogniser.chapter()
     label = numerals.chapter_label(number)
     ctx.chapter_label = label
     ctx.target(el, "chapter", label, cid)
@@ -521,6 +532,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                           sources.indicators.tree.getroot().findall("indicator")}
     root = sources.plan.tree.getroot()
     plan_src = sources.plan
+    ctx.recogniser = _recogniser(sources, root)
 
     ctx.src, ctx.chapter = plan_src, "notice"
     notice = None
@@ -567,5 +579,18 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   closing=closing, imprint=imprint, indicators=indicators,
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
-                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root))
+                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root),
+                  recognised=tuple(ctx.recognised))
     return plan, ctx.diags
+
+
+def _recogniser(sources: Sources, root: etree._Element) -> Recogniser | None:
+    """Recognition of facts, counts and totals in plain prose (None without a period)."""
+    period = root.find("meta/period")
+    try:
+        frm, to = int(period.get("from")), int(period.get("to"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    registry = sources.indicators.tree.getroot() if sources.indicators is not None and \
+        sources.indicators.tree is not None else None
+    return Recogniser(registry, [c.tree for c in sources.chapters], frm, to)

@@ -331,6 +331,15 @@ class Column:
 Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column]
 
 
+@dataclass(frozen=True)
+class Recognised:
+    """A count or total found in plain prose: the same node the markup would give."""
+
+    node: Union[Count, Sum]
+    confident: bool
+    """False when the reading is ambiguous: its findings are notes at most."""
+
+
 # ------------------------------------------------------------------ structure
 
 @dataclass(frozen=True)
@@ -425,6 +434,10 @@ class Statement:
     column: str | None
     chapter: str
     loc: Loc
+    origin: str = "marked"
+    """marked (a <fact> or a table cell) | recognised (found in plain prose by `recognise`)."""
+    confident: bool = True
+    """For recognised statements: False when the binding is ambiguous (its findings are notes)."""
 
 
 @dataclass(frozen=True)
@@ -480,6 +493,8 @@ class Plan:
     """Every id in document order (duplicates included, for the checks)."""
     root: str = ""
     """The plan directory as the user named it."""
+    recognised: tuple["Recognised", ...] = field(default=())
+    """Counts and totals `recognise` found in plain prose (facts are in `statements`)."""
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

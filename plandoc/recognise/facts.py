@@ -1,0 +1,272 @@
+"""Facts in plain prose: a number bound to the indicator whose name governs it.
+
+A number is a candidate with its unit (%, 个百分点, 亿元, 万人…, a bare 万/亿), its
+comparator (超过/不低于/约… before it, 以上/左右/以内… after it). It is *not* a
+candidate when it is a year (2035年), an ordinal (第二批), part of a code or a name
+(G55, 5G, 4A, PM2.5, IPv6), phone-like (7 digits or more, or a leading 0), one end of a
+range (5—8%, 3至5), inside quotation marks or 《》, a multiple (6.95倍), a mark
+passed (突破2000亿元大关), or under markup.
+
+Binding, in the number's clause (between ，；。：！？): the nearest indicator name before
+it (a name right after 占 is a denominator, not a subject); else a name right after
+the number and its measure word (10 个商贸流通综合体); else, when the clause is only a
+predicate (“，年均增长 7.5%”), the subject of the previous clause of the sentence.
+城乡X … 分别 A、B binds A to 城镇X and B to 农村X.
+
+Year: the nearest year before the number in its sentence (2020年, 到2025年, “十三五” =
+the year before the plan's period, “十四五” = its last year; 比/较 2015年 is a base of
+comparison, not the fact's year), else in its block, else the last one of the chapter.
+
+Role: 年均增长 → rate (actual-rate for a past year) from year − period length;
+提高/增加 N 个百分点 and 比 Y 年增长 → the same, cumulative; 下降/降低 N → rate with
+the value as printed (positive: the indicator names the decrease, as tables do);
+由 A … 到 B → A base of the start year, B the end value; otherwise target for a year of
+the period or later, actual for the year before it, base for earlier years.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+
+from ..model import Quantity
+from ..quantity import parse as parse_quantity
+from .names import Entry, Names
+from .text import NUMBER, BlockText
+
+UNITS = sorted("""个百分点 微克/立方米 毫克/立方米 亿立方米 万立方米 立方米 平方公里 万平方米 平方米
+亿千瓦时 万千瓦时 千瓦时 万千瓦 千瓦 万亿元 亿元 万元/人 万元 元/人 元 万人次 人次 万人 人/亿元 人
+万户 户 万套 套 万吨 吨 万亩 亩 万头 头 公里 千米 万个 个 家 所 条 座 件 项 张 处 万辆 辆 床 名 台
+批次/千人 公顷 万 亿 % ％ ‰ 岁 小时 天""".split(), key=len, reverse=True)
+NUM = re.compile(r"(?P<pre>超过|高于|不低于|不少于|不超过|低于|≥|≤|>|<|约)?"
+                 r"(?P<num>\d+(?:\.\d+)?)"
+                 r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
+                 r"(?P<suf>以上|以下|以内|左右)?")
+YEAR = re.compile(r"(?P<base>比|较|同|与)?(?P<y>(?:19|20)\d{2})年(?!均)|“?(?P<p>十三五|十四五|十五五)”?")
+PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+"""The five-year periods by their last year (the number named is the period's)."""
+CLAUSE = "，；。：！？,;:!?（）()"
+SENTENCE = "。；！？;!?"
+RANGE = "-—–～~至"
+NOT_AFTER = set("年月日号时届期批版代级类星倍次")
+PERCENT = {"%", "％", "个百分点"}
+PREDICATE = re.compile(
+    r"(?:其中)?(?:年均|分别|年均分别|分别年均)?(?:增长|增速|递增|提高|提升|增加|下降|降低|减少)?(?:分别)?"
+    r"(?:达到?|为|至|到)?$|(?:比|较)(?:19|20)\d{2}年(?:末|底)?(?:分别)?(?:增长|提高|提升|下降|降低|减少)$")
+RATE = re.compile(r"年均(?:分别)?(?:增长|增速|递增|提高|下降|降低)?(?:分别)?(?:为|达到?)?$")
+CUMULATIVE = re.compile(r"(?:累计|比(?:19|20)\d{2}年(?:末|底)?)(?:分别)?(?:增长|提高|提升|增加|下降|降低|减少)")
+DECREASE = re.compile(r"(?:下降|降低|减少)(?:分别)?(?:为|了)?$")
+FROM_TO = re.compile(r"由.*(?:到|至)")
+MONEY = "元"
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    """Squeezed span of the printed quantity (comparators included)."""
+    ind: str
+    year: int
+    role: str
+    from_year: int | None
+    quantity: Quantity
+    confident: bool
+
+
+@dataclass
+class Context:
+    """What recognition carries from block to block within a chapter."""
+
+    period_from: int
+    period_to: int
+    year: int | None = None
+
+    @property
+    def span(self) -> int:
+        return max(self.period_to - self.period_from + 1, 1)
+
+
+def _years(text: str, ctx: Context) -> list[tuple[int, int, int, bool]]:
+    """(start, end, year, is comparison base) of every year expression."""
+    out = []
+    for m in YEAR.finditer(text):
+        if m.group("y"):
+            out.append((m.start(), m.end(), int(m.group("y")), bool(m.group("base"))))
+        else:
+            out.append((m.start(), m.end(), PERIODS[m.group("p")], False))
+    return out
+
+
+def candidates(block: BlockText) -> list[re.Match]:
+    t = block.text
+    quotes = [i for i, ch in enumerate(t) if ch in "“”《》"]
+    out = []
+    for m in NUM.finditer(t):
+        s, e = m.start("num"), m.end()
+        num, unit = m.group("num"), m.group("unit")
+        before = t[s - 1] if s else ""
+        after_num = t[m.end("num")] if m.end("num") < len(t) else ""
+        after = t[e] if e < len(t) else ""
+        if before == "第" or (before.isascii() and (before.isalnum() or before == ".")):
+            continue
+        if after_num.isascii() and after_num.isalpha():
+            continue
+        if not unit and not m.group("suf") and after in NOT_AFTER:
+            continue
+        if after in RANGE and t[e + 1: e + 2].isdigit():
+            continue
+        if before in RANGE and s >= 2 and (t[s - 2].isdigit() or t[s - 2] in "%％"):
+            continue
+        if "." not in num and not unit and (len(num) >= 7 or (len(num) > 1 and num[0] == "0")):
+            continue
+        if t.startswith("大关", e) or after in "/":
+            continue
+        if _inside_quotes(quotes, t, s):
+            continue
+        if block.flags(m.start(), e) & NUMBER:
+            continue
+        out.append(m)
+    return out
+
+
+def _inside_quotes(quotes: list[int], t: str, i: int) -> bool:
+    k = bisect.bisect_left(quotes, i)
+    depth = 0
+    for q in quotes[:k]:
+        depth += 1 if t[q] in "“《" else -1
+    return depth > 0
+
+
+def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
+    """The facts of one block; updates ctx.year for the blocks that follow."""
+    t = block.text
+    years = _years(t, ctx)
+    cands = candidates(block)
+    found: list[Found] = []
+    if cands:
+        matches = names.find(t)
+        consumed = {mf.ind for mf in block.marked}
+        subjects: dict[int, tuple[Entry, int]] = {}  # clause start -> (subject, its end)
+        for m in cands:
+            f = _bind(block, m, matches, years, ctx, subjects, consumed, names)
+            if f is not None:
+                found.append(f)
+    own = [y for y in years if not y[3]]
+    if own:
+        ctx.year = own[-1][2]
+    return found
+
+
+def _clause(t: str, s: int, e: int) -> tuple[int, int]:
+    a = max(t.rfind(c, 0, s) for c in CLAUSE) + 1
+    ends = [i for i in (t.find(c, e) for c in CLAUSE) if i >= 0]
+    return a, min(ends) if ends else len(t)
+
+
+def _sentence_start(t: str, s: int) -> int:
+    return max(t.rfind(c, 0, s) for c in SENTENCE) + 1
+
+
+def _bind(block, m, matches, years, ctx, subjects, consumed, names) -> Found | None:
+    t = block.text
+    s, e = m.start(), m.end()
+    cs, ce = _clause(t, s, e)
+    unit = m.group("unit")
+    before = [x for x in matches if x[0] >= cs and x[1] <= s and (x[0] == 0 or t[x[0] - 1] != "占")]
+    entry, gap, confident, name_end = None, "", True, cs
+    if before:
+        n_start, name_end, entry = before[-1]
+        gap = t[name_end:s]
+        if not _gap_ok(gap):
+            entry = None
+    if entry is None:
+        after = [x for x in matches if x[0] in (e, e + 1) and (x[0] == e or t[e] == "的")]
+        if after and (not unit or unit in "个家所条座件项处张台名"):
+            entry, name_end, gap = after[0][2], cs, t[cs:s]
+    if entry is None:
+        gap = t[cs:s]
+        prev = subjects.get(cs)
+        if prev is None and PREDICATE.fullmatch(_no_years(gap)):
+            prev_clause = max(t.rfind(c, 0, cs - 1) for c in CLAUSE) + 1 if cs else -1
+            if cs and t[cs - 1] not in SENTENCE and prev_clause in subjects:
+                prev = subjects[prev_clause]
+        if prev is None:
+            return None
+        entry = prev[0]
+    subjects.setdefault(cs, (entry, name_end))
+    index = 0
+    if entry.pair:
+        if "分别" not in t[max(cs - 12, 0):s] and "分别" not in gap:
+            return None
+        index = len(re.findall(r"\d+(?:\.\d+)?", _no_years(t[name_end:s])))
+        if index >= len(entry.inds):
+            return None
+    elif entry.ambiguous:
+        confident = False
+    ind = entry.inds[index]
+    if ind in consumed:
+        return None
+    return _fact(block, m, ind, gap, years, ctx, names, confident and not entry.ambiguous)
+
+
+_TO_YEAR = re.compile(r"(?:到|至|截至)(?=(?:19|20)\d{2}年)")
+
+
+def _no_years(text: str) -> str:
+    return YEAR.sub("", _TO_YEAR.sub("", text))
+
+
+def _gap_ok(gap: str) -> bool:
+    plain = _no_years(gap)
+    if FROM_TO.search(plain) or "分别" in plain:
+        return len(plain) <= 24
+    if re.search(r"\d", plain):
+        return False
+    return len(plain) <= 12 and "、" not in plain
+
+
+def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
+    t = block.text
+    s, e = m.start(), m.end()
+    unit = m.group("unit") or ""
+    ind_unit = (names.units.get(ind) or "").replace("％", "%")
+    plain_gap = _no_years(gap)
+    year, explicit = _year_of(t, s, years, ctx)
+    if year is None:
+        year, confident = ctx.period_to, False
+    future = year >= ctx.period_from
+    role = "target" if future else ("actual" if year == ctx.period_from - 1 else "base")
+    from_year = None
+    cumulative = False
+    rate = bool(RATE.search(plain_gap)) or bool(DECREASE.search(plain_gap))
+    if CUMULATIVE.search(gap) or unit == "个百分点":
+        rate, cumulative = True, True
+    if rate:
+        role = "rate" if future else "actual-rate"
+        from_year = year - ctx.span
+    elif plain_gap.endswith("由") and re.search("到|至", t[e:_clause(t, s, e)[1]]) and not explicit:
+        role, year = "base", year - ctx.span  # 由 A 增加到 B: A is the start of the period
+    if not rate and unit in PERCENT and ind_unit not in PERCENT:
+        return None  # a share or a rate of something else (占…的 17.5%)
+    if unit and ind_unit and (unit.endswith(MONEY) != ind_unit.endswith(MONEY)) and not rate:
+        return None
+    quantity = parse_quantity(block.printed(s, e))
+    if cumulative and not quantity.cumulative:
+        quantity = replace(quantity, cumulative=True)
+    if quantity.unit in ("万", "亿") and ind_unit.startswith(quantity.unit):
+        quantity = replace(quantity, unit=ind_unit)
+    if quantity.value is None:
+        return None
+    return Found(s, e, ind, year, role, from_year, quantity, confident)
+
+
+def _year_of(t, s, years, ctx) -> tuple[int | None, bool]:
+    """The fact's year, and whether it was stated in the number's own sentence."""
+    sentence = _sentence_start(t, s)
+    own = [y for y in years if y[1] <= s and not y[3]]
+    if own and own[-1][0] >= sentence:
+        return own[-1][2], True
+    if own:
+        return own[-1][2], False
+    return ctx.year, False

@@ -1,0 +1,182 @@
+"""The text recognition reads: a block's printed characters with spaces between Chinese
+characters squeezed out, what markup already covers each character, and where each
+character is in its source file.
+
+Positions are computed only when a finding needs one (most blocks need none): the
+source is scanned from the block's start tag, tags and comments skipped, so that
+character n of the text is the n-th character of content in the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+NUMBER, COUNT, SUM = 1, 2, 4
+"""Flags: a number here is not a fact candidate / a count here is marked / a total is marked."""
+
+FLAGS = {"fact": NUMBER, "num": NUMBER | COUNT, "total": NUMBER | SUM, "term": NUMBER | SUM,
+         "nofact": NUMBER | COUNT | SUM, "sub": NUMBER, "sup": NUMBER, "member": NUMBER,
+         "count": COUNT, "sum": SUM}
+_SPACE = re.compile(r"[ \t\r\n\u3000\u00a0]+")
+_ASCII = re.compile(r"[0-9A-Za-z.%+\-/]")
+
+
+@dataclass(frozen=True)
+class MarkedFact:
+    start: int
+    end: int
+    """Span in the squeezed text."""
+    ind: str
+
+
+@dataclass
+class BlockText:
+    """One block (paragraph, item, entry, subhead) as recognition reads it."""
+
+    text: str
+    """Printed text, spaces next to a non-ASCII character removed."""
+    raw: str
+    """Printed text as in the source."""
+    seg_sq: list[int]
+    seg_raw: list[int]
+    """Squeezed offset seg_sq[k] is raw offset seg_raw[k]; characters run on from there."""
+    spans: list[tuple[int, int, int]]
+    """(raw start, raw end, flags) of every marked element."""
+    marked: list[MarkedFact] = field(default_factory=list)
+
+    def raw_at(self, i: int) -> int:
+        k = bisect.bisect_right(self.seg_sq, i) - 1
+        return self.seg_raw[k] + (i - self.seg_sq[k])
+
+    def flags(self, start: int, end: int) -> int:
+        """Flags of the markup overlapping squeezed span [start, end)."""
+        a, b = self.raw_at(start), self.raw_at(max(end - 1, start)) + 1
+        out = 0
+        for s, e, f in self.spans:
+            if s < b and a < e:
+                out |= f
+        return out
+
+    def printed(self, start: int, end: int) -> str:
+        """The source text of squeezed span [start, end), spaces kept."""
+        return self.raw[self.raw_at(start): self.raw_at(max(end - 1, start)) + 1]
+
+
+def read(el: etree._Element) -> BlockText:
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    facts: list[tuple[int, int, str]] = []
+    _walk(el, pieces, spans, facts, [0])
+    raw = "".join(pieces)
+    text, seg_sq, seg_raw = squeeze(raw)
+    block = BlockText(text, raw, seg_sq, seg_raw, spans)
+    for s, e, ind in facts:
+        block.marked.append(MarkedFact(_sq_at(block, s), _sq_at(block, e), ind))
+    return block
+
+
+def read_safe(el: etree._Element) -> BlockText:
+    """An empty reading, for a block recognition gave up on."""
+    return BlockText("", "", [0], [0], [])
+
+
+def _sq_at(block: BlockText, raw_offset: int) -> int:
+    k = max(bisect.bisect_right(block.seg_raw, raw_offset) - 1, 0)
+    return min(block.seg_sq[k] + (raw_offset - block.seg_raw[k]), len(block.text))
+
+
+def _walk(el, pieces, spans, facts, pos) -> None:
+    if el.text:
+        pieces.append(el.text)
+        pos[0] += len(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            start = pos[0]
+            _walk(child, pieces, spans, facts, pos)
+            flag = FLAGS.get(child.tag, 0)
+            if flag:
+                spans.append((start, pos[0], flag))
+            if child.tag == "fact":
+                facts.append((start, pos[0], child.get("ind", "")))
+        if child.tail:
+            pieces.append(child.tail)
+            pos[0] += len(child.tail)
+
+
+def squeeze(raw: str) -> tuple[str, list[int], list[int]]:
+    """Remove runs of spaces unless both neighbours are ASCII (keeps `1 2` apart)."""
+    out: list[str] = []
+    seg_sq, seg_raw = [0], [0]
+    last, length = 0, 0
+    for m in _SPACE.finditer(raw):
+        a, b = m.start(), m.end()
+        before = raw[a - 1] if a else ""
+        after = raw[b] if b < len(raw) else ""
+        if before and after and _ASCII.match(before) and _ASCII.match(after):
+            continue
+        out.append(raw[last:a])
+        length += a - last
+        last = b
+        seg_sq.append(length)
+        seg_raw.append(b)
+    out.append(raw[last:])
+    return "".join(out), seg_sq, seg_raw
+
+
+def locate(lines: list[str], line: int, column: int, offsets: list[int]) -> list[tuple[int, int]]:
+    """1-based (line, column) of the content characters at `offsets` (sorted, raw) of
+    the element whose start tag is at (line, column); (line, column) of the tag when
+    the scan gets lost. Never raises."""
+    out: list[tuple[int, int]] = []
+    want = iter(offsets)
+    target = next(want, None)
+    n = 0
+    ln, col = line - 1, max(column - 1, 0)
+    state = "text"
+    quote = ""
+    try:
+        while target is not None and ln < len(lines):
+            s = lines[ln]
+            while col < len(s) and target is not None:
+                ch = s[col]
+                if state == "tag":
+                    if quote:
+                        quote = "" if ch == quote else quote
+                    elif ch in "\"'":
+                        quote = ch
+                    elif ch == ">":
+                        state = "text"
+                    col += 1
+                elif state == "comment":
+                    if s.startswith("-->", col):
+                        state, col = "text", col + 3
+                    else:
+                        col += 1
+                elif ch == "<":
+                    state = "comment" if s.startswith("<!--", col) else "tag"
+                    col += 4 if state == "comment" else 1
+                else:
+                    width = 1
+                    if ch == "&":
+                        semi = s.find(";", col)
+                        width = semi - col + 1 if 0 < semi - col < 10 else 1
+                    while target is not None and target == n:
+                        out.append((ln + 1, col + 1))
+                        target = next(want, None)
+                    n += 1
+                    col += width
+            if state == "text" and target is not None:
+                while target is not None and target == n:  # the line break itself
+                    out.append((ln + 1, len(s) + 1))
+                    target = next(want, None)
+                n += 1
+            ln, col = ln + 1, 0
+    except (IndexError, TypeError):
+        pass
+    while len(out) < len(offsets):
+        out.append((line, column))
+    return out
