@@ -27,6 +27,8 @@ VERBS = re.compile(r"(?:形成|建设|实施|打造|推进|发展|新建|建成|
                    r"形成了|有|是|为|即|、)")
 AFTER = re.compile(r"[^，。；：、（]{1,14}?(?P<mark>：|:|，即|，包括|，分别是|，分别为|（)")
 STOP = "，。；！？,;!?：:（）()"
+FUNCTION = set("由从到达为在至和及与的了是有约共计超近")
+"""A list does not end with these: “由 36 家”, “共 5 个”, “…于一体的 10 个” count no list."""
 JOIN = re.compile(r"以及|和|及|与")
 MAX_ITEM = 16
 
@@ -72,7 +74,7 @@ def _items(t: str, a: int, b: int, first_free: bool) -> list[tuple[int, int]] | 
     if joined:
         j = joined[-1]
         spans[-1:] = [(last_a, j.start()), (j.end(), last_b)]
-    if len(spans) < 2:
+    if len(spans) < 2 or (len(spans) == 2 and not joined) or "、" not in t[a:b]:
         return None
     if first_free:
         fa, fb = spans[0]
@@ -82,7 +84,7 @@ def _items(t: str, a: int, b: int, first_free: bool) -> list[tuple[int, int]] | 
         spans[0] = (cut, fb)
     for x, y in spans:
         item = t[x:y].strip("“”\"")
-        if not 1 <= len(item) <= MAX_ITEM or re.search(r"\d|[，。；]", item):
+        if not 1 <= len(item) <= MAX_ITEM or re.search(r"\d|[，。；“”]", item):
             return None
     return [(x + (t[x] == "“"), y - (t[y - 1] == "”")) for x, y in spans]
 
@@ -90,11 +92,11 @@ def _items(t: str, a: int, b: int, first_free: bool) -> list[tuple[int, int]] | 
 def _before(t: str, m: re.Match, value: int) -> FoundCount | None:
     s = m.start("num")
     end = s
-    while end and t[end - 1] in "等共”\"这":
+    while end and t[end - 1] in "等”\"这":
         end -= 1
     deng = "等" in t[end:s]
-    if end == s and not deng and end and t[end - 1] not in "”":
-        pass
+    if not end or t[end - 1] in FUNCTION or t.startswith(("以上", "多", "余"), m.end()):
+        return None
     a = max(t.rfind(c, 0, end) for c in STOP) + 1
     quote = t.rfind("“", a, end)
     if quote >= 0:

@@ -46,10 +46,10 @@ NUM = re.compile(r"(?P<pre>超过|高于|不低于|不少于|不超过|低于|�
 YEAR = re.compile(r"(?P<base>比|较|同|与)?(?P<y>(?:19|20)\d{2})年(?!均)|“?(?P<p>十三五|十四五|十五五)”?")
 PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 """The five-year periods by their last year (the number named is the period's)."""
-CLAUSE = "，；。：！？,;:!?（）()"
+CLAUSE = "，；。：！？,;:!?"
 SENTENCE = "。；！？;!?"
 RANGE = "-—–～~至"
-NOT_AFTER = set("年月日号时届期批版代级类星倍次")
+NOT_AFTER = set("年月日号时届期批版代级类星倍次多余")
 PERCENT = {"%", "％", "个百分点"}
 PREDICATE = re.compile(
     r"(?:其中)?(?:年均|分别|年均分别|分别年均)?(?:增长|增速|递增|提高|提升|增加|下降|降低|减少)?(?:分别)?"
@@ -145,9 +145,9 @@ def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
     cands = candidates(block)
     found: list[Found] = []
     if cands:
-        matches = names.find(t)
+        matches = [x for x in names.find(t) if x[0] == 0 or t[x[0] - 1] != "占"]
         consumed = {mf.ind for mf in block.marked}
-        subjects: dict[int, tuple[Entry, int]] = {}  # clause start -> (subject, its end)
+        subjects = _subjects(t, matches)
         for m in cands:
             f = _bind(block, m, matches, years, ctx, subjects, consumed, names)
             if f is not None:
@@ -156,6 +156,40 @@ def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
     if own:
         ctx.year = own[-1][2]
     return found
+
+
+def _clauses(t: str) -> list[tuple[int, int]]:
+    out, a = [], 0
+    for i, ch in enumerate(t):
+        if ch in CLAUSE:
+            out.append((a, i))
+            a = i + 1
+    out.append((a, len(t)))
+    return out
+
+
+def _subjects(t: str, matches) -> dict[int, tuple[Entry, int] | None]:
+    """Clause start -> the subject a predicate-only clause inherits (“，年均增长 7.1%”):
+    the last name of the clause, or the subject of the clause before it in the sentence."""
+    out: dict[int, tuple[Entry, int] | None] = {}
+    prev = None
+    for a, b in _clauses(t):
+        inside = [x for x in matches if a <= x[0] and x[1] <= b]
+        if inside:
+            prev = (inside[-1][2], inside[-1][1])
+            out[a] = None
+        elif prev is not None and a and t[a - 1] not in SENTENCE and _predicate(t[a:b]):
+            out[a] = prev
+        else:
+            out[a] = None
+            prev = None
+    return out
+
+
+def _predicate(clause: str) -> bool:
+    """A clause that only predicates (达到 2107.7 亿元 / 年均增长 7.1%) of the last subject."""
+    head = re.split(r"[\d约超≥>]", _no_years(clause), maxsplit=1)[0]
+    return bool(head) and head != clause and PREDICATE.fullmatch(head) is not None
 
 
 def _clause(t: str, s: int, e: int) -> tuple[int, int]:
@@ -173,44 +207,59 @@ def _bind(block, m, matches, years, ctx, subjects, consumed, names) -> Found | N
     s, e = m.start(), m.end()
     cs, ce = _clause(t, s, e)
     unit = m.group("unit")
-    before = [x for x in matches if x[0] >= cs and x[1] <= s and (x[0] == 0 or t[x[0] - 1] != "占")]
-    entry, gap, confident, name_end = None, "", True, cs
+    entry, gap, name_end, name = None, "", cs, ""
+    before = [x for x in matches if x[0] >= cs and x[1] <= s]
     if before:
         n_start, name_end, entry = before[-1]
-        gap = t[name_end:s]
+        name, gap = t[n_start:name_end], t[name_end:s]
         if not _gap_ok(gap):
             entry = None
     if entry is None:
         after = [x for x in matches if x[0] in (e, e + 1) and (x[0] == e or t[e] == "的")]
-        if after and (not unit or unit in "个家所条座件项处张台名"):
+        if after and (not unit or unit in MEASURE) and _adds_ok(t[cs:s], names, after[0][2]):
             entry, name_end, gap = after[0][2], cs, t[cs:s]
-    if entry is None:
-        gap = t[cs:s]
-        prev = subjects.get(cs)
-        if prev is None and PREDICATE.fullmatch(_no_years(gap)):
-            prev_clause = max(t.rfind(c, 0, cs - 1) for c in CLAUSE) + 1 if cs else -1
-            if cs and t[cs - 1] not in SENTENCE and prev_clause in subjects:
-                prev = subjects[prev_clause]
-        if prev is None:
+            name = t[after[0][0]:after[0][1]]
+    if entry is None and not before:
+        carried = subjects.get(cs)
+        if carried is None:
             return None
-        entry = prev[0]
-    subjects.setdefault(cs, (entry, name_end))
+        entry, name_end = carried[0], cs
+        gap = t[cs:s]
+    if entry is None:
+        return None
     index = 0
     if entry.pair:
-        if "分别" not in t[max(cs - 12, 0):s] and "分别" not in gap:
+        if "分别" not in t[name_end:s]:
             return None
         index = len(re.findall(r"\d+(?:\.\d+)?", _no_years(t[name_end:s])))
         if index >= len(entry.inds):
             return None
-    elif entry.ambiguous:
-        confident = False
     ind = entry.inds[index]
     if ind in consumed:
         return None
-    return _fact(block, m, ind, gap, years, ctx, names, confident and not entry.ambiguous)
+    if name.endswith(("下降", "降低", "减少", "增长", "增速")):
+        gap = "年均" + gap if name.endswith(("增长", "增速")) else "下降" + gap
+    return _fact(block, m, ind, gap, years, ctx, names, not entry.ambiguous)
+
+
+MEASURE = "个家所条座件项处张台名万亿"
+INCREMENT = re.compile(r"新增|新认定|新培育|新建|新引进|新开工|新创建|新改建|新打造|新创")
+
+
+def _adds_ok(before: str, names: Names, entry: Entry) -> bool:
+    """“新认定 220 家高新技术企业” adds to a stock, unless the indicator counts what is new."""
+    verb = INCREMENT.search(before)
+    return verb is None or any(verb.group() in names.full.get(i, "") for i in entry.inds)
 
 
 _TO_YEAR = re.compile(r"(?:到|至|截至)(?=(?:19|20)\d{2}年)")
+_QUANTITY = re.compile(NUM.pattern)
+GAP = re.compile(
+    r"(?:全市|全省|全社会|年均|累计|分别|力争|预计|将|要|均|总数|总量|总计|合计|总规模|规模|人数|"
+    r"稳定在|控制在|保持在|维持在|达到了|达到|达|为|突破|超过|升至|提升至|提升到|提高到|提高至|"
+    r"增加到|增加至|增长到|增长至|降至|降低到|降低至|下降到|下降至|下降|降低|减少|增长|增速|递增|"
+    r"提高|提升|增加|拓展到|扩大到|扩大至|由|的|至|到|在|实现|完成|比|较|末|底|了|共|约|"
+    r"以上|左右|其中|每年|平均|可达|有|建有|至少|建成|新增|、)*")
 
 
 def _no_years(text: str) -> str:
@@ -219,11 +268,11 @@ def _no_years(text: str) -> str:
 
 def _gap_ok(gap: str) -> bool:
     plain = _no_years(gap)
-    if FROM_TO.search(plain) or "分别" in plain:
-        return len(plain) <= 24
-    if re.search(r"\d", plain):
+    if FROM_TO.search(gap) or "分别" in plain:
+        plain = _QUANTITY.sub("", plain)
+    elif "、" in plain:
         return False
-    return len(plain) <= 12 and "、" not in plain
+    return len(plain) <= 12 and GAP.fullmatch(plain) is not None
 
 
 def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
@@ -232,6 +281,8 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
     unit = m.group("unit") or ""
     ind_unit = (names.units.get(ind) or "").replace("％", "%")
     plain_gap = _no_years(gap)
+    if "分别" in plain_gap:  # 分别增长 8.4%、8.8%: the second reads like the first
+        plain_gap = _QUANTITY.sub("", plain_gap).replace("、", "")
     year, explicit = _year_of(t, s, years, ctx)
     if year is None:
         year, confident = ctx.period_to, False
@@ -242,6 +293,8 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
     rate = bool(RATE.search(plain_gap)) or bool(DECREASE.search(plain_gap))
     if CUMULATIVE.search(gap) or unit == "个百分点":
         rate, cumulative = True, True
+    if cumulative and unit not in PERCENT and ind_unit not in PERCENT and not plain_gap.startswith("下降"):
+        return None  # 比 2015 年增加 249 家: an absolute change, which no table states
     if rate:
         role = "rate" if future else "actual-rate"
         from_year = year - ctx.span

@@ -38,6 +38,8 @@ class Names:
     entries: dict[str, Entry]
     units: dict[str, str | None]
     pattern: re.Pattern | None
+    full: dict[str, str]
+    """Indicator id -> its name with every alias (for words such as 新建 in a name)."""
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         if self.pattern is None:
@@ -53,6 +55,7 @@ def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> N
     """From the root of indicators.xml and (indicator id, printed label) of table rows."""
     found: dict[str, dict[int, set[str]]] = {}
     units: dict[str, str | None] = {}
+    full: dict[str, str] = {}
 
     def add(text: str, ind: str, prio: int) -> None:
         text = _SPACE.sub("", text)
@@ -69,8 +72,10 @@ def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> N
             units[iid] = el.get("unit")
             name = _plain(el.find("name"))
             add(name, iid, NAME)
+            full[iid] = name
             for alias in el.findall("alias"):
                 add(_plain(alias), iid, ALIAS)
+                full[iid] += "|" + _plain(alias)
             for variant in _variants(name):
                 add(variant, iid, VARIANT)
     for iid, label in labels:
@@ -86,7 +91,7 @@ def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> N
         best = by_prio[min(by_prio)]
         entries[text] = Entry(tuple(sorted(best)))
     _pairs(entries)
-    return Names(entries, units, _trie_regex(list(entries)) if entries else None)
+    return Names(entries, units, _trie_regex(list(entries)) if entries else None, full)
 
 
 def _variants(name: str) -> list[str]:
