@@ -207,7 +207,7 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
             "nature": i.nature, "parent": i.parent, "basis": i.basis,
             "facts": [{
                 "year": s.year, "role": s.role, "from": s.from_year, "text": s.quantity.text,
-                **_Writer.quantity(s.quantity),
+                **_Writer.quantity(s.quantity), "origin": s.origin,
                 "stated_in": {"source": s.source, "block": s.block, "column": s.column,
                               "chapter": s.chapter, "loc": w.loc(s.loc)},
             } for s in i.facts],
