@@ -121,10 +121,8 @@ def _after(t: str, m: re.Match, value: int) -> FoundCount | None:
         return None
     a = noun.end()
     close = "）" if noun.group("mark") == "（" else None
-    stops = [i for i in (t.find(c, a) for c in ("。；！？" + (close or ""))) if i >= 0]
+    stops = [i for i in (t.find(c, a) for c in ("，。；！？" + (close or ""))) if i >= 0]
     b = min(stops) if stops else len(t)
-    if "，" in t[a:b]:
-        return None
     items = _items(t, a, b, False)
     if items is None:
         return None
