@@ -74,7 +74,7 @@ def _items(t: str, a: int, b: int, first_free: bool) -> list[tuple[int, int]] | 
     if joined:
         j = joined[-1]
         spans[-1:] = [(last_a, j.start()), (j.end(), last_b)]
-    if len(spans) < 2 or (len(spans) == 2 and not joined) or "、" not in t[a:b]:
+    if len(spans) < 2 or "、" not in t[a:b]:
         return None
     if first_free:
         fa, fb = spans[0]

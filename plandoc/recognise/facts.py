@@ -43,7 +43,8 @@ NUM = re.compile(r"(?P<pre>超过|高于|不低于|不少于|不超过|低于|�
                  r"(?P<num>\d+(?:\.\d+)?)"
                  r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
                  r"(?P<suf>以上|以下|以内|左右)?")
-YEAR = re.compile(r"(?P<base>比|较|同|与)?(?P<y>(?:19|20)\d{2})年(?!均)|“?(?P<p>十三五|十四五|十五五)”?")
+YEAR = re.compile(r"(?P<base>比|较|同|与)?(?P<y>(?:19|20)\d{2})年(?!均)|“?(?P<p>十三五|十四五|十五五)”?"
+                  r"|(?P<past>五年来|过去五年)")
 PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 """The five-year periods by their last year (the number named is the period's)."""
 CLAUSE = "，；。：！？,;:!?"
@@ -55,7 +56,7 @@ PREDICATE = re.compile(
     r"(?:其中)?(?:年均|分别|年均分别|分别年均)?(?:增长|增速|递增|提高|提升|增加|下降|降低|减少)?(?:分别)?"
     r"(?:达到?|为|至|到)?$|(?:比|较)(?:19|20)\d{2}年(?:末|底)?(?:分别)?(?:增长|提高|提升|下降|降低|减少)$")
 RATE = re.compile(r"年均(?:分别)?(?:增长|增速|递增|提高|下降|降低)?(?:分别)?(?:为|达到?)?$")
-CUMULATIVE = re.compile(r"(?:累计|比(?:19|20)\d{2}年(?:末|底)?)(?:分别)?(?:增长|提高|提升|增加|下降|降低|减少)")
+CUMULATIVE = re.compile(r"(?:累计|(?:比|较)(?:19|20)\d{2}年(?:末|底)?)(?:分别)?(?:增长|提高|提升|增加|下降|降低|减少)")
 DECREASE = re.compile(r"(?:下降|降低|减少)(?:分别)?(?:为|了)?$")
 FROM_TO = re.compile(r"由.*(?:到|至)")
 MONEY = "元"
@@ -93,6 +94,8 @@ def _years(text: str, ctx: Context) -> list[tuple[int, int, int, bool]]:
     for m in YEAR.finditer(text):
         if m.group("y"):
             out.append((m.start(), m.end(), int(m.group("y")), bool(m.group("base"))))
+        elif m.group("past"):  # 五年来: the period before the plan's, ending the year before it
+            out.append((m.start(), m.end(), ctx.period_from - 1, False))
         else:
             out.append((m.start(), m.end(), PERIODS[m.group("p")], False))
     return out
@@ -212,7 +215,7 @@ def _bind(block, m, matches, years, ctx, subjects, consumed, names) -> Found | N
     if before:
         n_start, name_end, entry = before[-1]
         name, gap = t[n_start:name_end], t[name_end:s]
-        if not _gap_ok(gap):
+        if not _gap_ok(gap) or not _adds_ok(t[cs:n_start], names, entry):
             entry = None
     if entry is None:
         after = [x for x in matches if x[0] in (e, e + 1) and (x[0] == e or t[e] == "的")]
@@ -269,7 +272,7 @@ def _no_years(text: str) -> str:
 def _gap_ok(gap: str) -> bool:
     plain = _no_years(gap)
     if FROM_TO.search(gap) or "分别" in plain:
-        plain = _QUANTITY.sub("", plain)
+        plain = re.sub("和|及|与", "", _QUANTITY.sub("", plain))
     elif "、" in plain:
         return False
     return len(plain) <= 12 and GAP.fullmatch(plain) is not None
@@ -282,7 +285,7 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
     ind_unit = (names.units.get(ind) or "").replace("％", "%")
     plain_gap = _no_years(gap)
     if "分别" in plain_gap:  # 分别增长 8.4%、8.8%: the second reads like the first
-        plain_gap = _QUANTITY.sub("", plain_gap).replace("、", "")
+        plain_gap = re.sub("[、和及与]", "", _QUANTITY.sub("", plain_gap))
     year, explicit = _year_of(t, s, years, ctx)
     if year is None:
         year, confident = ctx.period_to, False
@@ -298,7 +301,8 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
     if rate:
         role = "rate" if future else "actual-rate"
         from_year = year - ctx.span
-    elif plain_gap.endswith("由") and re.search("到|至", t[e:_clause(t, s, e)[1]]) and not explicit:
+    elif plain_gap.endswith("由") and re.search("到|至", t[e:_clause(t, s, e)[1]]) and \
+            not YEAR.search(gap[gap.rfind("由"):]):
         role, year = "base", year - ctx.span  # 由 A 增加到 B: A is the start of the period
     if not rate and unit in PERCENT and ind_unit not in PERCENT:
         return None  # a share or a rate of something else (占…的 17.5%)

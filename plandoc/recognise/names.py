@@ -99,6 +99,9 @@ def _variants(name: str) -> list[str]:
     bare = _PAREN.sub("", name)
     if bare != name:
         out.append(bare)
+    for end in ("下降", "降低", "减少"):  # 能耗较 2020 年下降 14%: the name without its verb
+        if bare.endswith(end) and len(bare) > len(end) + 2:
+            out.append(bare[: -len(end)])
     for a, b in (("GDP", "地区生产总值"), ("地区生产总值", "GDP")):
         for n in (name, bare):
             if a in n:
