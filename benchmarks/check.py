@@ -5,6 +5,9 @@ parsing the same files alone, in the same process.
     .venv/bin/python benchmarks/check.py [PLAN_DIR ...]
 
 Defaults to the bundled plan and the test fixtures. Prints the median of N runs.
+Then, for the same plans in the same process, the warm check with and without the
+recognition of facts, counts and totals in plain prose (plandoc/recognise), and the
+share recognition adds (budget: 30 %).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
+from plandoc import convert  # noqa: E402
 from plandoc.load import secure_parser  # noqa: E402
 from plandoc.pipeline import compile_plan  # noqa: E402
 from plandoc.validate import schema  # noqa: E402
@@ -59,6 +63,24 @@ def main(argv: list[str]) -> None:
         print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):32} "
               f"{t_cold * 1000:7.1f}ms {t_check * 1000:7.1f}ms {t_parse * 1000:7.1f}ms "
               f"{t_cold / t_parse:10.1f}x  {len(compiled.diagnostics)}")
+    print()
+    print("recognition: warm check with it and without it (same process, median of runs)")
+    print(f"{'plan':32} {'with':>9} {'without':>9} {'added':>7}")
+    for d in dirs:
+        with_it = median_time(lambda: compile_plan(d))
+        without = median_time(lambda: _without_recognition(d))
+        print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):32} "
+              f"{with_it * 1000:7.1f}ms {without * 1000:7.1f}ms {(with_it / without - 1) * 100:6.1f}%")
+
+
+def _without_recognition(d: Path):
+    """compile_plan with convert's recogniser switched off (for this measurement only)."""
+    saved = convert._recogniser
+    convert._recogniser = lambda sources, root: None
+    try:
+        return compile_plan(d)
+    finally:
+        convert._recogniser = saved
 
 
 if __name__ == "__main__":

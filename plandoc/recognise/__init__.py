@@ -12,6 +12,7 @@ Recognition never raises: a block it cannot read is a block without findings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -20,6 +21,11 @@ from .. import model as m
 from . import counts, facts, names, text, totals
 
 __all__ = ["Recogniser", "Scan"]
+
+_NUMERAL = re.compile(r"[0-9两二三四五六七八九十]")
+_MEMO: dict[tuple, tuple["Scan", int | None]] = {}
+MEMO_SIZE = 50_000
+"""Blocks remembered across compiles in one process (a plan has a few thousand)."""
 
 
 @dataclass
@@ -59,15 +65,26 @@ class Recogniser:
         self.ctx = facts.Context(*self.period)
 
     def scan(self, el: etree._Element) -> Scan:
+        """What one block says; memoised on its text, markup and year context, so that
+        `serve`'s rebuilds pay only for the blocks that changed."""
         try:
             block = text.read(el)
-            scan = Scan(block)
-            if not any(ch.isdigit() or ch in "两二三四五六七八九十" for ch in block.text):
-                facts.recognise(block, self.names, self.ctx)  # keeps the year context
+            key = (self.names.key, block.raw, tuple(block.spans), tuple(block.marked), self.ctx.year,
+                   self.period)
+            hit = _MEMO.get(key)
+            if hit is not None:
+                scan, self.ctx.year = hit
                 return scan
-            scan.facts = facts.recognise(block, self.names, self.ctx)
-            scan.counts = counts.recognise(block)
-            scan.totals = totals.recognise(block)
+            scan = Scan(block)
+            if not _NUMERAL.search(block.text):
+                facts.recognise(block, self.names, self.ctx)  # keeps the year context
+            else:
+                scan.facts = facts.recognise(block, self.names, self.ctx)
+                scan.counts = counts.recognise(block)
+                scan.totals = totals.recognise(block)
+            if len(_MEMO) > MEMO_SIZE:
+                _MEMO.clear()
+            _MEMO[key] = (scan, self.ctx.year)
             return scan
         except Exception:  # noqa: BLE001 - recognition must never stop a compile
             return Scan(text.read_safe(el))

@@ -15,6 +15,7 @@ commas); the first item of a list before the number starts after its verb (形�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ AFTER = re.compile(r"[^，。；：、（]{1,14}?(?P<mark>：|:|，即|，包括
 STOP = "，。；！？,;!?：:（）()"
 FUNCTION = set("由从到达为在至和及与的了是有约共计超近")
 """A list does not end with these: “由 36 家”, “共 5 个”, “…于一体的 10 个” count no list."""
+_STOPS = re.compile("[" + re.escape(STOP) + "]")
 JOIN = re.compile(r"以及|和|及|与")
 MAX_ITEM = 16
 
@@ -48,6 +50,9 @@ class FoundCount:
 def recognise(block: BlockText) -> list[FoundCount]:
     t = block.text
     out = []
+    if "、" not in t:
+        return out
+    stops = [m.start() for m in _STOPS.finditer(t)]
     for m in NUM.finditer(t):
         s, e = m.span("num")
         if s and (t[s - 1] == "第" or t[s - 1].isdigit() or t[s - 1] in "两二三四五六七八九十"):
@@ -55,7 +60,7 @@ def recognise(block: BlockText) -> list[FoundCount]:
         value = int(m.group("num")) if m.group("num").isdigit() else read_cn(m.group("num"))
         if not value or value < 2 or value > 99:
             continue
-        found = _before(t, m, value) or _after(t, m, value)
+        found = _before(t, m, value, stops) or _after(t, m, value)
         if found is not None and not block.flags(found.start, found.end) & COUNT \
                 and not block.flags(s, e) & NUMBER:
             out.append(found)
@@ -89,7 +94,7 @@ def _items(t: str, a: int, b: int, first_free: bool) -> list[tuple[int, int]] | 
     return [(x + (t[x] == "“"), y - (t[y - 1] == "”")) for x, y in spans]
 
 
-def _before(t: str, m: re.Match, value: int) -> FoundCount | None:
+def _before(t: str, m: re.Match, value: int, stops: list[int]) -> FoundCount | None:
     s = m.start("num")
     end = s
     while end and t[end - 1] in "等”\"这":
@@ -97,7 +102,10 @@ def _before(t: str, m: re.Match, value: int) -> FoundCount | None:
     deng = "等" in t[end:s]
     if not end or t[end - 1] in FUNCTION or t.startswith(("以上", "多", "余"), m.end()):
         return None
-    a = max(t.rfind(c, 0, end) for c in STOP) + 1
+    k = bisect.bisect_left(stops, end)
+    a = stops[k - 1] + 1 if k else 0
+    if "、" not in t[a:end]:
+        return None
     quote = t.rfind("“", a, end)
     if quote >= 0:
         a = quote + 1

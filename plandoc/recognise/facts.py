@@ -103,7 +103,7 @@ def _years(text: str, ctx: Context) -> list[tuple[int, int, int, bool]]:
 
 def candidates(block: BlockText) -> list[re.Match]:
     t = block.text
-    quotes = [i for i, ch in enumerate(t) if ch in "“”《》"]
+    quotes = [q.start() for q in _QUOTE.finditer(t)]
     out = []
     for m in NUM.finditer(t):
         s, e = m.start("num"), m.end()
@@ -133,51 +133,64 @@ def candidates(block: BlockText) -> list[re.Match]:
     return out
 
 
+_QUOTE = re.compile("[“”《》]")
+
+
 def _inside_quotes(quotes: list[int], t: str, i: int) -> bool:
     k = bisect.bisect_left(quotes, i)
-    depth = 0
-    for q in quotes[:k]:
-        depth += 1 if t[q] in "“《" else -1
-    return depth > 0
+    return k > 0 and t[quotes[k - 1]] in "“《"
 
 
 def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
     """The facts of one block; updates ctx.year for the blocks that follow."""
     t = block.text
-    years = _years(t, ctx)
-    cands = candidates(block)
+    years = _years(t, ctx) if _YEARISH.search(t) else []
+    matches = [x for x in names.find(t) if x[0] == 0 or t[x[0] - 1] != "占"] \
+        if _DIGIT.search(t) else []
+    cands = candidates(block) if matches else []
     found: list[Found] = []
     if cands:
-        matches = [x for x in names.find(t) if x[0] == 0 or t[x[0] - 1] != "占"]
-        consumed = {mf.ind for mf in block.marked}
-        subjects = _subjects(t, matches)
-        for m in cands:
-            f = _bind(block, m, matches, years, ctx, subjects, consumed, names)
-            if f is not None:
-                found.append(f)
+        if matches:
+            consumed = set(block.marked)
+            bounds = _bounds(t)
+            subjects = _subjects(t, matches, bounds)
+            for m in cands:
+                f = _bind(block, m, matches, years, ctx, subjects, consumed, names, bounds)
+                if f is not None:
+                    found.append(f)
     own = [y for y in years if not y[3]]
     if own:
         ctx.year = own[-1][2]
     return found
 
 
-def _clauses(t: str) -> list[tuple[int, int]]:
-    out, a = [], 0
-    for i, ch in enumerate(t):
-        if ch in CLAUSE:
-            out.append((a, i))
-            a = i + 1
-    out.append((a, len(t)))
-    return out
+_YEARISH = re.compile(r"年|十[三四五]五|五年来|过去五年")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_END = re.compile("[" + re.escape(CLAUSE) + "]")
 
 
-def _subjects(t: str, matches) -> dict[int, tuple[Entry, int] | None]:
+def _bounds(t: str) -> list[int]:
+    """Offsets of the clause delimiters of t."""
+    return [m.start() for m in _CLAUSE_END.finditer(t)]
+
+
+def _clauses(t: str, bounds: list[int]) -> list[tuple[int, int]]:
+    starts = [0] + [b + 1 for b in bounds]
+    return list(zip(starts, bounds + [len(t)]))
+
+
+def _subjects(t: str, matches, bounds) -> dict[int, tuple[Entry, int] | None]:
     """Clause start -> the subject a predicate-only clause inherits (“，年均增长 7.1%”):
     the last name of the clause, or the subject of the clause before it in the sentence."""
     out: dict[int, tuple[Entry, int] | None] = {}
     prev = None
-    for a, b in _clauses(t):
-        inside = [x for x in matches if a <= x[0] and x[1] <= b]
+    k = 0
+    for a, b in _clauses(t, bounds):
+        inside = []
+        while k < len(matches) and matches[k][0] < b:
+            if matches[k][0] >= a and matches[k][1] <= b:
+                inside.append(matches[k])
+            k += 1
         if inside:
             prev = (inside[-1][2], inside[-1][1])
             out[a] = None
@@ -191,24 +204,28 @@ def _subjects(t: str, matches) -> dict[int, tuple[Entry, int] | None]:
 
 def _predicate(clause: str) -> bool:
     """A clause that only predicates (达到 2107.7 亿元 / 年均增长 7.1%) of the last subject."""
+    if len(clause) > 40:
+        return False
     head = re.split(r"[\d约超≥>]", _no_years(clause), maxsplit=1)[0]
     return bool(head) and head != clause and PREDICATE.fullmatch(head) is not None
 
 
-def _clause(t: str, s: int, e: int) -> tuple[int, int]:
-    a = max(t.rfind(c, 0, s) for c in CLAUSE) + 1
-    ends = [i for i in (t.find(c, e) for c in CLAUSE) if i >= 0]
-    return a, min(ends) if ends else len(t)
+def _clause(t: str, s: int, e: int, bounds: list[int] | None = None) -> tuple[int, int]:
+    bounds = _bounds(t) if bounds is None else bounds
+    k = bisect.bisect_left(bounds, s)
+    a = bounds[k - 1] + 1 if k else 0
+    k = bisect.bisect_left(bounds, e)
+    return a, bounds[k] if k < len(bounds) else len(t)
 
 
 def _sentence_start(t: str, s: int) -> int:
     return max(t.rfind(c, 0, s) for c in SENTENCE) + 1
 
 
-def _bind(block, m, matches, years, ctx, subjects, consumed, names) -> Found | None:
+def _bind(block, m, matches, years, ctx, subjects, consumed, names, bounds) -> Found | None:
     t = block.text
     s, e = m.start(), m.end()
-    cs, ce = _clause(t, s, e)
+    cs, ce = _clause(t, s, e, bounds)
     unit = m.group("unit")
     entry, gap, name_end, name = None, "", cs, ""
     before = [x for x in matches if x[0] >= cs and x[1] <= s]

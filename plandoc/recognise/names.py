@@ -40,6 +40,8 @@ class Names:
     pattern: re.Pattern | None
     full: dict[str, str]
     """Indicator id -> its name with every alias (for words such as 新建 in a name)."""
+    key: int = 0
+    """Hash of everything above: what a memoised reading depends on."""
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         if self.pattern is None:
@@ -51,8 +53,22 @@ def _plain(el: etree._Element | None) -> str:
     return _SPACE.sub("", "".join(el.itertext())) if el is not None else ""
 
 
+_BUILT: dict[tuple, Names] = {}
+
+
 def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> Names:
-    """From the root of indicators.xml and (indicator id, printed label) of table rows."""
+    """From the root of indicators.xml and (indicator id, printed label) of table rows
+    (memoised on their content: every compile of an unchanged registry shares one)."""
+    key = (etree.tostring(indicators) if indicators is not None else b"", tuple(labels))
+    names = _BUILT.get(key)
+    if names is None:
+        if len(_BUILT) > 8:
+            _BUILT.clear()
+        names = _BUILT[key] = _build(indicators, labels)
+    return names
+
+
+def _build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> Names:
     found: dict[str, dict[int, set[str]]] = {}
     units: dict[str, str | None] = {}
     full: dict[str, str] = {}
@@ -91,7 +107,9 @@ def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> N
         best = by_prio[min(by_prio)]
         entries[text] = Entry(tuple(sorted(best)))
     _pairs(entries)
-    return Names(entries, units, _trie_regex(list(entries)) if entries else None, full)
+    key = hash((tuple(sorted((k, v.inds, v.pair) for k, v in entries.items())),
+                tuple(sorted(units.items(), key=str)), tuple(sorted(full.items()))))
+    return Names(entries, units, _trie_regex(list(entries)) if entries else None, full, key)
 
 
 def _variants(name: str) -> list[str]:

@@ -21,16 +21,10 @@ NUMBER, COUNT, SUM = 1, 2, 4
 FLAGS = {"fact": NUMBER, "num": NUMBER | COUNT, "total": NUMBER | SUM, "term": NUMBER | SUM,
          "nofact": NUMBER | COUNT | SUM, "sub": NUMBER, "sup": NUMBER, "member": NUMBER,
          "count": COUNT, "sum": SUM}
-_SPACE = re.compile(r"[ \t\r\n\u3000\u00a0]+")
-_ASCII = re.compile(r"[0-9A-Za-z.%+\-/]")
-
-
-@dataclass(frozen=True)
-class MarkedFact:
-    start: int
-    end: int
-    """Span in the squeezed text."""
-    ind: str
+_SP = r"[ \t\r\n\u3000\u00a0]+"
+_ASCII = r"[0-9A-Za-z.%+\-/]"
+_DROP = re.compile(rf"(?<!{_ASCII}){_SP}|{_SP}(?!{_SP}|{_ASCII})")
+"""A run of spaces with a non-ASCII character (or the text's edge) on one side."""
 
 
 @dataclass
@@ -41,12 +35,25 @@ class BlockText:
     """Printed text, spaces next to a non-ASCII character removed."""
     raw: str
     """Printed text as in the source."""
-    seg_sq: list[int]
-    seg_raw: list[int]
-    """Squeezed offset seg_sq[k] is raw offset seg_raw[k]; characters run on from there."""
     spans: list[tuple[int, int, int]]
     """(raw start, raw end, flags) of every marked element."""
-    marked: list[MarkedFact] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)
+    """Indicators of the block's <fact> markup."""
+    _segments: tuple[list[int], list[int]] | None = None
+
+    @property
+    def seg_sq(self) -> list[int]:
+        """Squeezed offset seg_sq[k] is raw offset seg_raw[k]; characters run on from there
+        (computed when a position is first needed: most blocks never need one)."""
+        if self._segments is None:
+            self._segments = segments(self.raw)
+        return self._segments[0]
+
+    @property
+    def seg_raw(self) -> list[int]:
+        if self._segments is None:
+            self._segments = segments(self.raw)
+        return self._segments[1]
 
     def raw_at(self, i: int) -> int:
         k = bisect.bisect_right(self.seg_sq, i) - 1
@@ -55,6 +62,8 @@ class BlockText:
     def flags(self, start: int, end: int) -> int:
         """Flags of the markup overlapping squeezed span [start, end)."""
         a, b = self.raw_at(start), self.raw_at(max(end - 1, start)) + 1
+        if not self.spans:
+            return 0
         out = 0
         for s, e, f in self.spans:
             if s < b and a < e:
@@ -67,26 +76,22 @@ class BlockText:
 
 
 def read(el: etree._Element) -> BlockText:
-    pieces: list[str] = []
     spans: list[tuple[int, int, int]] = []
     facts: list[tuple[int, int, str]] = []
-    _walk(el, pieces, spans, facts, [0])
-    raw = "".join(pieces)
-    text, seg_sq, seg_raw = squeeze(raw)
-    block = BlockText(text, raw, seg_sq, seg_raw, spans)
-    for s, e, ind in facts:
-        block.marked.append(MarkedFact(_sq_at(block, s), _sq_at(block, e), ind))
+    if next(el.iter(*FLAGS), None) is None:  # no markup to mask: the text alone (fast)
+        raw = "".join(el.itertext())
+    else:
+        pieces: list[str] = []
+        _walk(el, pieces, spans, facts, [0])
+        raw = "".join(pieces)
+    block = BlockText(_DROP.sub("", raw), raw, spans)
+    block.marked = sorted({ind for _, _, ind in facts})
     return block
 
 
 def read_safe(el: etree._Element) -> BlockText:
     """An empty reading, for a block recognition gave up on."""
-    return BlockText("", "", [0], [0], [])
-
-
-def _sq_at(block: BlockText, raw_offset: int) -> int:
-    k = max(bisect.bisect_right(block.seg_raw, raw_offset) - 1, 0)
-    return min(block.seg_sq[k] + (raw_offset - block.seg_raw[k]), len(block.text))
+    return BlockText("", "", [])
 
 
 def _walk(el, pieces, spans, facts, pos) -> None:
@@ -107,24 +112,16 @@ def _walk(el, pieces, spans, facts, pos) -> None:
             pos[0] += len(child.tail)
 
 
-def squeeze(raw: str) -> tuple[str, list[int], list[int]]:
-    """Remove runs of spaces unless both neighbours are ASCII (keeps `1 2` apart)."""
-    out: list[str] = []
+def segments(raw: str) -> tuple[list[int], list[int]]:
+    """Where the squeezed text (runs of spaces removed unless both neighbours are ASCII,
+    which keeps `1 2` apart) restarts in the raw text."""
     seg_sq, seg_raw = [0], [0]
-    last, length = 0, 0
-    for m in _SPACE.finditer(raw):
-        a, b = m.start(), m.end()
-        before = raw[a - 1] if a else ""
-        after = raw[b] if b < len(raw) else ""
-        if before and after and _ASCII.match(before) and _ASCII.match(after):
-            continue
-        out.append(raw[last:a])
-        length += a - last
-        last = b
-        seg_sq.append(length)
-        seg_raw.append(b)
-    out.append(raw[last:])
-    return "".join(out), seg_sq, seg_raw
+    removed = 0
+    for m in _DROP.finditer(raw):
+        removed += m.end() - m.start()
+        seg_sq.append(m.end() - removed)
+        seg_raw.append(m.end())
+    return seg_sq, seg_raw
 
 
 def locate(lines: list[str], line: int, column: int, offsets: list[int]) -> list[tuple[int, int]]:
