@@ -43,8 +43,9 @@ NUM = re.compile(r"(?P<pre>超过|高于|不低于|不少于|不超过|低于|�
                  r"(?P<num>\d+(?:\.\d+)?)"
                  r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
                  r"(?P<suf>以上|以下|以内|左右)?")
-YEAR = re.compile(r"(?P<base>比|较|同|与)?(?P<y>(?:19|20)\d{2})年(?!均)|“?(?P<p>十三五|十四五|十五五)”?"
-                  r"|(?P<past>五年来|过去五年)")
+YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年(?!均)|(?P<p>十三五|十四五|十五五)”?|(?P<past>五年来|过去五年)")
+BASE = "比较同与"
+"""A year right after one of these is a base of comparison (比 2015 年), not the fact's year."""
 PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 """The five-year periods by their last year (the number named is the period's)."""
 CLAUSE = "，；。：！？,;:!?"
@@ -93,7 +94,9 @@ def _years(text: str, ctx: Context) -> list[tuple[int, int, int, bool]]:
     out = []
     for m in YEAR.finditer(text):
         if m.group("y"):
-            out.append((m.start(), m.end(), int(m.group("y")), bool(m.group("base"))))
+            start = m.start()
+            base = start > 0 and text[start - 1] in BASE
+            out.append((start - base, m.end(), int(m.group("y")), base))
         elif m.group("past"):  # 五年来: the period before the plan's, ending the year before it
             out.append((m.start(), m.end(), ctx.period_from - 1, False))
         else:
@@ -282,8 +285,11 @@ GAP = re.compile(
     r"以上|左右|其中|每年|平均|可达|有|建有|至少|建成|新增|、)*")
 
 
+_YEAR_WITH_BASE = re.compile(r"[比较同与]?(?:" + YEAR.pattern + ")")
+
+
 def _no_years(text: str) -> str:
-    return YEAR.sub("", _TO_YEAR.sub("", text))
+    return _YEAR_WITH_BASE.sub("", _TO_YEAR.sub("", text))
 
 
 def _gap_ok(gap: str) -> bool:

@@ -25,6 +25,7 @@ _SP = r"[ \t\r\n\u3000\u00a0]+"
 _ASCII = r"[0-9A-Za-z.%+\-/]"
 _DROP = re.compile(rf"(?<!{_ASCII}){_SP}|{_SP}(?!{_SP}|{_ASCII})")
 """A run of spaces with a non-ASCII character (or the text's edge) on one side."""
+_ANY_SPACE = re.compile(_SP)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def read(el: etree._Element) -> BlockText:
         pieces: list[str] = []
         _walk(el, pieces, spans, facts, [0])
         raw = "".join(pieces)
-    block = BlockText(_DROP.sub("", raw), raw, spans)
+    block = BlockText(_DROP.sub("", raw) if _ANY_SPACE.search(raw) else raw, raw, spans)
     block.marked = sorted({ind for _, _, ind in facts})
     return block
 
