@@ -87,8 +87,17 @@ def ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
+HELDOUT = ROOT / "tests/fixtures/recognition/corpus-heldout.txt"
+
+
 def main() -> None:
-    corpus = load_corpus()
+    report(load_corpus(), "corpus.txt")
+    print()
+    report(load_corpus(HELDOUT), "corpus-heldout.txt (written after tuning)")
+
+
+def report(corpus, title: str) -> None:
+    print(title)
     table = score(corpus)
     sentences = Counter(p for p, _, _ in corpus)
     print(f"{len(corpus)} sentences, {len(table)} patterns")
