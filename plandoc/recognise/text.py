@@ -80,7 +80,7 @@ def read(el: etree._Element) -> BlockText:
     spans: list[tuple[int, int, int]] = []
     facts: list[tuple[int, int, str]] = []
     if next(el.iter(*FLAGS), None) is None:  # no markup to mask: the text alone (fast)
-        raw = "".join(el.itertext())
+        raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
     else:
         pieces: list[str] = []
         _walk(el, pieces, spans, facts, [0])

@@ -45,7 +45,7 @@ def _split(unit: str | None) -> tuple[str, float]:
 
 def recognise(block: BlockText) -> list[FoundTotal]:
     t = block.text
-    if MARK.search(t) is None:
+    if ("其中" not in t and "含" not in t) or MARK.search(t) is None:
         return []
     cands = candidates(block)
     out = []
