@@ -210,3 +210,22 @@ def test_locations_point_at_the_number_across_markup_and_lines():
     at = block.text.index("58")
     ((line, col),) = locate(source.splitlines(), 1, 1, [block.raw_at(at)])
     assert source.splitlines()[line - 1][col - 1:].startswith("58%")
+
+
+def test_cli_import_annotate_and_annotate_check(tmp_path):
+    from click.testing import CliRunner
+
+    from plandoc.cli import main
+
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["import", str(HERE / "planted.txt"), "--out", str(out), "--annotate"])
+    assert result.exit_code == 0, result.output
+    assert "<fact " in (out / "chapters/ch02-02.xml").read_text(encoding="utf-8")
+    assert "<count>" in (out / "chapters/ch03-03.xml").read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["annotate", "--plan", str(out), "--check"])
+    assert again.exit_code == 0, again.output  # nothing left to add
+    bare = tmp_path / "bare"
+    run_import(HERE / "planted.txt", bare)
+    pending = CliRunner().invoke(main, ["annotate", "--plan", str(bare), "--check"])
+    assert pending.exit_code == 1 and "ch04-04.xml" in pending.output
+    assert "<sum" not in (bare / "chapters/ch04-04.xml").read_text(encoding="utf-8")
