@@ -68,13 +68,13 @@ class Recogniser:
         """What one block says; memoised on its text, markup and year context, so that
         `serve`'s rebuilds pay only for the blocks that changed."""
         try:
-            block = text.read(el)
-            key = (self.names.key, block.raw, tuple(block.spans), tuple(block.marked), self.ctx.year,
-                   self.period)
+            xml = etree.tostring(el, encoding=str, with_tail=False)
+            key = (self.names.key, xml, self.ctx.year, self.period)
             hit = _MEMO.get(key)
             if hit is not None:
                 scan, self.ctx.year = hit
                 return scan
+            block = text.read(el, xml)
             scan = Scan(block)
             if not _NUMERAL.search(block.text):
                 facts.recognise(block, self.names, self.ctx)  # keeps the year context

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..numerals import read_cn
 from .text import COUNT, NUMBER, BlockText
 
-NUM = re.compile(r"(?P<num>\d+|[两二三四五六七八九十]{1,3})(?P<mw>个|项|条|座|家|所|大|类|种|县)")
+NUM = re.compile(r"(?=[\d两二三四五六七八九十])(?P<num>\d+|[两二三四五六七八九十]{1,3})(?P<mw>个|项|条|座|家|所|大|类|种|县)")
 VERBS = re.compile(r"(?:形成|建设|实施|打造|推进|发展|新建|建成|构建|培育|做好|建立|完善|提升|推动|支持|"
                    r"包括|涵盖|开展|启动|规划|布局|聚焦|围绕|依托|突出|抓好|强化|加快|重点|积极|着力|全面|"
                    r"创建|统筹|优化|加强对|加强|健全|深化|落实|促进|巩固|坚持|发挥|拓展|扩大|鼓励|"
@@ -31,10 +31,6 @@ AFTER = re.compile(r"[^，。；：、（]{1,14}?(?P<mark>：|:|，即|，包括
 STOP = "，。；！？,;!?：:（）()"
 FUNCTION = set("由从到达为在至和及与的了是有约共计超近")
 """A list does not end with these: “由 36 家”, “共 5 个”, “…于一体的 10 个” count no list."""
-_N = r"(?:\d+|[两二三四五六七八九十]{1,3})(?:个|项|条|座|家|所|大|类|种|县)"
-_LIKELY = re.compile(r"、[^，。；：！？,;:!?]{1,20}?" + _N + "|" + _N +
-                     r"[^，。；：、（]{1,14}?(?:：|:|，即|，包括|，分别是|，分别为|（)")
-"""A cheap first look: a list right before a count, or a count followed by its list."""
 _DIGITS = re.compile(r"\d+")
 _STOPS = re.compile("[" + re.escape(STOP) + "]")
 JOIN = re.compile(r"以及|和|及|与")
@@ -56,7 +52,7 @@ class FoundCount:
 def recognise(block: BlockText) -> list[FoundCount]:
     t = block.text
     out = []
-    if "、" not in t or _LIKELY.search(t) is None:
+    if "、" not in t:
         return out
     stops = [m.start() for m in _STOPS.finditer(t)]
     for m in NUM.finditer(t):

@@ -39,11 +39,12 @@ UNITS = sorted("""个百分点 微克/立方米 毫克/立方米 亿立方米 �
 亿千瓦时 万千瓦时 千瓦时 万千瓦 千瓦 万亿元 亿元 万元/人 万元 元/人 元 万人次 人次 万人 人/亿元 人
 万户 户 万套 套 万吨 吨 万亩 亩 万头 头 公里 千米 万个 个 家 所 条 座 件 项 张 处 万辆 辆 床 名 台
 批次/千人 公顷 万 亿 % ％ ‰ 岁 小时 天""".split(), key=len, reverse=True)
-NUM = re.compile(r"(?P<pre>超过|高于|不低于|不少于|不超过|低于|≥|≤|>|<|约)?"
+NUM = re.compile(r"(?=[超高不低≥≤><约\d])(?P<pre>超过|高于|不低于|不少于|不超过|低于|≥|≤|>|<|约)?"
                  r"(?P<num>\d+(?:\.\d+)?)"
                  r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
                  r"(?P<suf>以上|以下|以内|左右)?")
-YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年(?!均)|(?P<p>十三五|十四五|十五五)”?|(?P<past>五年来|过去五年)")
+YEAR = re.compile(r"(?=[12十五过])(?:(?P<y>(?:19|20)\d{2})年(?!均)|(?P<p>十[三四五]五)”?|(?P<past>五年来|过去五年))")
+"""(The lookahead lets the engine skip to the characters a year can start with.)"""
 BASE = "比较同与"
 """A year right after one of these is a base of comparison (比 2015 年), not the fact's year."""
 PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -147,7 +148,7 @@ def _inside_quotes(quotes: list[int], t: str, i: int) -> bool:
 def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
     """The facts of one block; updates ctx.year for the blocks that follow."""
     t = block.text
-    years = _years(t, ctx) if _YEARISH.search(t) else []
+    years = _years(t, ctx)
     matches = [x for x in names.find(t) if x[0] == 0 or t[x[0] - 1] != "占"] \
         if _DIGIT.search(t) else []
     cands = candidates(block) if matches else []
@@ -167,7 +168,6 @@ def recognise(block: BlockText, names: Names, ctx: Context) -> list[Found]:
     return found
 
 
-_YEARISH = re.compile(r"年|十[三四五]五|五年来|过去五年")
 _DIGIT = re.compile(r"\d")
 _CLAUSE_END = re.compile("[" + re.escape(CLAUSE) + "]")
 

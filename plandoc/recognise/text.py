@@ -76,10 +76,15 @@ class BlockText:
         return self.raw[self.raw_at(start): self.raw_at(max(end - 1, start)) + 1]
 
 
-def read(el: etree._Element) -> BlockText:
+_MARKUP = re.compile(r"<(?:" + "|".join(FLAGS) + r")[\s/>]")
+
+
+def read(el: etree._Element, xml: str | None = None) -> BlockText:
+    """The block's text; `xml`, its serialisation when the caller has it, saves a walk."""
     spans: list[tuple[int, int, int]] = []
     facts: list[tuple[int, int, str]] = []
-    if next(el.iter(*FLAGS), None) is None:  # no markup to mask: the text alone (fast)
+    unmarked = _MARKUP.search(xml) is None if xml is not None else next(el.iter(*FLAGS), None) is None
+    if unmarked:  # no markup to mask: the text alone (fast)
         raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
     else:
         pieces: list[str] = []
