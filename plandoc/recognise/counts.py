@@ -54,15 +54,21 @@ def recognise(block: BlockText) -> list[FoundCount]:
     out = []
     if "、" not in t:
         return out
-    stops = [m.start() for m in _STOPS.finditer(t)]
+    stops: list[int] | None = None
     for m in NUM.finditer(t):
         s, e = m.span("num")
         if s and (t[s - 1] == "第" or t[s - 1].isdigit() or t[s - 1] in "两二三四五六七八九十"):
             continue
+        near = t.rfind("、", max(0, s - 3 * MAX_ITEM), s) >= 0
+        after = AFTER.match(t, m.end()) if not near else None
+        if not near and after is None:
+            continue  # no list right before it, none announced after it
         value = int(m.group("num")) if m.group("num").isdigit() else read_cn(m.group("num"))
         if not value or value < 2 or value > 99:
             continue
-        found = _before(t, m, value, stops) or _after(t, m, value)
+        if stops is None:
+            stops = [x.start() for x in _STOPS.finditer(t)]
+        found = (_before(t, m, value, stops) if near else None) or _after(t, m, value)
         if found is not None and not block.flags(found.start, found.end) & COUNT \
                 and not block.flags(s, e) & NUMBER:
             out.append(found)
