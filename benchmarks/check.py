@@ -99,12 +99,18 @@ def _recognition_times(d: Path, runs: int = 25) -> tuple[float, float, float]:
 
 def _without_recognition(d: Path):
     """compile_plan with convert's recogniser switched off (for this measurement only)."""
-    saved = convert._recogniser
-    convert._recogniser = lambda sources, root: None
+    saved = convert.Recogniser
+    convert.Recogniser = _NoRecogniser
     try:
         return compile_plan(d)
     finally:
-        convert._recogniser = saved
+        convert.Recogniser = saved
+
+
+class _NoRecogniser:
+    @staticmethod
+    def for_sources(sources):
+        return None
 
 
 if __name__ == "__main__":

@@ -532,7 +532,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                           sources.indicators.tree.getroot().findall("indicator")}
     root = sources.plan.tree.getroot()
     plan_src = sources.plan
-    ctx.recogniser = _recogniser(sources, root)
+    ctx.recogniser = Recogniser.for_sources(sources)
 
     ctx.src, ctx.chapter = plan_src, "notice"
     notice = None
@@ -583,14 +583,3 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   recognised=tuple(ctx.recognised))
     return plan, ctx.diags
 
-
-def _recogniser(sources: Sources, root: etree._Element) -> Recogniser | None:
-    """Recognition of facts, counts and totals in plain prose (None without a period)."""
-    period = root.find("meta/period")
-    try:
-        frm, to = int(period.get("from")), int(period.get("to"))
-    except (AttributeError, TypeError, ValueError):
-        return None
-    registry = sources.indicators.tree.getroot() if sources.indicators is not None and \
-        sources.indicators.tree is not None else None
-    return Recogniser(registry, [c.tree for c in sources.chapters], frm, to)

@@ -60,6 +60,20 @@ class Recogniser:
         self.period = (period_from, period_to)
         self.ctx = facts.Context(period_from, period_to)
 
+    @classmethod
+    def for_sources(cls, sources) -> "Recogniser | None":
+        """The recogniser of a loaded plan (None without a readable period)."""
+        if sources.plan is None or sources.plan.tree is None:
+            return None
+        period = sources.plan.tree.getroot().find("meta/period")
+        try:
+            frm, to = int(period.get("from")), int(period.get("to"))
+        except (AttributeError, TypeError, ValueError):
+            return None
+        registry = sources.indicators.tree.getroot() if sources.indicators is not None and \
+            sources.indicators.tree is not None else None
+        return cls(registry, [c.tree for c in sources.chapters], frm, to)
+
     def chapter(self) -> None:
         """A new chapter: the year context starts again."""
         self.ctx = facts.Context(*self.period)

@@ -44,16 +44,9 @@ class Annotated:
 def annotate(plan_dir: Path, check: bool = False) -> list[Annotated]:
     """Annotate every chapter file that loads; return what was (or would be) added."""
     sources = load(plan_dir)
-    if sources.plan is None or sources.plan.tree is None:
+    rec = Recogniser.for_sources(sources)
+    if rec is None:
         return []
-    period = sources.plan.tree.getroot().find("meta/period")
-    try:
-        frm, to = int(period.get("from")), int(period.get("to"))
-    except (AttributeError, TypeError, ValueError):
-        return []
-    registry = sources.indicators.tree.getroot() if sources.indicators is not None and \
-        sources.indicators.tree is not None else None
-    rec = Recogniser(registry, [c.tree for c in sources.chapters], frm, to)
     out = []
     for src in sources.chapters:
         if src.tree is None:
