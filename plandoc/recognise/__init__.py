@@ -108,6 +108,12 @@ class Recogniser:
         """The scan as model objects: statements, and counts and totals as nodes."""
         if not (scan.facts or scan.counts or scan.totals):
             return [], []
+        try:
+            return self._model(scan, src, el, block, column, chapter)
+        except Exception:  # noqa: BLE001 - recognition must never stop a compile
+            return [], []
+
+    def _model(self, scan: Scan, src, el, block, column, chapter):
         b = scan.block
         offsets = sorted({b.raw_at(s) for s in _starts(scan)})
         line, col = src.locate(el)

@@ -11,6 +11,7 @@ carries no values and is not a binding target.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -41,7 +42,8 @@ class Names:
     full: dict[str, str]
     """Indicator id -> its name with every alias (for words such as 新建 in a name)."""
     key: int = 0
-    """Hash of everything above: what a memoised reading depends on."""
+    """A serial number: one per registry content (`build` memoises), what a memoised
+    reading of a block depends on."""
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         if self.pattern is None:
@@ -54,6 +56,7 @@ def _plain(el: etree._Element | None) -> str:
 
 
 _BUILT: dict[tuple, Names] = {}
+_SERIAL = itertools.count(1)
 
 
 def build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> Names:
@@ -107,9 +110,7 @@ def _build(indicators: etree._Element | None, labels: list[tuple[str, str]]) -> 
         best = by_prio[min(by_prio)]
         entries[text] = Entry(tuple(sorted(best)))
     _pairs(entries)
-    key = hash((tuple(sorted((k, v.inds, v.pair) for k, v in entries.items())),
-                tuple(sorted(units.items(), key=str)), tuple(sorted(full.items()))))
-    return Names(entries, units, _trie_regex(list(entries)) if entries else None, full, key)
+    return Names(entries, units, _trie_regex(list(entries)) if entries else None, full, next(_SERIAL))
 
 
 def _variants(name: str) -> list[str]:
