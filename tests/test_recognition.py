@@ -229,3 +229,17 @@ def test_cli_import_annotate_and_annotate_check(tmp_path):
     pending = CliRunner().invoke(main, ["annotate", "--plan", str(bare), "--check"])
     assert pending.exit_code == 1 and "ch04-04.xml" in pending.output
     assert "<sum" not in (bare / "chapters/ch04-04.xml").read_text(encoding="utf-8")
+
+
+def test_an_editors_new_paragraph_is_checked_without_markup(tmp_path):
+    """The issue's example: a paragraph added to plan/ with no markup contradicts the table."""
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    ch08 = plan / "chapters/ch08-urbanisation.xml"
+    text = ch08.read_text(encoding="utf-8")
+    anchor = "  </section>"
+    ch08.write_text(text.replace(anchor, "    <p>到2025年，常住人口城镇化率达到58%。</p>\n" + anchor, 1),
+                    encoding="utf-8")
+    new = [d for d in compile_plan(plan).diagnostics if d.code == "PD310" and "ch08" in d.file]
+    assert len(new) == 1 and new[0].severity is dg.Severity.WARNING
+    assert _number_at(new[0]).startswith("58%") and "54" in new[0].message
