@@ -12,7 +12,7 @@ import re
 
 from plandoc import model as m
 
-SHORT_KINDS = ("seq", "nature", "year", "cumulative", "unit", "value")
+SHORT_KINDS = ("seq", "nature", "year", "cumulative", "unit", "value", "category")
 """The kinds of cell that are never broken, in the order `short_kind` tests them."""
 
 MAX_SHORT_CHARS = 8
@@ -33,11 +33,12 @@ def short_kind(cell: m.Cell, spec: m.ColSpec | None = None) -> str | None:
     """The short kind of `cell` (one of SHORT_KINDS), or None if it may wrap.
 
     `spec` is the indicator table's description of the cell's column, when there is
-    one: a value or nature column makes every cell in it short."""
+    one: a value or nature column makes every cell in it short, and so does the
+    category column (经济发展, 民生福祉: a group's name is never broken either)."""
     text = re.sub(r"\s+", "", m.plain(cell.content))
     if not text or len(text) > MAX_SHORT_CHARS:
         return None
-    if spec is not None and spec.kind in ("seq", "nature", "value"):
+    if spec is not None and spec.kind in ("seq", "nature", "value", "category"):
         return spec.kind
     if _SEQ.match(text):
         return "seq"

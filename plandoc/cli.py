@@ -82,30 +82,48 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
 @click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--drafts", is_flag=True,
+              help="另写编辑稿（编辑报告、导入报告、占位图）到 OUT/editorial/，公开网站 site/ 不受影响。"
+                   "Also write the editor's view to OUT/editorial/.")
+@click.option("--release", is_flag=True,
+              help="发布构建：有错误或未接受的警告时拒绝构建（退出码 1）。"
+                   "Refuse to build while errors or unaccepted warnings remain.")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
-def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
+def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: bool,
+          release: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
     _check_out(plan_dir, out_dir)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
+    if drafts and release:
+        raise click.UsageError("--drafts 与 --release 不能同时使用：发布构建不含编辑稿。")
     compiled, failed = _compile(plan_dir, strict, "text")
     if failed:
         click.echo("构建中止：规划有错误，原有输出保持不变。Build stopped; previous output kept.",
                    err=True)
         sys.exit(1)
     from .pipeline import build as run_build
+    from .pipeline import release_blockers, release_refusal
 
-    chosen = [f for f in FORMATS if f in wanted]
+    blockers = release_blockers(compiled.diagnostics) if release else []
+    if blockers:
+        click.echo(dg.format_text(release_refusal(plan_dir, blockers)), err=True)
+        click.echo("构建中止：不能发布，原有输出保持不变。Release refused; previous output kept.",
+                   err=True)
+        sys.exit(1)
+    chosen = [f for f in FORMATS if f in wanted] + (["editorial"] if drafts else [])
+    # a release carries no editor's findings (their hints and source paths) into what is published
+    findings = () if release else compiled.diagnostics
     if quiet:
-        run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        run_build(compiled.plan, out_dir, chosen, findings)
         return
     if sys.stderr.isatty():  # a progress bar only where someone watches it
         written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
-                                                        compiled.diagnostics, progress=step), chosen)
+                                                        findings, progress=step), chosen)
     else:
-        written = run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        written = run_build(compiled.plan, out_dir, chosen, findings)
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)
@@ -121,7 +139,8 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
-STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)",
+              "editorial": "编辑稿 (editorial)", "pdf": "PDF"}
 
 
 def _with_progress(run, formats: list[str]):
@@ -153,7 +172,7 @@ def _with_progress(run, formats: list[str]):
 @click.option("--annotate", "annotate_", is_flag=True,
               help="导入后写入自动识别的标记（事实、计数、总数），供审阅。Annotate after importing.")
 def import_(text: Path, out_dir: Path, ids: Path | None, annotate_: bool) -> None:
-    """把纯文本规划转换为 plandoc XML。Import a plain-text plan."""
+    """把纯文本或 Word/WPS 文档（.docx）规划转换为 plandoc XML。Import a plain-text or .docx plan."""
     from .importer.__main__ import main as import_main
 
     argv = [str(text), "--out", str(out_dir)] + (["--ids", str(ids)] if ids else [])
@@ -231,15 +250,22 @@ def fmt_(plan_dir: Path, check_only: bool) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="另写一页修订对照（红线）HTML。Also write a redline HTML page.")
-def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
-    """比较两个版本的规划（目录，或 plan/ 的 git 修订版本如 HEAD~1）。Compare two versions of a plan."""
+              help="另写一份可打印的修订对照稿（HTML）。Also write the redline as a printable HTML page.")
+@click.option("--pdf", "pdf_out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="另写修订对照稿 PDF（页码、签字栏）。Also write the redline as PDF.")
+@click.option("--old-name", default=None, help="原版本的名称，如“征求意见稿”。Name of the old version.")
+@click.option("--new-name", default=None, help="修订版本的名称，如“送审稿”。Name of the new version.")
+@click.option("--date", "on", default=None, help="对照日期 YYYY-MM-DD（默认：SOURCE_DATE_EPOCH，或新版本的提交日期，或今天）。")
+def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | None,
+          old_name: str | None, new_name: str | None, on: str | None) -> None:
+    """比较两个版本的规划（目录，或 plan/ 的 git 修订版本如 HEAD~1），供审核签发。Compare two versions of a plan."""
     import json
     import shutil
     import tempfile
 
-    from .diff import diff_plans, format_html, format_text, materialise
+    from .diff import diff_plans, materialise
     from .pipeline import compile_plan
+    from .redline import format_text
 
     work = Path(tempfile.mkdtemp(prefix="plandoc-diff-"))
     try:
@@ -261,9 +287,36 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(format_text(result))
+    if html_out is not None or pdf_out is not None:
+        _write_redline(result, plans[1], (old, old_name), (new, new_name), on, html_out, pdf_out)
+
+
+def _write_redline(result, plan, old: tuple, new: tuple, on: str | None,
+                   html_out: Path | None, pdf_out: Path | None) -> None:
+    import datetime as dt
+    import os
+    import re
+
+    from .diff import version_name
+    from .print_view import chinese_date
+    from .redline import Versions, format_html, write_pdf
+
+    (old_spec, old_name), (new_spec, new_name) = old, new
+    old_auto, _ = version_name(old_spec, Path.cwd())
+    new_auto, new_day = version_name(new_spec, Path.cwd())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if on is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on):
+        raise click.UsageError(f"--date 须为 YYYY-MM-DD：{on}")
+    day = on or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d")
+                 if epoch.isdigit() else new_day or dt.date.today().isoformat())
+    versions = Versions(plan.meta.title, old_name or old_auto, new_name or new_auto, chinese_date(day))
+    page = format_html(result, versions)
     if html_out is not None:
-        html_out.write_text(format_html(result, old, new), encoding="utf-8")
+        html_out.write_text(page, encoding="utf-8")
         click.echo(f"写出 {html_out}", err=True)
+    if pdf_out is not None:
+        write_pdf(page, pdf_out)
+        click.echo(f"写出 {pdf_out}", err=True)
 
 
 @main.command()

@@ -1,4 +1,5 @@
-"""Quick rebuilds for the editors' loop (`serve`): HTML and JSON after an edit in a
+"""Quick rebuilds for the editors' loop (`serve`): the editor's view of the site
+(out/editorial/, with the report and placeholders) and JSON after an edit in a
 fraction of a full build.
 
 `QuickBuilder.build` compiles nothing itself: it renders a compiled plan like
@@ -22,5 +23,5 @@ class QuickBuilder:
         self.cache = PageCache()
 
     def build(self, compiled: pipeline.Compiled) -> list[Path]:
-        return pipeline.build(compiled.plan, self.out_dir, ["json", "html"], compiled.diagnostics,
-                              options={"html": {"cache": self.cache}})
+        return pipeline.build(compiled.plan, self.out_dir, ["json", "editorial"],
+                              compiled.diagnostics, options={"editorial": {"cache": self.cache}})

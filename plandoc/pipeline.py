@@ -26,6 +26,7 @@ from .checks import check
 from .convert import convert
 from .load import load
 from .model import Plan
+from .pages import attach as attach_pages
 from .validate import validate
 
 RENDERERS = {
@@ -33,6 +34,7 @@ RENDERERS = {
     "csv": "plandoc.render_data:render_csv",
     "xlsx": "plandoc.render_data:render_xlsx",
     "html": "plandoc.render_html:render",
+    "editorial": "plandoc.render_html:render_editorial",
     "pdf": "plandoc.render_pdf:render",
 }
 """Output format -> `module:function(plan, out_dir, findings) -> [paths]`; imported only
@@ -57,12 +59,43 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
+        plan, found = attach_pages(plan, plan_dir)
+        diags += found
         diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
 
 
-OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
-           "html": ["site"], "pdf": ["plan.pdf"]}
+def accepted(d: dg.Diagnostic) -> bool:
+    """Whether an editor accepted this finding as it stands (a decision on record).
+
+    Issue #14 adds `Diagnostic.decision` (None when not accepted); until it lands no
+    finding carries one and nothing is accepted. Once it has landed this becomes the
+    one line `return d.decision is not None`."""
+    return getattr(d, "decision", None) is not None
+
+
+def release_blockers(diagnostics) -> list[dg.Diagnostic]:
+    """What stops `build --release`: every error, and every warning not accepted."""
+    return [d for d in diagnostics if d.severity is dg.Severity.ERROR
+            or (d.severity is dg.Severity.WARNING and not accepted(d))]
+
+
+def release_refusal(plan_dir: Path, blockers: list[dg.Diagnostic]) -> dg.Diagnostic:
+    """The PD260 diagnostic that says why a release build was refused, by code."""
+    errors = sum(d.severity is dg.Severity.ERROR for d in blockers)
+    by_code: dict[str, int] = {}
+    for d in blockers:
+        by_code[d.code] = by_code.get(d.code, 0) + 1
+    codes = "，".join(f"{code} {dg.CATALOGUE[code].title.split(' (')[0]} ×{n}"
+                     for code, n in sorted(by_code.items()))
+    return dg.make("PD260", str(plan_dir / "plan.xml"), 0, 0,
+                   f"不能发布：还有 {errors} 个错误、{len(blockers) - errors} 个未接受的警告（{codes}）",
+                   errors=errors, warnings=len(blockers) - errors)
+
+
+OUTPUTS = {"json": ["plan.json"],
+           "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
+           "html": ["site"], "editorial": ["editorial"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
 

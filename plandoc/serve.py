@@ -1,4 +1,5 @@
-"""Live preview: build, serve dist/site/ on 127.0.0.1, rebuild on change, reload pages.
+"""Live preview: build, serve the editor's view (dist/editorial/) on 127.0.0.1, rebuild
+on change, reload pages.
 
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
@@ -215,7 +216,7 @@ def serve(plan_dir: Path, out_dir: Path, port: int, pdf: bool, say: Callable[[st
     hub = Hub()
     preview = Preview(plan_dir, out_dir, hub, pdf, say)
     preview.rebuild()
-    site = out_dir.resolve() / "site"
+    site = out_dir.resolve() / "editorial"  # the editor's view: report, placeholders
     handler = type("BoundHandler", (Handler,), {"hub": hub})
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
     server.daemon_threads = True

@@ -34,3 +34,10 @@ def test_a_value_column_makes_its_cells_short():
     assert short_kind(cell("5.5左右"), spec) == "value"
     name = m.ColSpec(kind="name", role=None, year=None, from_year=None)
     assert short_kind(cell("常住人口"), name) is None
+
+
+def test_the_category_column_makes_its_cells_short():
+    """经济发展 wrapped as 经济发/展 in the site's 专栏 2: a category column's names never break."""
+    spec = m.ColSpec(kind="category", role=None, year=None, from_year=None)
+    assert short_kind(cell("经济发展"), spec) == "category"
+    assert short_kind(cell("经济发展"), None) is None

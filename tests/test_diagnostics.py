@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from plandoc import diagnostics as dg
 from plandoc import model as m
-from plandoc.pipeline import compile_plan
+from plandoc.pipeline import compile_plan, release_blockers, release_refusal
 
 from plans import DIAG_FIXTURES, MINI, overlay
 
@@ -35,13 +40,40 @@ def test_every_catalogued_code_has_a_fixture():
     assert CODES == sorted(dg.CATALOGUE)
 
 
+def _import_fixture(code: str, tmp_path) -> list[dict] | None:
+    """Fixtures of the importer's own codes name their input (`"import": FILE`): the
+    importer is run on it, and the codes it prints are compared."""
+    meta = json.loads((DIAG_FIXTURES / code / "fixture.json").read_text(encoding="utf-8"))
+    if "import" not in meta:
+        return None
+    source = DIAG_FIXTURES / code / meta["import"]
+    r = subprocess.run([sys.executable, "-m", "plandoc.importer", str(source), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    found = sorted(re.findall(r"^(.+?):(\d+):\d+: error\[(PD\d{3})\]", r.stderr, re.M))
+    assert [(Path(f).name, int(line), c) for f, line, c in found] == sorted(
+        (e["file"], e["line"], e["code"]) for e in meta["expected"])
+    return meta["expected"]
+
+
+def _release(code: str) -> bool:
+    """A fixture marked "release" is checked as `build --release` checks it (the gate)."""
+    meta = json.loads((DIAG_FIXTURES / code / "fixture.json").read_text(encoding="utf-8"))
+    return bool(meta.get("release"))
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_fixture_triggers_its_code(code, tmp_path):
+    if _import_fixture(code, tmp_path) is not None:
+        return
     plan_dir, expected = overlay(code, tmp_path)
     compiled = compile_plan(plan_dir)
+    diags = list(compiled.diagnostics)
+    if _release(code) and release_blockers(diags):
+        diags.append(release_refusal(plan_dir, release_blockers(diags)))
     want = sorted((e["code"], e["file"], e["line"]) for e in expected)
-    assert _found(plan_dir, compiled.diagnostics) == want
-    for d in compiled.diagnostics:
+    assert _found(plan_dir, diags) == want
+    for d in diags:
         assert d.severity is dg.CATALOGUE[d.code].severity
         assert d.message and d.hint
         if d.line:

@@ -65,7 +65,8 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
         raise AssertionError("a request for another host name was served")
     except urllib.error.HTTPError as exc:
         assert exc.code == 403
-    assert "/__plandoc__/live.js" not in (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "/__plandoc__/live.js" not in (out / "editorial" / "index.html").read_text(encoding="utf-8")
+    assert not (out / "site").exists()  # the preview never writes what a publisher copies
     events = Events(url)
     time.sleep(0.5)
     ch = mini_copy / "chapters" / "ch01.xml"

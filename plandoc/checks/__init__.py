@@ -15,6 +15,7 @@ from . import numbers, recognised, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
+    structure.former_ids,
     structure.references,
     structure.indicator_references,
     structure.indicator_cycles,
@@ -31,6 +32,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     text.traditional,
     text.gazetteer,
     text.digits_and_percent,
+    text.placeholders,
 ]
 
 CROSS_FILE = {structure.references, structure.indicator_references, structure.unreferenced,

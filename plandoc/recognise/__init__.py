@@ -124,7 +124,8 @@ class Recogniser:
             return m.Loc(src.display, ln, c)
 
         statements = [m.Statement(f.ind, f.year, f.role, f.from_year, f.quantity, "prose",
-                                  block, column, chapter, loc(f.start), "recognised", f.confident)
+                                  block, column, chapter, loc(f.start), origin="recognised",
+                                  confident=f.confident)
                       for f in scan.facts]
         nodes = []
         for c in scan.counts:

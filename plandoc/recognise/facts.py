@@ -59,6 +59,9 @@ PREDICATE = re.compile(
     r"(?:达到?|为|至|到)?$|(?:比|较)(?:19|20)\d{2}年(?:末|底)?(?:分别)?(?:增长|提高|提升|下降|降低|减少)$")
 RATE = re.compile(r"年均(?:分别)?(?:增长|增速|递增|提高|下降|降低)?(?:分别)?(?:为|达到?)?$")
 CUMULATIVE = re.compile(r"(?:累计|(?:比|较)(?:19|20)\d{2}年(?:末|底)?)(?:分别)?(?:增长|提高|提升|增加|下降|降低|减少)")
+DOWN_WORDS = ("下降", "降低", "减少")
+DOWN = re.compile(r"(?P<verb>下降|降低|减少)\Z")
+"""A decrease printed right before the number: part of the quantity (下降 33% 以上)."""
 DECREASE = re.compile(r"(?:下降|降低|减少)(?:分别)?(?:为|了)?$")
 FROM_TO = re.compile(r"由.*(?:到|至)")
 MONEY = "元"
@@ -331,6 +334,14 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
         return None  # a share or a rate of something else (占…的 17.5%)
     if unit and ind_unit and (unit.endswith(MONEY) != ind_unit.endswith(MONEY)) and not rate:
         return None
+    down = DOWN.search(t, max(0, s - 6), s)
+    if down is not None and not names.full.get(ind, "").split("|")[0].endswith(DOWN_WORDS):
+        # 死亡率下降 33% 以上: a change of -33 at most over the period (as a table's [-33%]),
+        # read by quantity.parse from the printed 下降; an indicator named for the decrease
+        # (万元 GDP 用水量下降 10%) keeps the printed 10, as its table does.
+        s, cumulative = down.start("verb"), cumulative or "年均" not in plain_gap
+        rate = True
+        role, from_year = ("rate" if future else "actual-rate"), year - ctx.span
     quantity = parse_quantity(block.printed(s, e))
     if cumulative and not quantity.cumulative:
         quantity = replace(quantity, cumulative=True)
