@@ -247,12 +247,14 @@ def _bind(block, m, matches, years, ctx, subjects, consumed, names, bounds) -> F
             name = t[after[0][0]:after[0][1]]
     if entry is None and not before:
         carried = subjects.get(cs)
-        if carried is None:
-            return None
-        entry, name_end = carried[0], cs
-        gap = t[cs:s]
+        if carried is not None:
+            entry, name_end = carried[0], cs
+            gap = t[cs:s]
     if entry is None:
-        return None
+        elided = _elided(t, cs, s, matches, names)
+        if elided is None:
+            return None
+        entry, name_end, gap = elided
     index = 0
     if entry.pair:
         if "分别" not in t[name_end:s]:
@@ -266,6 +268,29 @@ def _bind(block, m, matches, years, ctx, subjects, consumed, names, bounds) -> F
     if name.endswith(("下降", "降低", "减少", "增长", "增速")):
         gap = "年均" + gap if name.endswith(("增长", "增速")) else "下降" + gap
     return _fact(block, m, ind, gap, years, ctx, names, not entry.ambiguous)
+
+
+HEAD = re.compile(r"(?P<head>[\u4e00-\u9fff]{1,6}?)(?:稳定在|控制在|保持在|提高到|增加到|年均增长|达到|达|为|突破|超过)")
+
+
+def _elided(t: str, cs: int, s: int, matches, names: Names):
+    """“中心城区建成区面积达到 110 平方公里，人口达到 100 万”: a short subject whose qualifier
+    the sentence already gave (中心城区 + 人口 names an indicator). Also after a 、 in the
+    clause (“粮食播种面积稳定在 724 万亩、总产量稳定在 300 万吨”)."""
+    a = max(cs, t.rfind("、", cs, s) + 1)
+    m = HEAD.fullmatch(t, a, s)
+    if m is None:
+        return None
+    sentence = _sentence_start(t, s)
+    earlier = [x for x in matches if sentence <= x[0] and x[1] <= a]
+    if not earlier:
+        return None
+    named = t[earlier[-1][0]:earlier[-1][1]]
+    for k in range(len(named) - 1, 0, -1):
+        entry = names.entries.get(named[:k] + m.group("head"))
+        if entry is not None and not entry.pair:
+            return entry, m.end("head"), t[m.end("head"):s]
+    return None
 
 
 MEASURE = "个家所条座件项处张台名万亿"
