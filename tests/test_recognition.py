@@ -243,3 +243,15 @@ def test_an_editors_new_paragraph_is_checked_without_markup(tmp_path):
     new = [d for d in compile_plan(plan).diagnostics if d.code == "PD310" and "ch08" in d.file]
     assert len(new) == 1 and new[0].severity is dg.Severity.WARNING
     assert _number_at(new[0]).startswith("58%") and "54" in new[0].message
+
+
+def test_annotating_the_stripped_plan_gives_the_hand_marked_plans_findings(stripped, tmp_path):
+    """strip every tag, annotate, check: the same findings (code, file, line, severity)
+    as plan/ with its hand-reviewed markup."""
+    copy = tmp_path / "plan"
+    shutil.copytree(stripped, copy)
+    assert annotate(copy)
+    key = lambda d: (d.code, _rel(d.file) if "chapters/" in d.file else Path(d.file).name,  # noqa: E731
+                     d.line, d.severity)
+    assert Counter(key(d) for d in compile_plan(copy).diagnostics) == \
+        Counter(key(d) for d in compile_plan(ROOT / "plan").diagnostics)

@@ -370,8 +370,11 @@ def _fact(block, m, ind, gap, years, ctx, names, confident) -> Found | None:
     quantity = parse_quantity(block.printed(s, e))
     if cumulative and not quantity.cumulative:
         quantity = replace(quantity, cumulative=True)
-    if quantity.unit in ("万", "亿") and ind_unit.startswith(quantity.unit):
-        quantity = replace(quantity, unit=ind_unit)
+    if quantity.unit in ("万", "亿") and ind_unit.startswith(quantity.unit) and not m.group("suf"):
+        # 67.35 万贫困人口, 人口达到 100 万: the 万 belongs to the indicator's unit (万人), as
+        # hand markup has it (<fact>100</fact> 万); the fact is the number alone
+        e = m.end("num")
+        quantity = parse_quantity(block.printed(s, e))
     if quantity.value is None:
         return None
     return Found(s, e, ind, year, role, from_year, quantity, confident)
