@@ -22,7 +22,6 @@ from lxml import etree
 from ..fmt import format_text, write_atomic
 from ..load import load
 from . import Recogniser, Scan
-from .text import read
 
 BLOCKS = ("p", "item", "entry", "subhead")
 

@@ -10,18 +10,21 @@ passed (突破2000亿元大关), or under markup.
 Binding, in the number's clause (between ，；。：！？): the nearest indicator name before
 it (a name right after 占 is a denominator, not a subject); else a name right after
 the number and its measure word (10 个商贸流通综合体); else, when the clause is only a
-predicate (“，年均增长 7.5%”), the subject of the previous clause of the sentence.
-城乡X … 分别 A、B binds A to 城镇X and B to 农村X.
+predicate (“，年均增长 7.5%”), the subject of the previous clause of the sentence;
+else a short subject whose qualifier the sentence gave (中心城区…，人口达到 100 万: 中心城区
++ 人口 is a name). 城乡X … 分别 A、B binds A to 城镇X and B to 农村X.
 
 Year: the nearest year before the number in its sentence (2020年, 到2025年, “十三五” =
-the year before the plan's period, “十四五” = its last year; 比/较 2015年 is a base of
-comparison, not the fact's year), else in its block, else the last one of the chapter.
+2020, “十四五” = 2025, 五年来 = the year before the plan's period; 比/较 2015年 is a base
+of comparison, not the fact's year), else in its block, else the last one of the chapter.
 
 Role: 年均增长 → rate (actual-rate for a past year) from year − period length;
-提高/增加 N 个百分点 and 比 Y 年增长 → the same, cumulative; 下降/降低 N → rate with
-the value as printed (positive: the indicator names the decrease, as tables do);
-由 A … 到 B → A base of the start year, B the end value; otherwise target for a year of
-the period or later, actual for the year before it, base for earlier years.
+提高/增加 N 个百分点 and 比 Y 年增长 → the same, cumulative; 下降/降低 N → the same,
+cumulative unless 年均, the printed decrease part of the quantity (下降 33% 以上 reads
+−33, at most), except for an indicator named for the decrease (万元 GDP 用水量下降 10%:
+10, as its table prints it); 由 A … 到 B → A base of the start year, B the end value;
+otherwise target for a year of the period or later, actual for the year before it, base
+for earlier years.
 """
 
 from __future__ import annotations
