@@ -6,8 +6,9 @@ separated by 、 (the last may be joined by 和/及/与) either right before it,
 after the counted noun behind ：, ，即, ，包括, ，分别是 or （.
 
 A list before the number without 等 is exhaustive. With 等 (“A、B、C 等 5 条”) it is
-exhaustive too, as the issue of plandoc demands, but a list shorter than half the
-count reads as an example (“龙家桥、岭口、芦江等 13 个”) and is not checked. A list after
+exhaustive too by default; as 等 may also mean “and others”, a
+list shorter than the count is a note, and one shorter than half the count reads as
+examples (“龙家桥、岭口、芦江等 13 个”) and is not checked. A list after
 the noun is exhaustive. Items are short (at most 16 characters, no digits, no
 commas); the first item of a list before the number starts after its verb (形成、实施、
 打造…) or at an opening quotation mark.
@@ -132,8 +133,8 @@ def _before(t: str, m: re.Match, value: int, stops: list[int]) -> FoundCount | N
         return None
     n = len(items)
     exhaustive, confident = True, True
-    if deng and n < value:
-        exhaustive = confident = 2 * n >= value
+    if deng and n < value:  # 等 may mean “and others”: a short list is a note at most
+        exhaustive, confident = 2 * n >= value, False
     return FoundCount(items[0][0], m.end(), (s, m.end("num")), value, tuple(items),
                       exhaustive, confident)
 
