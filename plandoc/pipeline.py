@@ -27,6 +27,7 @@ from .convert import convert
 from .load import load
 from .model import Plan
 from .pages import attach as attach_pages
+from .recognise import Recogniser
 from .validate import validate
 
 RENDERERS = {
@@ -60,7 +61,7 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
-        plan, found = attach_pages(plan, plan_dir)
+        plan, found = attach_pages(plan, plan_dir, Recogniser.for_sources(sources))
         diags += found
         diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
     return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
