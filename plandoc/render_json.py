@@ -24,7 +24,7 @@ from pathlib import Path
 from . import model as m
 from .site_view import CLOSING, NOTICE, PREAMBLE, SiteView
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
 
 RATE_ROLES = ("rate", "actual-rate")

@@ -44,7 +44,7 @@ def plan_json(dist) -> dict:
 def test_dist_plan_json_validates_with_one_plain_call(dist):
     instance = json.loads((dist / "plan.json").read_text(encoding="utf-8"))
     jsonschema.validate(instance, SCHEMA)  # no registry, no network
-    assert instance["schema_version"] == SCHEMA_VERSION == "2.0.0"
+    assert instance["schema_version"] == SCHEMA_VERSION == "2.1.0"
     findings = json.loads((dist / "editorial" / "findings.json").read_text(encoding="utf-8"))
     diagnostics = json.loads((ROOT / "schema" / "diagnostics.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(findings, diagnostics)
