@@ -54,7 +54,15 @@ def _column_only_word(plan: m.Plan) -> str:
                 into.extend(m.plain(c.content) for r in b.head + b.body for c in r.cells)
             elif isinstance(b, m.Figure):
                 into.append(m.plain(b.caption))
+            elif isinstance(b, m.Subhead):
+                into.append(b.text)
+            elif isinstance(b, m.Subsection):
+                into.append(m.plain(b.title))
+                collect(b.blocks, into)
     collect(plan.preamble + plan.closing, outside)
+    for page in plan.pages:  # the companion pages are searched too
+        outside.append(page.title)
+        collect(page.blocks, outside)
     if plan.notice:
         collect(plan.notice.blocks, outside)
         outside.append(m.plain(plan.notice.title))
