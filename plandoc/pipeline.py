@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import accepted
 from . import diagnostics as dg
 from .checks import check
 from .convert import convert
@@ -58,7 +59,10 @@ def compile_plan(plan_dir: Path) -> Compiled:
     diags += found
     if plan is not None:
         diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
-    return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
+    diags = accepted.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
+    order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
+                                 sources.gazetteer] if f is not None]
+    return Compiled(plan, tuple(dg.document_order(diags, order)))
 
 
 OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -27,10 +28,22 @@ def test_errors_exit_1_with_located_text(tmp_path):
     plan, _ = overlay("PD201", tmp_path)
     r = run("check", "--plan", "plan", cwd=tmp_path)
     assert r.returncode == 1
-    first, hint = r.stderr.splitlines()[:2]
+    first, source, caret, hint = r.stdout.splitlines()[:4]
     assert first.startswith("plan/chapters/ch01.xml:4:")
     assert "error[PD201]" in first and "col-xyz" in first
-    assert hint.startswith("    ")
+    column = int(first.split(":")[2])
+    line = (plan / "chapters" / "ch01.xml").read_text(encoding="utf-8").splitlines()[3]
+    shown = source.split(" | ", 1)[1]
+    assert shown.removeprefix("...").removesuffix("...") in line  # an excerpt of the line
+    under, width = None, caret.index("^") - caret.index("| ") - 2  # the caret under the column
+    for i, ch in enumerate(shown):
+        if width == 0:
+            under = shown[i:]
+            break
+        width -= 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    assert under is not None and line[column - 1:].startswith(under[:12])
+    assert hint.startswith("    提示：")
+    assert r.stdout.splitlines()[-1].startswith("1 个错误")
 
 
 def test_json_format(tmp_path):

@@ -31,6 +31,8 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     text.traditional,
     text.gazetteer,
     text.digits_and_percent,
+    text.title_punctuation,
+    text.stray_spaces,
 ]
 
 CROSS_FILE = {structure.references, structure.indicator_references, structure.unreferenced,

@@ -56,15 +56,28 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             elif isinstance(b, m.Column):
                 yield from walk(b.blocks)
 
+    def titled(blocks):  # titles (the most visible text) first, then the blocks
+        for b in blocks:
+            if isinstance(b, m.Column):
+                yield "title", b.loc, m.corrected(b.title)
+                yield from titled(b.blocks)
+            elif isinstance(b, m.Figure):
+                yield "title", b.loc, m.corrected(b.caption)
+            else:
+                yield from walk((b,))
+
     if plan.notice:
         yield from walk(plan.notice.blocks)
     yield from walk(plan.preamble)
     for part in plan.parts:
-        yield from walk(part.blocks)
+        yield "title", part.loc, m.corrected(part.title)
+        yield from titled(part.blocks)
         for ch in part.chapters:
-            yield from walk(ch.blocks)
+            yield "title", ch.loc, m.corrected(ch.title)
+            yield from titled(ch.blocks)
             for sec in ch.sections:
-                yield from walk(sec.blocks)
+                yield "title", sec.loc, m.corrected(sec.title)
+                yield from titled(sec.blocks)
     yield from walk(plan.closing)
 
 
@@ -97,7 +110,7 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for kind, loc, text in _blocks(plan):
         stripped = text.rstrip()
-        if kind != "subhead" and stripped and stripped[-1] not in FINAL:  # headings have none
+        if kind not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:  # headings have none
             yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
 
 
@@ -231,6 +244,47 @@ def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
                         f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
                         found=word, expected=name)
+
+
+TITLE_END = "。，、；：！？,.;:!?"
+DOUBLE_PUNCT = re.compile(r"[。，、；：！？]{2,}")
+
+
+def title_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """Titles print in the contents, the bookmarks and the running heads: no full stop
+    at the end, no doubled punctuation, no spaces around."""
+    for kind, loc, text in _blocks(plan):
+        if kind != "title" or not text:
+            continue
+        if text.rstrip()[-1:] in tuple(TITLE_END):
+            yield _make("PD373", loc, f"标题以标点“{text.rstrip()[-1]}”结束：{text.strip()}",
+                        f"删去标题末尾的“{text.rstrip()[-1]}”。", text=text.strip())
+        elif DOUBLE_PUNCT.search(text):
+            run = DOUBLE_PUNCT.search(text).group()
+            yield _make("PD373", loc, f"标题中有连续的标点“{run}”：{text.strip()}",
+                        "只留一个标点。", text=text.strip())
+        elif text != text.strip():
+            yield _make("PD373", loc, f"标题首尾有空白：“{text}”", "删去标题首尾的空格或换行。",
+                        text=text.strip())
+
+
+CJK_TEXT = "\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\uff01-\uff0f\uff1a-\uff20\u201c\u201d"
+STRAY_SPACE = re.compile(f"([{CJK_TEXT}])([ \t\u3000]*\n[ \t\u3000]*|[ \t]+)([{CJK_TEXT}])")
+
+
+def stray_spaces(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """Whitespace between two Chinese characters: a browser prints it as a space. Most
+    often a line wrapped inside a paragraph, the next line's indent becoming a space."""
+    for kind, loc, text in _blocks(plan):
+        for hit in STRAY_SPACE.finditer(text):
+            wrapped = "\n" in hit.group(2)
+            around = hit.group(1) + "␣" + hit.group(3)
+            line = loc.line + text.count("\n", 0, hit.start(2)) if loc.line else 0
+            yield dg.make("PD374", loc.file, line, 0 if line != loc.line else loc.column,
+                          ("段落中间换行，网页和 PDF 上会印出一个空格：" if wrapped else
+                           "中文之间有空格：") + around,
+                          "把两行接起来（python build.py fmt 会合并这种折行）。" if wrapped else
+                          "删去这个空格。", text=hit.group(1) + hit.group(3))
 
 
 def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
