@@ -218,8 +218,6 @@ def syntax_diagnostic(exc: etree.XMLSyntaxError, display: str, lines: list[str])
     unclosed tag at its opening line, not where the parser noticed), how to write it."""
     raw = _TRAILER.sub("", exc.msg or "")
     line, col = exc.position if exc.position else (exc.lineno or 0, 0)
-    if 0 < line <= len(lines) and col:  # libxml2 counts bytes; editors count characters
-        col = len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "ignore"))
     for pattern, kind, message, hint in _SYNTAX:
         m = re.search(pattern, raw)
         if not m:
@@ -229,8 +227,9 @@ def syntax_diagnostic(exc: etree.XMLSyntaxError, display: str, lines: list[str])
         if kind == "unclosed-tag":
             data |= {"element": groups[0], "opened": int(groups[1]), "noticed": line}
             line, col = int(groups[1]), _find(lines, int(groups[1]), f"<{groups[0]}", 0)
-        elif kind == "bare-ampersand":
+        elif kind in ("bare-ampersand", "undefined-entity"):
             col = _find(lines, line, "&", col, back=True) or col
+            data |= {"name": groups[0]} if groups else {}
         elif kind == "bare-less-than":
             col = _find(lines, line, "<", col, back=True) or col
         elif groups:

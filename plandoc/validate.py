@@ -94,6 +94,8 @@ def _explain(src: SourceFile, message: str, line: int, explained: set[int]) -> d
             where = parent.tag if parent is not None else ""
             allowed = g.children(where)
             line_, col = src.locate(el)
+            if name in allowed:
+                return _misplaced(src, el, parent, allowed, line_, col)
             return dg.make("PD110", src.display, line_, col,
                            f"<{where}> 中不允许元素 <{name}>",
                            _hint_children(where, allowed), kind="unexpected-element",
@@ -115,6 +117,20 @@ def _explain(src: SourceFile, message: str, line: int, explained: set[int]) -> d
     if _CASCADE.search(message):
         return None  # an echo of an error explained at its own element
     return dg.make("PD110", src.display, line, 0, f"不符合模式：{message}", kind="other")
+
+
+def _misplaced(src, el, parent, allowed, line, col) -> dg.Diagnostic:
+    """An element allowed in its parent but not where it stands: most often because a
+    required element before it (the title) is missing, else out of order or repeated."""
+    if "title" in allowed and parent.find("title") is None:
+        pline, pcol = src.locate(parent)
+        return dg.make("PD110", src.display, pline, pcol, f"<{parent.tag}> 缺少标题 <title>",
+                       f"在 <{parent.tag}> 的开头补上 <title>…</title>。", kind="missing-element",
+                       element="title", parent=parent.tag)
+    return dg.make("PD110", src.display, line, col,
+                   f"<{el.tag}> 不能出现在 <{parent.tag}> 的这个位置（次序不对，或不能重复）",
+                   f"对照 docs/reference.md 中 <{parent.tag}> 的说明调整次序。",
+                   kind="misplaced-element", element=el.tag, parent=parent.tag)
 
 
 def _make(src: SourceFile, el: etree._Element, problem: dict) -> dg.Diagnostic:

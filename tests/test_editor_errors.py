@@ -1,0 +1,69 @@
+"""XML and schema errors in an editor's words: one case per kind of mistake, each laid
+over the mini plan's chapter, asserted by code, place and data (what kind of mistake,
+which element and attribute, the value written, what is allowed), not by wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from plandoc.pipeline import compile_plan
+
+CASES = {
+    # name: (text in mini's ch01.xml, replacement, code, line, expected data)
+    "bad-value": ('role="actual">2107.7', 'role="goal">2107.7', "PD110", 4,
+                  {"kind": "bad-value", "element": "fact", "attribute": "role", "value": "goal",
+                   "allowed": "base, target, rate, actual, actual-rate"}),
+    "bad-value-list": ('<list type="dash">', '<list type="bullet">', "PD110", 8,
+                       {"kind": "bad-value", "element": "list", "attribute": "type",
+                        "value": "bullet", "allowed": "dash, decimal"}),
+    "bad-value-chinese": ("<sum>", '<sum exhaustive="否">', "PD110", 21,
+                          {"kind": "bad-value", "element": "sum", "attribute": "exhaustive",
+                           "value": "否", "allowed": "true, false"}),
+    "bad-form-id": ('<section id="sec-review-1">', '<section id="第一节">', "PD110", 6,
+                    {"kind": "bad-form", "element": "section", "attribute": "id", "value": "第一节",
+                     "pattern": "[a-z][a-z0-9]*(-[a-z0-9]+)*"}),
+    "missing-attribute": ('<column id="col-main">', "<column>", "PD110", 9,
+                          {"kind": "missing-attribute", "element": "column", "attribute": "id"}),
+    "unknown-attribute": ('<section id="sec-review-1">', '<section id="sec-review-1" nmae="x">',
+                          "PD110", 6, {"kind": "unknown-attribute", "element": "section",
+                                       "attribute": "nmae", "allowed": "id"}),
+    "unexpected-element": ("<subhead>重点工程</subhead>", "<subhead>重点工程</subhead><bogus/>",
+                           "PD110", 19, {"kind": "unexpected-element", "element": "bogus",
+                                         "parent": "column"}),
+    "missing-title": ("<title>主要指标</title>", "", "PD110", 9,
+                      {"kind": "missing-element", "element": "title", "parent": "column"}),
+    "bare-ampersand": ("坚持。", "坚持 & 发展。", "PD100", 8, {"kind": "bare-ampersand"}),
+    "bare-less-than": ("坚持。", "坚持 <5 年。", "PD100", 8, {"kind": "bare-less-than"}),
+    "unclosed-inline": ("<p>PM<sub>2.5</sub>", "<p>PM<sub>2.5", "PD100", 27,
+                        {"kind": "unclosed-tag", "element": "sub", "opened": 27}),
+    "unclosed-paragraph": ('见<ref to="fig-map"/>。</p>', '见<ref to="fig-map"/>。', "PD100", 27,
+                           {"kind": "unclosed-tag", "element": "p", "opened": 27, "noticed": 29}),
+    "unquoted-attribute": ('<section id="sec-review-2">', "<section id=sec-review-2>", "PD100", 25,
+                           {"kind": "unquoted-attribute"}),
+    "duplicate-attribute": ('<section id="sec-review-2">', '<section id="sec-review-2" id="b">',
+                            "PD100", 25, {"kind": "duplicate-attribute", "name": "id"}),
+    "undefined-entity": ("坚持。", "坚持&nbsp;。", "PD100", 8,
+                         {"kind": "undefined-entity", "name": "nbsp"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_error_kind(name, mini_copy):
+    old, new, code, line, data = CASES[name]
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    assert old in text
+    ch.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [d for d in compile_plan(mini_copy).diagnostics if d.severity.value == "error"]
+    assert [(d.code, d.line) for d in found] == [(code, line)], found
+    (d,) = found
+    assert {k: v for k, v in d.data if k in data} == data
+    assert d.column > 0
+    assert "Element" not in d.message and "expect" not in d.message  # not libxml2's words
+    src_line = text.replace(old, new, 1).splitlines()[line - 1]
+    if data["kind"] in ("bad-value", "bad-form", "unknown-attribute"):
+        assert src_line[d.column - 1:].startswith(data["attribute"] + "=")
+    if data["kind"] in ("bare-ampersand", "bare-less-than"):
+        assert src_line[d.column - 1] == ("&" if data["kind"] == "bare-ampersand" else "<")
+    if data["kind"] == "unclosed-tag":  # at the tag left open, not where the parser noticed
+        assert src_line[d.column - 1:].startswith("<" + data["element"])
