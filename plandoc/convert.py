@@ -20,8 +20,8 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .labels import labels
-from .load import SourceFile, Sources, chapters_of, resolve_inside
+from .labels import labels, numbered_chapters, shape
+from .load import SourceFile, Sources, resolve_inside
 from .quantity import parse as parse_quantity
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
@@ -461,6 +461,28 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
                      tuple(sections), ctx.loc(el))
 
 
+def _broken_chapter(ctx: _Context, src: SourceFile, number: int) -> None:
+    """A chapter that failed to parse or validate is left out of the model, but what it
+    most likely holds still counts: the columns, figures and tables after it keep their
+    numbers, and references to its ids still resolve."""
+    root = shape(src)
+    if root is None:
+        return
+    ctx.src, label = src, numerals.chapter_label(number)
+    ctx.target(root, "chapter", label, root.get("id", ""))
+    for n, sec in enumerate(root.findall("section"), 1):
+        ctx.target(sec, "section", label + numerals.section_label(n), root.get("id", ""))
+    for el in root.iter("column", "figure", "table", "indicator-table"):
+        if el.tag == "column":
+            ctx.n_column += 1
+            ctx.target(el, "column", numerals.column_label(ctx.n_column), root.get("id", ""))
+        elif el.tag == "figure":
+            ctx.n_figure += 1
+            ctx.target(el, "figure", numerals.figure_label(ctx.n_figure), root.get("id", ""))
+        else:
+            ctx.n_table += 1
+
+
 def _date(ctx: _Context, el: etree._Element, attr: str) -> str | None:
     """A YYYY-MM-DD attribute that is a real calendar date; PD112 otherwise."""
     value = el.get(attr)
@@ -540,9 +562,12 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.target(pel, "part", label, pel.get("id", ""))
         intro = _blocks(ctx, pel.findall("p"))
         chapters = []
-        for src in chapters_of(sources, n_part - 1):
+        for src in numbered_chapters(sources, n_part - 1):
             n_chapter += 1
-            chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
+            if src.tree is None:
+                _broken_chapter(ctx, src, n_chapter)
+            else:
+                chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
         ctx.src = plan_src
         parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
                             intro, tuple(chapters), ctx.loc(pel)))

@@ -58,11 +58,21 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
-        diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
+        diags += check(plan, partial=_partial(sources, diags))
     diags = accepted.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
     order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
                                  sources.gazetteer] if f is not None]
     return Compiled(plan, tuple(dg.document_order(diags, order)))
+
+
+def _partial(sources, diags) -> bool:
+    """Whether the cross-file checks would only echo an earlier error: a file other than
+    a chapter is broken, or a chapter is missing or unreadable. A chapter with an XML or
+    schema error is not enough: it keeps its place in the numbering (see `labels`)."""
+    for f in sources.files():
+        if f.tree is None and (f.kind != "chapter" or f.recovered is None):
+            return True
+    return any(d.code in ("PD001", "PD002", "PD004") for d in diags)
 
 
 OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],

@@ -67,3 +67,32 @@ def test_error_kind(name, mini_copy):
         assert src_line[d.column - 1] == ("&" if data["kind"] == "bare-ampersand" else "<")
     if data["kind"] == "unclosed-tag":  # at the tag left open, not where the parser noticed
         assert src_line[d.column - 1:].startswith("<" + data["element"])
+
+
+@pytest.mark.parametrize("mistake", ["xml", "schema"])
+def test_a_broken_chapter_leaves_the_others_alone(mistake, tmp_path):
+    """One chapter with an XML or a schema error: every other chapter keeps its labels
+    (第十六章, 专栏 15, 图 3…) and its findings, word for word."""
+    import shutil
+
+    from plans import ROOT
+
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    before = compile_plan(plan)
+    ch = plan / "chapters" / "ch05-new-engines.xml"  # holds 图 1 and a column
+    text = ch.read_text(encoding="utf-8")
+    ch.write_text(text.replace("</p>", "", 1) if mistake == "xml" else
+                  text.replace("<p>", '<p role="goal">', 1), encoding="utf-8")
+    after = compile_plan(plan)
+
+    def others(compiled):
+        labels = {(t.id, t.label) for t in compiled.plan.targets if "ch05" not in t.loc.file}
+        found = {(d.code, d.file, d.line, d.message, d.place) for d in compiled.diagnostics
+                 if "ch05" not in d.file}
+        return labels, found
+
+    assert others(after) == others(before)
+    assert [d.code for d in after.diagnostics if "ch05" in d.file] == \
+        ["PD100" if mistake == "xml" else "PD110"]
+    assert len(before.plan.figures) == len(after.plan.figures) + 1  # 图 1 is ch05's
