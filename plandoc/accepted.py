@@ -23,10 +23,11 @@ from pathlib import Path
 
 from . import diagnostics as dg
 from .load import SourceFile, parse_file
-from .places import Places
+from . import places as pl
 
 FILE = "accepted.xml"
-IDENTITY = (("indicator", "indicator"), ("year", "year"), ("value", "stated"), ("text", "text"))
+IDENTITY = (("indicator", "indicator"), ("year", "year"), ("value", "stated"), ("text", "text"),
+            ("text", "found"))
 """(attribute of <finding>, key of the diagnostic's data) that identify a finding."""
 
 
@@ -41,8 +42,8 @@ def _norm(value: object) -> str:
 
 def identity(d: dg.Diagnostic) -> tuple:
     data = dict(d.data)
-    own = tuple((attr, _norm(data[key])) for attr, key in IDENTITY
-                if data.get(key) is not None)
+    own = tuple(dict((attr, _norm(data[key])) for attr, key in IDENTITY
+                     if data.get(key) is not None).items())
     return (d.code, d.block, own)
 
 
@@ -77,7 +78,7 @@ def apply(plan_dir: Path, plan, diags: list[dg.Diagnostic]) -> list[dg.Diagnosti
     extra: list[dg.Diagnostic] = []
     record = load_record(plan_dir, extra)
     if plan is not None:
-        places = Places(plan)
+        places = pl.of(plan)
         diags = [replace(d, place=places.place(d.file, d.line, d.column),
                          block=places.owner(d.file, d.line, d.column)) for d in diags]
     if record is None:
@@ -123,5 +124,6 @@ def _entries(record: SourceFile, extra: list[dg.Diagnostic]):
                 f"没有诊断代码 {code}"
             extra.append(dg.make("PD371", record.display, line, col, what, recorded=code))
             continue
-        own = tuple((attr, _norm(el.get(attr))) for attr, _ in IDENTITY if el.get(attr) is not None)
+        own = tuple(dict((attr, _norm(el.get(attr))) for attr, _ in IDENTITY
+                         if el.get(attr) is not None).items())
         yield (code, el.get("block", ""), own), decision, record.locate(el)

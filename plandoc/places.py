@@ -72,6 +72,23 @@ class Places:
         return ""
 
 
+_LAST: list = [None, None]
+
+
+def of(plan: m.Plan) -> Places:
+    """The places of the last plan asked about (checks ask many times per plan)."""
+    if _LAST[0] is not plan:
+        _LAST[:] = [plan, Places(plan)]
+    return _LAST[1]
+
+
+def where(plan: m.Plan, loc: m.Loc) -> str:
+    """Another place named in a message: 第三章第一节（chapters/ch03.xml:11）."""
+    rel = f"{m.plan_relative(loc.file, plan.root)}:{loc.line}"
+    place = of(plan).place(loc.file, loc.line, loc.column)
+    return f"{place}（{rel}）" if place else rel
+
+
 def _walk_plan(plan: m.Plan, out: list[Span]) -> None:
     tops: list[tuple[m.Loc, str, str, tuple]] = []
     if plan.notice is not None:

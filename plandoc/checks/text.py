@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .. import places
 
 FINAL = "。！？；：…”’）」』》】!?;:)"
 PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "「": "」", "(": ")"}
@@ -98,11 +99,12 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         local: set[str] = set()
         for sentence in _long_sentences(text):
             if sentence in local:
-                yield _make("PD360", loc, f"同一段中句子重复：{sentence}")
+                yield _make("PD360", loc, f"同一段中句子重复：{sentence}", text=sentence)
             elif sentence in seen:
                 first = seen[sentence]
-                yield _make("PD360", loc, f"句子与 {dg.where(first.file, first.line, plan.root)} 重复：{sentence}",
-                            "如系有意重申可忽略；否则删去其一。", dg.Severity.NOTE)
+                yield _make("PD360", loc, f"句子与 {places.where(plan, first)} 重复：{sentence}",
+                            "若非有意重申，删去其一；有意重申可在 accepted.xml 中记录决定。",
+                            dg.Severity.NOTE, text=sentence)
             local.add(sentence)
             seen.setdefault(sentence, loc)
 
@@ -111,7 +113,8 @@ def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for kind, loc, text in _blocks(plan):
         stripped = text.rstrip()
         if kind not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:  # headings have none
-            yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
+            yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}",
+                        text=stripped[-12:])
 
 
 # The per-text work below is memoised on the text itself: in `serve`, a rebuild after
@@ -139,7 +142,7 @@ def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for _, loc, text in _blocks(plan):
         what = _unbalanced(text)
         if what:
-            yield _make("PD362", loc, f"括号或引号不成对：{what}")
+            yield _make("PD362", loc, f"括号或引号不成对：{what}", text=what)
 
 
 @functools.cache
@@ -176,7 +179,8 @@ def traditional(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for _, loc, text in _blocks(plan):
         found = _traditional_chars(text, names)
         if found:
-            yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]))
+            yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]),
+                        text="，".join(found))
 
 
 @functools.lru_cache(maxsize=4)
@@ -294,6 +298,7 @@ def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     minority = "％" if full < half else "%" if half < full else None
     for _, loc, text in blocks:
         for run in FULLWIDTH_DIGIT.findall(text):
-            yield _make("PD365", loc, f"全角数字：{run}")
+            yield _make("PD365", loc, f"全角数字：{run}", text=run)
         if minority and minority in text:
-            yield _make("PD366", loc, f"百分号混用：全文多用 {'%' if minority == '％' else '％'}，此处用 {minority}")
+            yield _make("PD366", loc, f"百分号混用：全文多用 {'%' if minority == '％' else '％'}，此处用 {minority}",
+                        text=minority)
