@@ -25,7 +25,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 FULLWIDTH_DIGIT = re.compile(r"[０-９]+")
 NEAR_MISS_MIN = 4
-"""Gazetteer names shorter than this are not searched for near-misses."""
+"""Gazetteer names this long or longer: any one character off is a near-miss."""
+NEAR_MISS_SHORT = 3
+"""Names of three characters: only a homophone slip counts (see `_homophone_slip`)."""
 MIN_REPEAT = 8
 """Sentences shorter than this (in CJK characters) may repeat freely (e.g. 明确责任。)."""
 
@@ -218,8 +220,8 @@ def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> boo
 def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Windows one character off a name of four or more characters, with the same final
     character. A window inside an occurrence of a known name (洪市镇 in 芦洪市镇) is no
-    miss. Three-character names are left out: sharing two characters with one of them
-    (沿江湖 and 东江湖) happens by chance far more often than by a slip."""
+    miss. For three-character names the caller keeps only homophone slips: sharing two
+    characters with one of them (沿江湖 and 东江湖) happens by chance far more often."""
     index = _index(names)
     found: dict[str, str] = {}
     for final in _finals(names).finditer(text):
@@ -237,14 +239,33 @@ def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tu
     return tuple(found.items())
 
 
+@functools.lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    """The pinyin readings of a character, with tones (all of them: 涔 reads cén, qián…)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(char, style=Style.TONE3, heteronym=True)[0])
+
+
+def _homophone_slip(word: str, name: str) -> bool:
+    """Whether the one character that differs sounds the same, tone included: the slip a
+    pinyin input method makes (岑 cén for 涔 cén), and not a different word that happens to
+    share two characters with a short name (沿江湖 beside 东江湖, 小湘湖 beside 潇湘湖)."""
+    (a, b), = [(x, y) for x, y in zip(word, name) if x != y]
+    return CJK.fullmatch(a) is not None and bool(_readings(a) & _readings(b))
+
+
 def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    """A word one character away from a gazetteer name (same final character)."""
-    names = tuple(sorted({n.text for n in plan.gazetteer if len(n.text) >= NEAR_MISS_MIN}))
-    if not names:
-        return
+    """A word one character away from a gazetteer name (same final character); for
+    names of three characters only a homophone of the differing character counts."""
     known = frozenset(n.text for n in plan.gazetteer)
+    names = tuple(sorted(n for n in known if len(n) >= NEAR_MISS_MIN))
+    short = tuple(sorted(n for n in known if len(n) == NEAR_MISS_SHORT))
     for _, loc, text in _blocks(plan):
-        for word, name in _near_misses(text, names, known):
+        found = list(_near_misses(text, names, known)) if names else []
+        found += [(w, n) for w, n in (_near_misses(text, short, known) if short else ())
+                  if _homophone_slip(w, n)]
+        for word, name in found:
             yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
                         f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
                         found=word, expected=name)
