@@ -79,6 +79,12 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
     _, data = events.wait_for("errors", n)
     errors = json.loads(data)
     assert [(e["code"], e["line"]) for e in errors] == [("PD201", 4)]
+    from plandoc import diagnostics as dg
+    from plandoc.pipeline import compile_plan
+
+    (as_checked,) = [d for d in compile_plan(mini_copy).diagnostics if d.code == "PD201"]
+    assert errors[0]["text"] == dg.format_text(as_checked)  # the overlay shows what check prints
+    assert "col-nope" in errors[0]["text"] and "提示：" in errors[0]["text"] and "^" in errors[0]["text"]
     assert (out / "plan.json").read_bytes() == good  # the last good output stays served
     assert urllib.request.urlopen(url, timeout=10).status == 200
     n = len(events.events)
