@@ -37,6 +37,10 @@ class Places:
         self.explicit = {t.id for t in plan.targets if t.id}
         spans: list[Span] = []
         _walk_plan(plan, spans)
+        walked = {s.file for s in spans}
+        for t in plan.targets:  # a broken chapter is not in the model, but has its label
+            if t.kind == "chapter" and t.loc.file not in walked:
+                spans.append(Span(t.loc.file, (1, 0), END, t.id, t.label, 0))
         self.by_file: dict[str, list[Span]] = {}
         for s in sorted(spans, key=lambda s: (s.file, s.start, s.depth)):
             self.by_file.setdefault(s.file, []).append(s)

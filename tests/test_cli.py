@@ -219,3 +219,27 @@ def test_output_directory_is_readable_by_others(tmp_path):
 
     assert run("build", "--plan", MINI, "--out", tmp_path / "dist", "--format", "json").returncode == 0
     assert stat.S_IMODE((tmp_path / "dist").stat().st_mode) & 0o005 == 0o005
+
+
+def test_build_prints_a_summary_not_the_findings(tmp_path):
+    plan, _ = overlay("PD220", tmp_path)
+    r = run("build", "--plan", plan, "--out", tmp_path / "out", "--format", "json")
+    assert r.returncode == 0
+    assert "PD220" not in r.stderr and "PD220" not in r.stdout
+    assert "检查：0 个错误，1 个警告，0 个提示未决定，0 项已决定" in r.stderr
+
+
+def test_check_lists_in_document_order_on_stdout_with_a_minimum_severity(tmp_path):
+    """plan.xml's findings come before the chapters', the chapters' in the listed order."""
+    from plans import ROOT as root
+
+    r = run("check", "--plan", "plan", "--severity", "note", "--show-accepted", cwd=root)
+    files = [line.split(":")[0] for line in r.stdout.splitlines()
+             if line.startswith("plan/") and "[PD" in line]
+    listed = [line.split('"')[1] for line in (root / "plan" / "plan.xml").read_text(encoding="utf-8").splitlines()
+              if "<chapter file=" in line]
+    order = [listed.index(f[len("plan/"):]) for f in files if f[len("plan/"):] in listed]
+    assert order and order == sorted(order)
+    errors_only = run("check", "--plan", root / "plan", "--severity", "error")
+    (summary,) = errors_only.stdout.splitlines()  # no error: the summary line alone
+    assert summary.startswith("0 个错误，") and "项未显示（--severity warning）" in summary
