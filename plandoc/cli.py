@@ -117,10 +117,7 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool
         for d in diags:
             if d.severity is dg.Severity.ERROR:
                 click.echo(dg.format_text(d), err=True)
-    open_ = dg.counts([d for d in diags if d.decision is None])
-    decided = sum(1 for d in diags if d.decision is not None)
-    click.echo(f"检查：{open_[dg.Severity.ERROR]} 个错误，{open_[dg.Severity.WARNING]} 个警告，"
-               f"{open_[dg.Severity.NOTE]} 个提示未决定，{decided} 项已决定"
+    click.echo(f"检查：{dg.check_summary(diags, dg.Severity.NOTE, True)}"
                f"（详见 python build.py check）", err=True)
     if failed:
         click.echo("构建中止：规划有错误，原有输出保持不变。Build stopped; previous output kept.",

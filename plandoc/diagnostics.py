@@ -148,7 +148,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "<ref to=\"…\"/> 指向的 id 在规划中不存在。",
        "交叉引用会变成死链接，文字也无法生成（专栏 N、第 N 章）。",
        '<ref to="col-xyz"/>',
-       "改成已有的 id（见 plan.json 的 columns/figures），或删除该引用。"),
+       "若目标已被删除，删去这处引用；若改了 id，改用新的 id（提示会给出最接近的已有 id）。"),
     _c("PD202", "error", "未定义的指标 (unknown indicator)",
        "<row ind>、<fact ind> 或 parent 指向的指标在 indicators.xml 中没有定义。",
        "事实无法归属于指标，一致性检查无从比较。",
@@ -249,7 +249,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "没有任何 <ref> 指向该专栏或图。",
        "印刷版常不引用专栏；网站上加引用便于跳转。此项仅供参考。",
        "专栏 14 没有被正文引用",
-       "在相关段落加 <ref to=\"该专栏或图的 id\"/>，或忽略。"),
+       "在相关段落加 <ref to=\"该专栏或图的 id\"/>；印刷版本就不引用的，在 plan/accepted.xml 中记录决定。"),
     # ---- text lint: PD36x
     _c("PD360", "warning", "句子重复 (repeated sentence)",
        "同一段中同一句话出现两次（警告）；或与别处的句子完全相同（提示）。",
@@ -442,19 +442,18 @@ def summary(diags: list[Diagnostic]) -> str:
 
 
 def check_summary(diags: list[Diagnostic], minimum: Severity, show_accepted: bool) -> str:
-    """One line that fits a terminal: the open findings by severity, then what is not
-    shown (notes under the minimum severity, accepted findings) and how to show it."""
+    """One line that fits a terminal (80 columns): the open findings listed, then what is
+    not listed (open findings under the minimum severity, decided ones) and the option
+    that lists it: `错误 0，警告 5 | 未列出：提示 54 (--severity note) | 已决定 67 (--show-accepted)`."""
     open_ = [d for d in diags if d.decision is None]
     c = counts(open_)
-    head = (f"{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，"
-            f"{c[Severity.NOTE]} 个提示")
-    extra = []
-    hidden = sum(1 for d in open_ if not at_least(d, minimum))
+    shown = [s for s in Severity if at_least(Diagnostic("", 0, 0, "", s, "", ""), minimum)]
+    parts = ["，".join(f"{SEVERITY_NAMES[s]} {c[s]}" for s in shown)]
+    hidden = [s for s in Severity if s not in shown and c[s]]
     if hidden:
-        lower = "note" if minimum is Severity.WARNING else "warning" if \
-            any(d.severity is Severity.WARNING for d in open_ if not at_least(d, minimum)) else "note"
-        extra.append(f"{hidden} 项未显示（--severity {lower}）")
-    accepted = len(diags) - len(open_)
-    if accepted:
-        extra.append(f"{accepted} 项已决定" + ("" if show_accepted else "（--show-accepted）"))
-    return head + ("；" + "，".join(extra) if extra else "")
+        parts.append("未列出：" + "、".join(f"{SEVERITY_NAMES[s]} {c[s]}" for s in hidden) +
+                     f" (--severity {hidden[-1].value})")
+    decided = len(diags) - len(open_)
+    if decided:
+        parts.append(f"已决定 {decided}" + ("" if show_accepted else " (--show-accepted)"))
+    return " | ".join(parts)

@@ -43,7 +43,7 @@ def test_errors_exit_1_with_located_text(tmp_path):
         width -= 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     assert under is not None and line[column - 1:].startswith(under[:12])
     assert hint.startswith("    提示：")
-    assert r.stdout.splitlines()[-1].startswith("1 个错误")
+    assert r.stdout.splitlines()[-1].startswith("错误 1，警告 0")
 
 
 def test_json_format(tmp_path):
@@ -226,7 +226,7 @@ def test_build_prints_a_summary_not_the_findings(tmp_path):
     r = run("build", "--plan", plan, "--out", tmp_path / "out", "--format", "json")
     assert r.returncode == 0
     assert "PD220" not in r.stderr and "PD220" not in r.stdout
-    assert "检查：0 个错误，1 个警告，0 个提示未决定，0 项已决定" in r.stderr
+    assert "检查：错误 0，警告 1，提示 0（详见 python build.py check）" in r.stderr
 
 
 def test_check_lists_in_document_order_on_stdout_with_a_minimum_severity(tmp_path):
@@ -242,4 +242,4 @@ def test_check_lists_in_document_order_on_stdout_with_a_minimum_severity(tmp_pat
     assert order and order == sorted(order)
     errors_only = run("check", "--plan", root / "plan", "--severity", "error")
     (summary,) = errors_only.stdout.splitlines()  # no error: the summary line alone
-    assert summary.startswith("0 个错误，") and "项未显示（--severity warning）" in summary
+    assert summary.startswith("错误 0 | 未列出：警告 ") and "(--severity warning)" in summary
