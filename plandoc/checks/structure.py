@@ -174,4 +174,4 @@ def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         if thing.id not in referred:
             yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
                           f"{thing.label} 没有被正文引用（{thing.id}）",
-                          f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”），或忽略。")
+                          f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”）；印刷版本就不引用的，在 accepted.xml 中记录决定。")
