@@ -200,15 +200,21 @@ def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             overlap = hi * scale >= lo0 * scale0 and lo * scale <= hi0 * scale0
             data = dict(stated=v, computed=v0, indicator=ind_id, year=year)
             if not overlap:
-                elsewhere = "；".join(f"{places.where(plan, s.loc)} 为 {s.quantity.text}"
+                elsewhere = "；".join(f"{_at(plan, s.loc)}为 {s.quantity.text}"
                                      for s in stated if s is not other)
                 yield _make("PD310", other, f"{name} {year} 年{what}在 {len(stated)} 处陈述，数值不同："
                             f"此处为 {other.quantity.text}；{elsewhere}",
                             difference=(v or 0) - (v0 or 0), **data)
             elif (first.quantity.comparator or "=") != (other.quantity.comparator or "="):
                 yield _make("PD311", other, f"{name} {year} 年{what}比较关系不一致："
-                            f"此处为 {other.quantity.text}，{places.where(plan, first.loc)} 为 "
+                            f"此处为 {other.quantity.text}，{_at(plan, first.loc)}为 "
                             f"{first.quantity.text}", difference=0.0, **data)
+
+
+def _at(plan: m.Plan, loc: m.Loc) -> str:
+    """Another place, ready for the word after it (第四章 专栏 2（…:56）为 / …:56 为)."""
+    where = places.where(plan, loc)
+    return where if where.endswith("）") else where + " "
 
 
 ROLE_NAMES = {"value": "的数值", "target": "的目标值", "rate": "的年均增速",
