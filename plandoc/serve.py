@@ -3,9 +3,9 @@
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
 overlay listing them as `check` prints them (place, file:line:col, the line with a caret,
-the hint); without, the JSON and the pages the edit touched are
-rebuilt with the search index (`incremental.QuickBuilder`), and every open page
-reloads (server-sent events). The PDF is rebuilt in a background thread,
+the hint); without, the pages the edit touched are rebuilt with the search index
+(`incremental.QuickBuilder`), every open page reloads (server-sent events), and then
+the JSON is rewritten. The PDF is rebuilt in a background thread,
 latest edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.
 """
@@ -176,8 +176,9 @@ class Preview:
             shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
             self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
-        self.quick.build(compiled)  # pages an edit touched, and the search index
-        self.hub.publish("reload")
+        self.quick.build(compiled, ("html",))  # pages an edit touched, and the search index
+        self.hub.publish("reload")  # the page first: the editor is waiting for it
+        self.quick.build(compiled, ("json",))
         if self.pdf:
             self.pdf_wanted.set()
         return True

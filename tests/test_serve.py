@@ -71,6 +71,10 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
     ch = mini_copy / "chapters" / "ch01.xml"
     ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持不懈。"), encoding="utf-8")
     events.wait_for("reload", 0)
+    assert "坚持不懈" in "".join(p.read_text(encoding="utf-8") for p in (out / "site").rglob("ch-*.html"))
+    deadline = time.time() + 20  # the JSON follows the pages
+    while "坚持不懈" not in (out / "plan.json").read_text(encoding="utf-8") and time.time() < deadline:
+        time.sleep(0.05)
     assert "坚持不懈" in (out / "plan.json").read_text(encoding="utf-8")
     good = (out / "plan.json").read_bytes()
     n = len(events.events)
