@@ -33,7 +33,8 @@ def _report(diags, fmt: str, minimum: dg.Severity | None = None,
         for d in diags:
             if d.decision is None and d.severity is not dg.Severity.ERROR and \
                     (minimum is None or dg.at_least(d, minimum)):
-                click.echo(f"{accepted.finding_xml(d)}  <!-- {d.place or d.file}：{d.message} -->")
+                note = f"{d.place or d.file}：{d.message}".replace("--", "—")  # a comment has no --
+                click.echo(f"{accepted.finding_xml(d)}  <!-- {note} -->")
         return
     minimum = minimum or dg.Severity.WARNING
     for d in diags:

@@ -127,3 +127,31 @@ def test_the_bundled_plan_check_fits_one_screen():
     assert dg._width(lines[-1]) <= 80  # the summary fits a terminal
     assert "已决定" in lines[-1]
     assert not [d for d in compile_plan(ROOT / "plan").diagnostics if d.code in ("PD370", "PD371")]
+
+
+def test_format_accept_round_trip(tmp_path):
+    """What `check --format accept` prints, pasted into accepted.xml, decides every open
+    warning and note of the plan: nothing open is left, nothing is stale."""
+    import shutil
+
+    plan = tmp_path / "plan"
+    shutil.copytree(ROOT / "plan", plan)
+    (plan / "accepted.xml").unlink()
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--plan", str(plan),
+                        "--format", "accept", "--severity", "note"], capture_output=True, text=True)
+    elements = r.stdout.splitlines()
+    assert len(elements) == len([d for d in compile_plan(plan).diagnostics])
+    (plan / "accepted.xml").write_text(RECORD.format(finding="\n    ".join(elements)), encoding="utf-8")
+    after = compile_plan(plan).diagnostics
+    assert after and all(d.decision is not None for d in after)
+
+
+def test_a_malformed_record_is_explained(mini_copy):
+    _count_of_three(mini_copy)
+    (mini_copy / "accepted.xml").write_text(RECORD.replace('status="接受"', 'status="同意"').format(
+        finding='<finding code="PD999" block="col-main"/>'), encoding="utf-8")
+    found = [(d.code, dict(d.data).get("kind"), dict(d.data).get("allowed")) for d in compile_plan(mini_copy).diagnostics]
+    assert ("PD110", "bad-value", "接受, 暂缓, 误报") in found
+    (mini_copy / "accepted.xml").write_text(RECORD.format(
+        finding='<finding code="PD999" block="col-main"/>'), encoding="utf-8")
+    assert [d.code for d in compile_plan(mini_copy).diagnostics] == ["PD331", "PD371"]
