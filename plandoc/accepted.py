@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import diagnostics as dg
-from .load import SourceFile, parse_file
+from .load import SourceFile, parse_file, resolve_inside
 from . import places as pl
 
 FILE = "accepted.xml"
@@ -60,12 +60,14 @@ def finding_xml(d: dg.Diagnostic) -> str:
 
 def load_record(plan_dir: Path, diags: list[dg.Diagnostic]) -> SourceFile | None:
     """Parse and validate plan/accepted.xml if there is one."""
-    path = plan_dir / FILE
-    if not path.is_file():
+    path = resolve_inside(plan_dir, FILE)  # a symbolic link out of plan/ is not followed
+    display = str(Path(plan_dir.as_posix()) / FILE)
+    if path is None and (plan_dir / FILE).exists():
+        diags.append(dg.make("PD002", display, 0, 0, f"{FILE} 指向规划目录之外"))
+    if path is None or not path.is_file():
         return None
     from .validate import validate_file
 
-    display = str(Path(plan_dir.as_posix()) / FILE)
     src = parse_file(path, FILE, display, "accepted", diags)
     if src.tree is not None:
         diags += validate_file(src)
