@@ -3,7 +3,7 @@
 #   make test    — set up everything (browser included) and run the tests
 PY := .venv/bin/python
 
-.PHONY: setup build test check docs bench
+.PHONY: setup build test check docs bench contract-shape
 
 setup:
 	bash scripts/setup.sh
@@ -23,3 +23,8 @@ docs: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Record the shape of plan.json for the current contract version (after a version bump;
+# golden updates never rewrite it). See docs/json.md.
+contract-shape: setup
+	$(PY) scripts/record_contract_shape.py

@@ -230,18 +230,20 @@ def _table(ctx: _Context, el: etree._Element) -> m.Table:
     head = _rows(ctx, el.find("thead"))
     caption_el = el.find("caption")
     caption = _inline(ctx, caption_el) if caption_el is not None else ()
-    stated: list[tuple[str, m.ColSpec, m.Quantity, m.Loc]] = []
+    stated: list[tuple[str, m.ColSpec, m.Quantity, m.Loc, int, int]] = []
     if el.tag == "indicator-table":
-        layout, body = _indicator_body(ctx, el, stated)
+        layout, body = _indicator_body(ctx, el, stated, len(head))
     else:
         layout, body = (), _rows(ctx, el.find("tbody"))
     text = "".join(m.id_text(c.content) for r in head + body for c in r.cells)
     tid = ctx.block_id(el, "tbl", text)
-    for ind, spec, quantity, loc in stated:
+    for ind, spec, quantity, loc, row, cell in stated:
         ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
-                                          quantity, "table", tid, ctx.column, ctx.chapter, loc))
+                                          quantity, "table", tid, ctx.column, ctx.chapter, loc,
+                                          row, cell))
     table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
-                    el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el))
+                    el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el),
+                    tuple(el.get("former", "").split()))
     ctx.tables.append(table)
     return table
 
@@ -279,7 +281,7 @@ def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
     return name + ((m.Text(f"（{unit}）"),) if unit else ())
 
 
-def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
+def _indicator_body(ctx: _Context, el: etree._Element, stated: list, n_head: int):
     layout = _layout(ctx, el)
     values = [c for c in layout if c.kind == "value"]
     groups = el.findall("group")
@@ -309,12 +311,14 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
             cells: list[m.Cell] = []
             v_iter = iter(vs)
             skip = 0
+            printed_seq = None
             for spec in layout:
                 if spec.kind == "category":
                     if i == 0:
                         cells.append(m.Cell((m.Text(group.get("category", "")),), True, 1, len(rows)))
                 elif spec.kind == "seq":
-                    cells.append(m.Cell((m.Text(str(seq)),)))
+                    printed_seq = str(seq)
+                    cells.append(m.Cell((m.Text(printed_seq),)))
                 elif spec.kind == "name":
                     cells += _name_cells(ctx, row, label, parents if two_level else None, i)
                 elif spec.kind == "nature":
@@ -331,9 +335,15 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list):
                     span = int(v.get("colspan", "1"))
                     skip = span - 1
                     content = _inline(ctx, v)
-                    cells.append(m.Cell(content, False, span, 1, spec.role))
-                    stated.append((ind, spec, parse_quantity(m.plain(content)), ctx.loc(v)))
-            body.append(m.Row(tuple(cells), ctx.loc(row)))
+                    quantity = parse_quantity(m.plain(content))
+                    if quantity.kind == "empty":  # a blank cell states nothing
+                        cells.append(m.Cell(content, False, span, 1))
+                        continue
+                    stated.append((ind, spec, quantity, ctx.loc(v), n_head + len(body), len(cells)))
+                    cells.append(m.Cell(content, False, span, 1, spec.role, ind, spec.year,
+                                        spec.from_year))
+            body.append(m.Row(tuple(cells), ctx.loc(row), ind, m.plain(label), printed_seq,
+                              group.get("category")))
     return layout, tuple(body)
 
 
@@ -455,7 +465,8 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
         ctx.target(sec, "section", label + numerals.section_label(n), cid)
         blocks = _blocks(ctx, [c for c in sec if c.tag != "title"])
         sections.append(m.Section(sec.get("id", ""), n, numerals.section_label(n),
-                                  _inline(ctx, sec.find("title")), blocks, ctx.loc(sec)))
+                                  _inline(ctx, sec.find("title")), blocks, ctx.loc(sec),
+                                  tuple(sec.get("former", "").split())))
     ctx.section = None
     return m.Chapter(cid, number, label, _inline(ctx, el.find("title")), part, src.rel, intro,
                      tuple(sections), ctx.loc(el))

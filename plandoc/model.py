@@ -143,7 +143,23 @@ class Count:
     loc: Loc
 
 
-Inline = Union[Text, Emph, Sub, Sup, Ref, Sic, Fact, Sum, Total, Term, Count, Member, Num]
+@dataclass(frozen=True)
+class Quote:
+    """A fact of the plan quoted in a companion page ({{gdp 2025 target}}): printed as the
+    plan states it, linked to where it is stated."""
+
+    ind: str
+    year: int
+    role: str
+    quantity: Quantity
+    to: str
+    """Id of the table or paragraph that states the fact."""
+    page: str
+    """Id of the chapter whose page holds that block."""
+    loc: Loc
+
+
+Inline = Union[Text, Emph, Sub, Sup, Ref, Sic, Fact, Sum, Total, Term, Count, Member, Num, Quote]
 
 
 def plain(inlines: tuple[Inline, ...]) -> str:
@@ -154,7 +170,7 @@ def plain(inlines: tuple[Inline, ...]) -> str:
             out.append(node.text)
         elif isinstance(node, Ref):
             out.append(node.label or node.to)
-        elif isinstance(node, Fact | Total | Term | Num):
+        elif isinstance(node, Fact | Total | Term | Num | Quote):
             out.append(node.quantity.text)
         else:
             out.append(plain(node.children))
@@ -262,12 +278,24 @@ class Cell:
     rowspan: int = 1
     fact_role: str | None = None
     """For indicator-table value cells: the role of the fact the cell states."""
+    fact_indicator: str | None = None
+    """For indicator-table value cells: the indicator the fact is about."""
+    fact_year: int | None = None
+    fact_from: int | None = None
 
 
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
     loc: Loc
+    indicator: str | None = None
+    """Indicator tables: the indicator of this row."""
+    label: str = ""
+    """Indicator tables: the row's printed name."""
+    seq: str | None = None
+    """Indicator tables: the printed 序号, if the table prints one."""
+    category: str | None = None
+    """Indicator tables: the printed category (类别) the row stands under."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +326,8 @@ class Table:
     """Id of the column (专栏) holding the table, if any."""
     chapter: str
     loc: Loc
+    former: tuple[str, ...] = ()
+    """Ids the table had before (kept as anchors so that published links keep working)."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +364,27 @@ Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column]
 # ------------------------------------------------------------------ structure
 
 @dataclass(frozen=True)
+class Page:
+    """A companion page written in Markdown (plan/pages/*.md): 政策解读, 编制说明, 说明."""
+
+    id: str
+    """page-<file name>."""
+    title: str
+    kind: str
+    """解读 | 编制说明 | 说明."""
+    date: str | None
+    order: int
+    public: bool
+    """解读 and 编制说明 are published with the plan; 说明 pages are for editors only."""
+    printed: bool
+    """Printed as an appendix of the PDF (front matter `print = true`)."""
+    file: str
+    """Source file relative to the plan directory."""
+    blocks: tuple["Block", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     number: int
@@ -342,6 +393,8 @@ class Section:
     title: tuple[Inline, ...]
     blocks: tuple[Block, ...]
     loc: Loc
+    former: tuple[str, ...] = ()
+    """Ids the section had before (kept as anchors so that published links keep working)."""
 
 
 @dataclass(frozen=True)
@@ -425,6 +478,10 @@ class Statement:
     column: str | None
     chapter: str
     loc: Loc
+    row: int | None = None
+    """Table statements: index of the stating row in the table's rows (header rows included)."""
+    cell: int | None = None
+    """Table statements: index of the stating cell in that row."""
 
 
 @dataclass(frozen=True)
@@ -480,6 +537,8 @@ class Plan:
     """Every id in document order (duplicates included, for the checks)."""
     root: str = ""
     """The plan directory as the user named it."""
+    pages: tuple[Page, ...] = field(default=())
+    """Companion pages (plan/pages/*.md), in their order."""
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

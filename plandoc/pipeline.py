@@ -27,6 +27,7 @@ from .checks import check
 from .convert import convert
 from .load import load
 from .model import Plan
+from .pages import attach as attach_pages
 from .validate import validate
 
 RENDERERS = {
@@ -58,6 +59,8 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
+        plan, found = attach_pages(plan, plan_dir)
+        diags += found
         diags += check(plan, partial=_partial(sources, diags))
     diags = accepted.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
     order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
@@ -75,7 +78,8 @@ def _partial(sources, diags) -> bool:
     return any(d.code in ("PD001", "PD002", "PD004") for d in diags)
 
 
-OUTPUTS = {"json": ["plan.json"], "csv": ["indicators.csv"], "xlsx": ["indicators.xlsx"],
+OUTPUTS = {"json": ["plan.json", "findings.json"],
+           "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
            "html": ["site"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 

@@ -1,5 +1,6 @@
 """Quantities as plans print them: `≥65.53`, `>12`, `[10]`, `[-33%]`, `95% 以上`,
-`1000 个左右`, `-` (not applicable), or words (`完成省定目标`).
+`下降 33% 以上` (a change of at most -33), `1000 个左右`, `-` (not applicable), or words
+(`完成省定目标`).
 
 `parse(text)` never raises: what is not a number becomes kind "text" (or "na"/"empty").
 """
@@ -19,6 +20,9 @@ _PREFIX = [
     ("不少于", "≥"), ("不超过", "≤"), ("低于", "<"), ("小于", "<"), ("约", "≈"), ("突破", ">"),
 ]
 _SUFFIX = [("以上", "≥"), ("以下", "≤"), ("以内", "≤"), ("左右", "≈"), ("多", ">")]
+_DOWN = ("下降", "降低", "减少")
+"""A printed decrease: the value is negative and a comparator on its size flips."""
+_FLIP = {">": "<", "≥": "≤", "<": ">", "≤": "≥"}
 _NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
 _NA = {"-", "—", "–", "－", "/", "——"}
 
@@ -34,6 +38,11 @@ def parse(text: str) -> Quantity:
     if s.startswith("[") and s.endswith("]"):
         cumulative = True
         s = s[1:-1].strip()
+    sign = 1
+    for word in _DOWN:
+        if s.startswith(word):  # 下降 33% 以上: a change of -33, at most
+            sign, s = -1, s[len(word):].strip()
+            break
     comparator = None
     for word, comp in _PREFIX:
         if s.startswith(word):
@@ -54,7 +63,9 @@ def parse(text: str) -> Quantity:
             rest = rest[: -len(word)].strip()
             break
     decimals = len(number.split(".")[1]) if "." in number else 0
-    return Quantity(text=raw, kind="number", value=float(number), decimals=decimals,
+    if sign < 0:
+        comparator = _FLIP.get(comparator, comparator)
+    return Quantity(text=raw, kind="number", value=sign * float(number), decimals=decimals,
                     comparator=comparator, cumulative=cumulative, unit=rest or None)
 
 

@@ -1,12 +1,18 @@
 """JSON: the canonical dump of the model, and the contract for downstream tools.
 
 Shape (documented field by field in docs/json.md, validated against
-schema/plan.schema.json): metadata; the outline (parts, chapters, sections); every
-block in reading order with its plain text and its inline spans (lead, emphasis,
-references, facts, totals, counts, corrections) as character offsets into that text;
-columns, figures, tables (cells with spans); indicators with every statement and its
-place; the cross-reference graph; the check findings. Deterministic: the same plan
+schema/plan.schema.json, changes listed in docs/CHANGELOG-contract.md): metadata; the
+outline (parts, chapters, sections); every block in reading order with its plain text,
+its inline spans (lead, emphasis, references, facts, totals, counts, corrections) as
+character offsets into that text and its address on the published site; columns,
+figures, tables (cells naming the fact they state); indicators with the table rows they
+stand in and every statement, tied to its row and cell; the cross-reference graph.
+The check findings are editorial, not the plan: they go to findings.json (the shape of
+`check --format json`, schema/diagnostics.schema.json). Deterministic: the same plan
 gives the same bytes, whatever the plan directory was called.
+
+In plan.json "column" always means a 专栏; a character position in a source line is
+`loc.char`, a cell of a table row is `cell`.
 """
 
 from __future__ import annotations
@@ -15,9 +21,28 @@ import json
 from pathlib import Path
 
 from . import model as m
+from .site_view import CLOSING, NOTICE, PREAMBLE, SiteView
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
+
+RATE_ROLES = ("rate", "actual-rate")
+_CLOSING_MARKS = "。：:"
+"""Printed after a lead sentence or an entry's name; not part of the `lead`/`name` span."""
+
+
+def value_unit(q: m.Quantity, role: str, indicator_unit: str | None) -> str | None:
+    """The unit the fact's value is in: the printed unit, else the indicator's; a rate
+    is a percentage change (%/年 average annual, % over the period when cumulative)
+    unless printed with another unit (百分点)."""
+    if q.kind != "number":
+        return None
+    printed = (q.unit or "").replace("％", "%") or None
+    if role in RATE_ROLES:
+        if printed and printed != "%":
+            return printed
+        return "%" if q.cumulative else "%/年"
+    return printed or indicator_unit
 
 
 class _Writer:
@@ -25,11 +50,17 @@ class _Writer:
 
     def __init__(self, plan: m.Plan):
         self.plan = plan
+        self.site = SiteView(plan)
+        self.units = {i.id: i.unit for i in plan.indicators}
         self.blocks: list[dict] = []
         self.references: list[dict] = []
 
     def loc(self, loc: m.Loc) -> dict:
-        return {"file": m.plan_relative(loc.file, self.plan.root), "line": loc.line, "column": loc.column}
+        return {"file": m.plan_relative(loc.file, self.plan.root), "line": loc.line,
+                "char": loc.column}
+
+    def url(self, page: str | None, anchor: str | None = None) -> str:
+        return self.site.url(page or PREAMBLE, anchor)
 
     # -------------------------------------------------------------- inline spans
 
@@ -55,7 +86,9 @@ class _Writer:
             elif isinstance(node, m.Fact):
                 span = {"type": "fact", "indicator": node.ind, "year": node.year,
                         "role": node.role, "from": node.from_year,
-                        **self.quantity(node.quantity)}
+                        **self.quantity(node.quantity),
+                        "value_unit": value_unit(node.quantity, node.role,
+                                                 self.units.get(node.ind))}
                 inner = node.quantity.text
             elif isinstance(node, m.Total | m.Term | m.Num):
                 span = {"type": type(node).__name__.lower(), **self.quantity(node.quantity)}
@@ -91,12 +124,20 @@ class _Writer:
     def leaded(self, bid: str, lead: tuple, content: tuple, lead_type: str = "lead") -> dict:
         lead_text, lead_spans = self.spans(lead, bid)
         rest, rest_spans = self.spans(content, bid, len(lead_text))
-        spans = ([{"type": lead_type, "start": 0, "end": len(lead_text)}] if lead else [])
+        end = len(lead_text.rstrip().rstrip(_CLOSING_MARKS).rstrip())
+        spans = ([{"type": lead_type, "start": 0, "end": end}] if lead else [])
         return {"text": lead_text + rest, "spans": spans + lead_spans + rest_spans}
+
+    def cell(self, c: m.Cell, block: str) -> dict:
+        text, spans = self.spans(c.content, block)
+        return {"text": text, "spans": spans, "header": c.header, "colspan": c.colspan,
+                "rowspan": c.rowspan, "role": c.fact_role, "indicator": c.fact_indicator,
+                "year": c.fact_year, "from": c.fact_from}
 
     def add(self, block: m.Block, where: dict) -> list[str]:
         """Append `block` (and, for columns and lists, what it holds); return the ids added at this level."""
-        base = {"id": block.id, **where, "loc": self.loc(block.loc)}
+        page = where["chapter"] or where["part"] or where["area"]
+        base = {"id": block.id, **where, "loc": self.loc(block.loc), "url": self.url(page, block.id)}
         if isinstance(block, m.Paragraph):
             self.blocks.append({**base, "type": "paragraph",
                                 **self.leaded(block.id, block.lead, block.content)})
@@ -109,24 +150,19 @@ class _Writer:
         elif isinstance(block, m.ListBlock):
             ids = []
             for it in block.items:
-                self.blocks.append({"id": it.id, **where, "loc": self.loc(it.loc), "type": "item",
+                self.blocks.append({**base, "id": it.id, "loc": self.loc(it.loc),
+                                    "url": self.url(page, it.id), "type": "item",
                                     "list": block.id, "list_type": block.type, "marker": it.marker,
                                     **self.leaded(it.id, it.lead, it.content)})
                 ids.append(it.id)
             return ids
         elif isinstance(block, m.Table):
-            rows = []
-            for row in block.head + block.body:
-                cells = []
-                for c in row.cells:
-                    text, spans = self.spans(c.content, block.id)
-                    cells.append({"text": text, "spans": spans, "header": c.header,
-                                  "colspan": c.colspan, "rowspan": c.rowspan, "role": c.fact_role})
-                rows.append(cells)
-            caption, caption_spans = self.spans(block.caption, block.id)
+            rows = [[self.cell(c, block.id) for c in row.cells] for row in block.head + block.body]
+            caption, _ = self.spans(block.caption, block.id)
             self.blocks.append({
                 **base, "type": "table", "label": block.label, "indicator": block.indicator,
-                "caption": caption, "header_rows": len(block.head), "rows": rows,
+                "former": list(block.former), "caption": caption,
+                "header_rows": len(block.head), "rows": rows,
                 "layout": [{"kind": c.kind, "role": c.role, "year": c.year, "from": c.from_year}
                            for c in block.layout],
                 "text": "\n".join("\t".join(c["text"] for c in r) for r in rows), "spans": []})
@@ -150,33 +186,70 @@ class _Writer:
             ids += self.add(b, where)
         return ids
 
+    # -------------------------------------------------------------- outline
 
-def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
+    def outline(self) -> tuple[dict | None, list, list, list]:
+        plan, nowhere = self.plan, {"part": None, "chapter": None, "section": None, "column": None}
+        notice = None
+        if plan.notice:
+            n = plan.notice
+            notice = {**self.titled(n.title, NOTICE), "to": n.to, "signature": n.signature,
+                      "date": n.date, "url": self.url(NOTICE),
+                      "blocks": self.add_all(n.blocks, {"area": "notice", **nowhere})}
+        preamble = self.add_all(plan.preamble, {"area": "preamble", **nowhere})
+        parts = []
+        for p in plan.parts:
+            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": p.id})
+            chapters = [self.chapter(p, c) for c in p.chapters]
+            parts.append({"id": p.id, "number": p.number, "label": p.label,
+                          **self.titled(p.title, p.id), "loc": self.loc(p.loc),
+                          "url": self.url(p.id), "blocks": part_blocks, "chapters": chapters})
+        closing = self.add_all(plan.closing, {"area": "closing", **nowhere})
+        return notice, preamble, parts, closing
+
+    def chapter(self, p: m.Part, c: m.Chapter) -> dict:
+        where = {"area": "chapter", "part": p.id, "chapter": c.id, "section": None, "column": None}
+        intro = self.add_all(c.blocks, where)
+        sections = [{"id": s.id, "number": s.number, "label": s.label, "former": list(s.former),
+                     **self.titled(s.title, s.id), "loc": self.loc(s.loc),
+                     "url": self.url(c.id, s.id),
+                     "blocks": self.add_all(s.blocks, {**where, "section": s.id})}
+                    for s in c.sections]
+        return {"id": c.id, "number": c.number, "label": c.label, **self.titled(c.title, c.id),
+                "file": c.file, "loc": self.loc(c.loc), "url": self.url(c.id), "blocks": intro,
+                "sections": sections}
+
+    # -------------------------------------------------------------- indicators
+
+    def indicators(self) -> list[dict]:
+        rows: dict[str, list[dict]] = {}
+        for t in self.plan.tables:
+            for i, row in enumerate(t.body):
+                if row.indicator:
+                    rows.setdefault(row.indicator, []).append({
+                        "table": t.id, "row": len(t.head) + i, "seq": row.seq,
+                        "category": row.category, "label": row.label})
+        return [{
+            "id": i.id, "name": m.plain(i.name), "unit": i.unit, "category": i.category,
+            "nature": i.nature, "parent": i.parent, "basis": i.basis,
+            "tables": rows.get(i.id, []),
+            "facts": [self.fact(s, i) for s in i.facts],
+        } for i in self.plan.indicators]
+
+    def fact(self, s: m.Statement, ind: m.Indicator) -> dict:
+        return {
+            "year": s.year, "role": s.role, "from": s.from_year, "text": s.quantity.text,
+            **self.quantity(s.quantity),
+            "value_unit": value_unit(s.quantity, s.role, ind.unit),
+            "stated_in": {"source": s.source, "block": s.block, "column": s.column,
+                          "chapter": s.chapter, "row": s.row, "cell": s.cell,
+                          "loc": self.loc(s.loc), "url": self.url(s.chapter, s.block)},
+        }
+
+
+def to_dict(plan: m.Plan) -> dict:
     w = _Writer(plan)
-    nowhere = {"part": None, "chapter": None, "section": None, "column": None}
-    notice = None
-    if plan.notice:
-        n = plan.notice
-        notice = {**w.titled(n.title, "notice"), "to": n.to, "signature": n.signature,
-                  "date": n.date, "blocks": w.add_all(n.blocks, {**nowhere, "chapter": "notice"})}
-    preamble = w.add_all(plan.preamble, {**nowhere, "chapter": "preamble"})
-    parts = []
-    for p in plan.parts:
-        part_blocks = w.add_all(p.blocks, {**nowhere, "part": p.id})
-        chapters = []
-        for c in p.chapters:
-            where = {**nowhere, "part": p.id, "chapter": c.id}
-            intro = w.add_all(c.blocks, where)
-            sections = [{"id": s.id, "number": s.number, "label": s.label,
-                         **w.titled(s.title, s.id), "loc": w.loc(s.loc),
-                         "blocks": w.add_all(s.blocks, {**where, "section": s.id})}
-                        for s in c.sections]
-            chapters.append({"id": c.id, "number": c.number, "label": c.label,
-                             **w.titled(c.title, c.id), "file": c.file, "loc": w.loc(c.loc),
-                             "blocks": intro, "sections": sections})
-        parts.append({"id": p.id, "number": p.number, "label": p.label, **w.titled(p.title, p.id),
-                      "loc": w.loc(p.loc), "blocks": part_blocks, "chapters": chapters})
-    closing = w.add_all(plan.closing, {**nowhere, "chapter": "closing"})
+    notice, preamble, parts, closing = w.outline()
     meta = plan.meta
     return {
         "schema_version": SCHEMA_VERSION,
@@ -193,35 +266,54 @@ def to_dict(plan: m.Plan, findings: tuple = ()) -> dict:
         "closing": closing,
         "imprint": None if plan.imprint is None else {
             "cc": list(plan.imprint.cc), "printed_date": plan.imprint.printed_date,
-            "printed_by": plan.imprint.printed_by},
+            "printed_by": plan.imprint.printed_by, "url": w.url(CLOSING, "imprint")},
         "blocks": w.blocks,
         "columns": [{"id": c.id, "number": c.number, "label": c.label, "title": m.plain(c.title),
-                     "chapter": c.chapter, "section": c.section} for c in plan.columns],
+                     "chapter": c.chapter, "section": c.section, "url": w.url(c.chapter, c.id)}
+                    for c in plan.columns],
         "figures": [{"id": f.id, "number": f.number, "label": f.label, "title": m.plain(f.caption),
-                     "chapter": f.chapter, "column": f.column, "image": f.image}
+                     "chapter": f.chapter, "column": f.column, "image": f.image,
+                     "url": w.url(f.chapter, f.id)}
                     for f in plan.figures],
         "tables": [{"id": t.id, "number": t.number, "label": t.label, "indicator": t.indicator,
-                    "chapter": t.chapter, "column": t.column} for t in plan.tables],
-        "indicators": [{
-            "id": i.id, "name": m.plain(i.name), "unit": i.unit, "category": i.category,
-            "nature": i.nature, "parent": i.parent, "basis": i.basis,
-            "facts": [{
-                "year": s.year, "role": s.role, "from": s.from_year, "text": s.quantity.text,
-                **_Writer.quantity(s.quantity),
-                "stated_in": {"source": s.source, "block": s.block, "column": s.column,
-                              "chapter": s.chapter, "loc": w.loc(s.loc)},
-            } for s in i.facts],
-        } for i in plan.indicators],
+                    "chapter": t.chapter, "column": t.column, "former": list(t.former),
+                    "url": w.url(t.chapter, t.id)} for t in plan.tables],
+        "indicators": w.indicators(),
         "references": w.references,
-        "findings": [{**d.as_dict(), "file": m.plan_relative(d.file, plan.root)} for d in findings],
     }
 
 
-def dumps(plan: m.Plan, findings: tuple = ()) -> str:
-    return json.dumps(to_dict(plan, findings), ensure_ascii=False, indent=1) + "\n"
+def shape(obj, path: str = "$") -> set[str]:
+    """Key paths with value types (`$.blocks[].url:str`): what a reader of the JSON relies
+    on. schema/plan.shape.json records them for the current version
+    (scripts/record_contract_shape.py, `make contract-shape`)."""
+    out = set()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out |= shape(v, f"{path}.{k}")
+        out.add(f"{path}:object")
+    elif isinstance(obj, list):
+        for v in obj:
+            out |= shape(v, f"{path}[]")
+        out.add(f"{path}:array")
+    else:
+        out.add(f"{path}:{'null' if obj is None else type(obj).__name__}")
+    return out
 
 
-def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
-    path = out_dir / "plan.json"
-    path.write_text(dumps(plan, findings), encoding="utf-8")
-    return [path]
+def findings(plan: m.Plan, found: tuple = ()) -> list[dict]:
+    """The findings of a build as findings.json holds them: `check --format json`'s
+    shape, with paths relative to the plan directory."""
+    return [{**d.as_dict(), "file": m.plan_relative(d.file, plan.root)} for d in found]
+
+
+def dumps(plan: m.Plan) -> str:
+    return json.dumps(to_dict(plan), ensure_ascii=False, indent=1) + "\n"
+
+
+def render(plan: m.Plan, out_dir: Path, found: tuple = ()) -> list[Path]:
+    path, extra = out_dir / "plan.json", out_dir / "findings.json"
+    path.write_text(dumps(plan), encoding="utf-8")
+    extra.write_text(json.dumps(findings(plan, found), ensure_ascii=False, indent=1) + "\n",
+                     encoding="utf-8")
+    return [path, extra]

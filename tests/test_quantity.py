@@ -35,3 +35,13 @@ def test_decimals_follow_the_print():
     assert parse("46.94").decimals == 2
     assert parse("54").decimals == 0
     assert parse("0.205").decimals == 3
+
+
+@pytest.mark.parametrize("text,value,comparator", [
+    ("下降 33% 以上", -33.0, "≤"), ("降低 5", -5.0, None), ("减少 2.5 以下", -2.5, "≥"),
+    ("超过 5", 5.0, ">")])
+def test_a_printed_decrease_is_a_negative_change(text, value, comparator):
+    """“下降 33% 以上” and “[-33%]” state the same change: the sign is in the words."""
+    q = parse(text)
+    assert (q.kind, q.value, q.comparator, q.text) == ("number", value, comparator, text)
+    assert q.unit == ("%" if "%" in text else None)

@@ -15,6 +15,7 @@ from . import numbers, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
+    structure.former_ids,
     structure.references,
     structure.indicator_references,
     structure.indicator_cycles,

@@ -23,6 +23,21 @@ def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             first[t.id] = t
 
 
+def former_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A former id (kept as an anchor for published links) is nobody's id now, and
+    nobody else's former id."""
+    live = {t.id for t in plan.targets} | {t.id for t in plan.tables}
+    seen: set[str] = set()
+    holders = [s for c in plan.chapters for s in c.sections] + list(plan.tables)
+    for holder in sorted(holders, key=lambda h: (h.loc.file, h.loc.line, h.loc.column)):
+        for old in holder.former:
+            if old in live or old in seen:
+                what = "现有的 id" if old in live else "另一处的旧 id"
+                yield dg.make("PD160", holder.loc.file, holder.loc.line, holder.loc.column,
+                              f"旧 id {old} 与{what} 重复（{holder.id} 的 former）")
+            seen.add(old)
+
+
 def nodes(plan: m.Plan, kinds) -> Iterator:
     """Every inline node of the given kinds anywhere in the plan (nested ones included)."""
     def walk(inlines):

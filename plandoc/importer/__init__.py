@@ -1,9 +1,11 @@
-"""The importer: a plain-text plan (as extracted from its PDF) to a plandoc plan directory.
+"""The importer: a plain-text plan (as extracted from its PDF), or a Word/WPS .docx, to a
+plandoc plan directory.
 
 Role: ``run(text, out_dir, ids)`` reads the text, repairs extraction damage, builds the
 plan tree and writes ``plan.xml``, ``indicators.xml``, ``chapters/chNN-<slug>.xml`` and
 ``import-report.md`` into ``out_dir``. The stages, in order::
 
+    docx.read_lines     a .docx as exact source lines (Word paragraphs, tables, bold leads)
     source.segment      notice, title, TOC, body, closing, back matter
     paragraphs          page-break repairs (joins, repeated characters, split headings)
     structure.build     parts, chapters, sections, columns, figures, lists, tables
@@ -22,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import docx
 from . import ids as idmod
 from . import indicators, paragraphs, report, source, structure, toc, writer
 from .report import Finding, Findings
@@ -59,12 +62,20 @@ def _counts(body: structure.Body, registry: indicators.Registry) -> dict[str, in
             "indicators": len(registry.items), "facts": facts}
 
 
+def is_docx(path: Path) -> bool:
+    """A Word document (read as OOXML) rather than plain text: by its zip signature, so a
+    .docx renamed .txt is still read as Word and a text file named .docx is refused."""
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04" or Path(path).suffix.lower() == ".docx"
+
+
 def run(text_path: Path, out_dir: Path, ids: Path | None = None) -> ImportResult:
     """Import the plan text at ``text_path`` into ``out_dir`` (see the module docstring)."""
     text_path, out_dir = Path(text_path), Path(out_dir)
     findings = Findings()
     idmap = idmod.load(Path(ids) if ids else None)
-    front, blocks, closing, back = source.segment(source.read_lines(text_path), findings)
+    lines = docx.read_lines(text_path, findings) if is_docx(text_path) else source.read_lines(text_path)
+    front, blocks, closing, back = source.segment(lines, findings)
     items = paragraphs.paragraphs(blocks, toc.titles(front.toc), findings)
     registry = indicators.Registry(idmap, findings)
     body = structure.build(items, findings, registry)

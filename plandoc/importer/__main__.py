@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 
 from . import run
+from .docx import DocxError
 from .report import KINDS
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plandoc.importer",
                                      description="Import a plain-text plan into plandoc XML.")
-    parser.add_argument("text", type=Path, help="the plan text (UTF-8)")
+    parser.add_argument("text", type=Path, help="the plan: plain text (UTF-8) or a Word/WPS .docx")
     parser.add_argument("--out", type=Path, required=True, help="output plan directory")
     parser.add_argument("--ids", type=Path, default=None,
                         help="TOML mapping of titles to ids (e.g. plandoc/importer/ids-yongzhou.toml)")
@@ -26,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         if path is not None and not path.is_file():
             print(f"error: cannot read {path}", file=sys.stderr)
             return 2
-    result = run(args.text, args.out, args.ids)
+    try:
+        result = run(args.text, args.out, args.ids)
+    except DocxError as exc:
+        print(f"{args.text}:0:0: error[{exc.code}] {exc.message}", file=sys.stderr)
+        print("    提示：请在 Word/WPS 中另存为 .docx（Word 文档）后再导入；不要导入来历不明的文件。", file=sys.stderr)
+        return 2
     print(" ".join(f"{k}={v}" for k, v in result.counts.items()))
     for kind, n in result.by_kind().items():
         print(f"  {kind:16} {n:4}  {KINDS[kind][1]}")

@@ -1,13 +1,15 @@
 """Identifiers: the committed title → slug mapping, and the fallback numbering.
 
 Role: give every part, chapter, section, column and figure a readable, stable id.
-The mapping file (TOML) holds the plan's ``plan`` id, ``[parts]``, ``[chapters]``, ``[columns]`` and
-``[figures]`` tables of printed title → id, and ``[indicators.<id>]`` tables with
+The mapping file (TOML) holds the plan's ``plan`` id, ``[parts]``, ``[chapters]``,
+``[sections]``, ``[columns]`` and ``[figures]`` tables of printed title → id, and ``[indicators.<id>]`` tables with
 ``labels`` (the printed row names), and optionally ``name``, ``unit``, ``parent``
 (a label that only matches sub-rows of that parent) and ``basis``.
-Titles match with whitespace ignored. Sections get ``sec-<chapter slug>-<n>`` by print
-order. Without a mapping (or for a title the mapping lacks) ids fall back to
-``pt-01``, ``ch-01``, ``col-01``, ``fig-01``, which the report says.
+Titles match with whitespace ignored. Without a mapping (or for a title the mapping
+lacks) ids fall back to ``pt-01``, ``ch-01``, ``col-01``, ``fig-01`` and, for sections,
+``sec-<chapter slug>-<n>`` by print order, which the report says. Tables take their id
+from what holds them (``tbl-<column slug>``, ``tbl-<chapter slug>-<n>`` outside
+columns), never from their cells: fixing a value changes no id.
 Guarantee: ids are unique across the plan; a clash gets a numeric suffix and a finding.
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 from .report import Findings
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-PREFIX = {"parts": "pt", "chapters": "ch", "columns": "col", "figures": "fig"}
+PREFIX = {"parts": "pt", "chapters": "ch", "sections": "sec", "columns": "col", "figures": "fig"}
 
 
 def norm(text: str) -> str:
@@ -80,14 +82,14 @@ class Assigner:
         self.used.add(slug)
         return slug
 
-    def title(self, group: str, title: str, lines: tuple[int, ...]) -> str:
+    def title(self, group: str, title: str, lines: tuple[int, ...], fallback: str = "") -> str:
         self.counters[group] = self.counters.get(group, 0) + 1
         mapped = self.idmap.titles.get(group, {}).get(norm(title))
         if mapped and SLUG.match(mapped):
             return self.claim(mapped, lines)
         if mapped:
             self.findings.add("ids", lines, f"mapped id {mapped!r} is not a valid slug", title)
-        fallback = f"{PREFIX[group]}-{self.counters[group]:02d}"
+        fallback = fallback or f"{PREFIX[group]}-{self.counters[group]:02d}"
         self.fallbacks.append(f"{fallback} ← {title}")
         return self.claim(fallback, lines)
 

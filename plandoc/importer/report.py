@@ -42,6 +42,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "closing": ("doubt", "Closing paragraph recognised"),
     "ids": ("info", "Identifiers"),
     "structure": ("doubt", "Content placed by fallback"),
+    "heading-number": ("repair", "Heading number computed from its Word heading level"),
+    "docx": ("info", "Word document: parts read as they are, external links never followed"),
 }
 
 

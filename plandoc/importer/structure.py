@@ -65,11 +65,13 @@ class Figure:
 @dataclass
 class Table:
     grid: tables.Grid
+    id: str = ""
 
 
 @dataclass
 class IndTable:
     table: indicators.IndicatorTable
+    id: str = ""
 
 
 @dataclass
@@ -313,9 +315,22 @@ def assign_ids(body: Body, assigner) -> None:
         for chapter in part.chapters:
             chapter.id = assigner.title("chapters", plain(chapter.title), chapter.lines)
             for n, section in enumerate(chapter.sections, 1):
-                section.id = assigner.claim(f"sec-{chapter.id[3:]}-{n}", section.lines)
+                section.id = assigner.title("sections", plain(section.title), section.lines,
+                                            f"sec-{chapter.id[3:]}-{n}")
+            _table_ids(chapter.id[3:], chapter.blocks + [b for s in chapter.sections for b in s.blocks],
+                       assigner)
     for column in body.columns:
         column.id = assigner.title("columns", plain(column.title), column.lines)
+        _table_ids(column.id.removeprefix("col-"), column.blocks, assigner, named=True)
     for figure in body.figures:
         figure.id = assigner.title("figures", plain(figure.caption), figure.lines)
     assigner.report()
+
+
+def _table_ids(slug: str, blocks: list, assigner, named: bool = False) -> None:
+    """tbl-<holder slug> for the tables directly in `blocks` (numbered when several, or
+    always outside a column): an id from the holder, never from the cells."""
+    tables = [b for b in blocks if isinstance(b, Table | IndTable)]
+    for n, table in enumerate(tables, 1):
+        wanted = f"tbl-{slug}" if named and len(tables) == 1 else f"tbl-{slug}-{n}"
+        table.id = assigner.claim(wanted)

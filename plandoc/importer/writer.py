@@ -89,7 +89,7 @@ class Writer:
         elif isinstance(block, st.Table):
             self.table(parent, block)
         elif isinstance(block, st.IndTable):
-            self.indicator_table(parent, block.table)
+            self.indicator_table(parent, block.table, block.id)
 
     def _rows(self, parent: etree._Element, rows: list[list], origin_rows: list[list]) -> None:
         for r, line in enumerate(rows):
@@ -106,14 +106,15 @@ class Writer:
                              inline.parse(cell.text, (), self.findings), **attrs)
 
     def table(self, parent: etree._Element, table: st.Table) -> None:
-        el = etree.SubElement(parent, "table")
+        el = etree.SubElement(parent, "table", **({"id": table.id} if table.id else {}))
         grid = table.grid
         if grid.head:
             self._rows(etree.SubElement(el, "thead"), grid.head, grid.head)
         self._rows(etree.SubElement(el, "tbody"), grid.body, grid.body)
 
-    def indicator_table(self, parent: etree._Element, t: indicators.IndicatorTable) -> None:
-        el = etree.SubElement(parent, "indicator-table")
+    def indicator_table(self, parent: etree._Element, t: indicators.IndicatorTable,
+                        tid: str = "") -> None:
+        el = etree.SubElement(parent, "indicator-table", **({"id": tid} if tid else {}))
         self._rows(etree.SubElement(el, "thead"), t.head, t.head)
         layout = etree.SubElement(el, "layout")
         for k, (kind, role, year, start) in enumerate(t.layout):

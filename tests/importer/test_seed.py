@@ -89,3 +89,22 @@ def test_coverage_check_notices_a_lost_paragraph(sample: Imported):
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text.replace("创新能力明显提升，新建研发平台二十个。", ""), encoding="utf-8")
     assert lost_cjk(SAMPLE, sample.out)
+
+
+def test_seed_gives_the_plans_readable_section_and_table_ids(seed: Imported):
+    """The importer writes the ids plan/ carries: sections from [sections] of the mapping,
+    tables from the column that holds them (never from their cells)."""
+    import re
+
+    plan = ROOT / "plan" / "chapters"
+    pattern = re.compile(r'<(?:section|table|indicator-table) id="([^"]+)"')
+    compared = 0
+    for f in seed.files:
+        if f.parent.name != "chapters":
+            continue
+        compared += 1
+        ours = pattern.findall((plan / f.name).read_text(encoding="utf-8"))
+        assert pattern.findall(f.read_text(encoding="utf-8")) == ours, f.name
+    assert compared == 38
+    assert seed.x("count(//section[starts-with(@id, 'sec-') and string-length(@id) > 4])") == 109
+    assert seed.x("string(//column[@id='col-main-indicators']/indicator-table/@id)") == "tbl-main-indicators"
