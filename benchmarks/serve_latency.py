@@ -52,9 +52,13 @@ def _wait_for(page: Path, marker: str, since: float) -> float:
 
 
 def _page_of(site: Path, marker: str) -> Path:
-    for page in sorted(site.rglob("*.html")):
-        if marker in page.read_text(encoding="utf-8"):
-            return page
+    """The page that shows the chapter (waiting for serve's first rebuild)."""
+    deadline = time.perf_counter() + TIMEOUT
+    while time.perf_counter() < deadline:
+        for page in sorted(site.rglob("*.html")):
+            if marker in page.read_text(encoding="utf-8", errors="replace"):
+                return page
+        time.sleep(0.1)
     raise LookupError(marker)
 
 
@@ -79,8 +83,7 @@ def main() -> None:
             raise SystemExit("serve did not start")
         time.sleep(1.0)  # the watcher is armed
         _edit(chapter, original, "基准标记零。")
-        time.sleep(3.0)
-        page = _page_of(out / "site", "基准标记零。")
+        page = _page_of(out, "基准标记零。")  # the site may be split (public, editorial)
         served = []
         for i in range(1, runs + 1):
             marker = f"基准标记第{i}次。"
