@@ -81,7 +81,8 @@ def main() -> None:
 
 @main.command()
 @_plan_option
-@click.option("--strict", is_flag=True, help="警告也视为错误。Warnings count as errors.")
+@click.option("--strict", is_flag=True,
+              help="未决定的警告也视为错误。Open (undecided) warnings count as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "accept"]), default="text",
               show_default=True,
               help="诊断输出格式；accept 列出未决定的发现的 <finding> 元素，供粘贴到 accepted.xml。")
