@@ -105,7 +105,7 @@ def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_acc
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
-@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--strict", is_flag=True, help="未决定的警告也视为错误。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
 def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
