@@ -101,9 +101,13 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
 
 
 def test_ctrl_c_exits_cleanly(mini_copy, tmp_path):
+    # A shell that starts the test run as a background job ignores SIGINT, and so would the
+    # server it inherits that from (Python installs its Ctrl-C handler only where SIGINT is
+    # not ignored): give the server the terminal's default, as an editor's shell does.
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--plan", str(mini_copy),
                              "--out", str(tmp_path / "dist"), "--port", "0", "--no-pdf"],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 30
     lines = []
     while time.time() < deadline:
