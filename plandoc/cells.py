@@ -12,11 +12,14 @@ import re
 
 from plandoc import model as m
 
-SHORT_KINDS = ("seq", "nature", "year", "cumulative", "unit", "value")
+SHORT_KINDS = ("seq", "nature", "category", "year", "cumulative", "unit", "value")
 """The kinds of cell that are never broken, in the order `short_kind` tests them."""
 
 MAX_SHORT_CHARS = 8
 """Longer text is never treated as short, whatever its kind (it would squeeze the names)."""
+
+MAX_CATEGORY_CHARS = 4
+"""An indicator table's category (经济发展, 民生福祉) up to this length stays on one line."""
 
 _NATURE = frozenset({"属性", "指标属性", "预期性", "约束性", "预期", "约束"})
 _SEQ = re.compile(r"^(序号|\d{1,3})$")
@@ -33,12 +36,15 @@ def short_kind(cell: m.Cell, spec: m.ColSpec | None = None) -> str | None:
     """The short kind of `cell` (one of SHORT_KINDS), or None if it may wrap.
 
     `spec` is the indicator table's description of the cell's column, when there is
-    one: a value or nature column makes every cell in it short."""
+    one: a value or nature column makes every cell in it short, and so does the
+    category column (经济发展, 民生福祉: a group's name is never broken either)."""
     text = re.sub(r"\s+", "", m.plain(cell.content))
     if not text or len(text) > MAX_SHORT_CHARS:
         return None
     if spec is not None and spec.kind in ("seq", "nature", "value"):
         return spec.kind
+    if spec is not None and spec.kind == "category" and len(text) <= MAX_CATEGORY_CHARS:
+        return "category"   # 经济发展, 创新驱动: a category is never broken mid-word
     if _SEQ.match(text):
         return "seq"
     if text in _NATURE:
@@ -52,3 +58,15 @@ def short_kind(cell: m.Cell, spec: m.ColSpec | None = None) -> str | None:
     if _VALUE.match(text):
         return "value"
     return None
+
+
+_RUN = re.compile(
+    r"[\[［〔【（(][^\[\]［］〔〕【】（）()]{1,8}[\]］〕】）)]"      # [累计] （%） （万人）
+    r"|[<>≤≥＜＞]?[-−+]?\d[\d,.]*\s*(?:%|％)?")                   # ≥3000 7.5% 2020
+"""A piece of a longer cell that is never broken either: a bracketed group or a number."""
+
+
+def unbroken_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece of `text` that must stay on one line: in
+    "年均增速[累计]" the "[累计]", in "地区生产总值（亿元）" the "（亿元）"."""
+    return [m.span() for m in _RUN.finditer(text)]

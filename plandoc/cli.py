@@ -16,7 +16,7 @@ import click
 from . import accepted
 from . import diagnostics as dg
 
-FORMATS = ("json", "csv", "xlsx", "html", "pdf")
+FORMATS = ("json", "csv", "xlsx", "docx", "html", "pdf")
 """In the order they are rendered: quick ones first."""
 
 
@@ -104,16 +104,25 @@ def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_acc
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"),
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx。")
+              help="输出格式，逗号分隔：html,pdf,json,csv,xlsx,docx。")
 @click.option("--strict", is_flag=True, help="未决定的警告也视为错误。")
+@click.option("--drafts", is_flag=True,
+              help="另写编辑稿（编辑报告、导入报告、占位图）到 OUT/editorial/，公开网站 site/ 不受影响。"
+                   "Also write the editor's view to OUT/editorial/.")
+@click.option("--release", is_flag=True,
+              help="发布构建：有错误或未接受的警告时拒绝构建（退出码 1）。"
+                   "Refuse to build while errors or unaccepted warnings remain.")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
-def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool) -> None:
+def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: bool,
+          release: bool, quiet: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
     _check_out(plan_dir, out_dir)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
+    if drafts and release:
+        raise click.UsageError("--drafts 与 --release 不能同时使用：发布构建不含编辑稿。")
     compiled, diags, failed = _compile(plan_dir, strict)
     if failed:  # what stops the build is listed; the rest is `check`'s to show
         for d in diags:
@@ -126,16 +135,25 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, quiet: bool
                    err=True)
         sys.exit(1)
     from .pipeline import build as run_build
+    from .pipeline import release_blockers, release_refusal
 
-    chosen = [f for f in FORMATS if f in wanted]
+    blockers = release_blockers(compiled.diagnostics) if release else []
+    if blockers:
+        click.echo(dg.format_text(release_refusal(plan_dir, blockers)), err=True)
+        click.echo("构建中止：不能发布，原有输出保持不变。Release refused; previous output kept.",
+                   err=True)
+        sys.exit(1)
+    chosen = [f for f in FORMATS if f in wanted] + (["editorial"] if drafts else [])
+    # a release carries no editor's findings (their hints and source paths) into what is published
+    findings = () if release else compiled.diagnostics
     if quiet:
-        run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        run_build(compiled.plan, out_dir, chosen, findings)
         return
     if sys.stderr.isatty():  # a progress bar only where someone watches it
         written = _with_progress(lambda step: run_build(compiled.plan, out_dir, chosen,
-                                                        compiled.diagnostics, progress=step), chosen)
+                                                        findings, progress=step), chosen)
     else:
-        written = run_build(compiled.plan, out_dir, chosen, compiled.diagnostics)
+        written = run_build(compiled.plan, out_dir, chosen, findings)
     for path in written:
         if path.parent == out_dir.resolve() or path.name == "index.html":
             click.echo(f"写出 {path}", err=True)
@@ -151,7 +169,8 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
 
 
-STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}
+STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "docx": "Word (docx)", "html": "网站 (site)",
+              "editorial": "编辑稿 (editorial)", "pdf": "PDF"}
 
 
 def _with_progress(run, formats: list[str]):
@@ -198,12 +217,12 @@ def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
 @click.option("--no-pdf", is_flag=True, help="不在后台重建 PDF。")
 def serve(plan_dir: Path, out_dir: Path, port: int, no_pdf: bool) -> None:
     """实时预览：构建、在 127.0.0.1 提供网站、修改后自动重建并刷新页面。Live preview."""
+    from .resources import SCHEMA, TEMPLATES
     from .serve import serve as run_serve
 
     _check_out(plan_dir, out_dir)
-    root = Path(__file__).resolve().parent.parent
     run_serve(plan_dir, out_dir, port, not no_pdf, lambda text: click.echo(text, err=True),
-              [plan_dir, root / "templates", root / "schema"])
+              [plan_dir, TEMPLATES, SCHEMA])
 
 
 @main.command(name="fmt")
@@ -312,3 +331,56 @@ def docs(out_dir: Path) -> None:
 
     for path in write_docs(out_dir):
         click.echo(f"写出 {path}", err=True)
+
+
+@main.command(name="review")
+@click.argument("copies", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_plan_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reviews"),
+              show_default=True, help="审阅文件和意见汇总表的目录（不得在规划目录内）。")
+@click.option("--apply", "apply_", is_flag=True, help="采纳可直接采纳的修改，写入规划 XML。")
+@click.option("--only", "only", multiple=True, help="只采纳这些意见编号（可多次给出）。")
+@click.option("--author", "authors", multiple=True, help="只采纳这些审阅人的修改（可多次给出）。")
+@click.option("--decisions", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="只采纳意见汇总表中“处理意见”为“采纳”的意见。")
+def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: bool,
+            only: tuple[str, ...], authors: tuple[str, ...], decisions: Path | None) -> None:
+    """读取返回的征求意见稿（.docx）中的修订和批注，形成修改建议。Turn a returned Word
+    copy's tracked changes and comments into proposals; --apply accepts them."""
+    from .pipeline import compile_plan
+    from .review import report, review
+    from .review_files import decisions as read_decisions
+    from .review_files import write
+
+    _check_out(plan_dir, out_dir)
+    try:  # read before anything is written: the summary table is rewritten below
+        decided = read_decisions(decisions) if decisions else None
+    except (ValueError, KeyError) as exc:
+        raise click.UsageError(str(exc)) from None
+    compiled = compile_plan(plan_dir)
+    if compiled.plan is None or not compiled.ok:
+        _report(compiled.diagnostics, "text", dg.Severity.ERROR)
+        click.echo("规划有错误，先修正再处理意见。Fix the plan first.", err=True)
+        sys.exit(1)
+    result = review(compiled.plan, list(copies))
+    for d in result.diagnostics:
+        click.echo(dg.format_text(d), err=True)
+    for path in write(result, out_dir, compiled.plan):
+        click.echo(f"写出 {path}", err=True)
+    click.echo(report(result))
+    failed = any(d.severity is dg.Severity.ERROR for d in result.diagnostics)
+    if apply_ and not failed:
+        from .review_apply import apply
+
+        chosen = [p for p in result.proposals if p.kind != "comment"
+                  and (not only or p.id in only) and (not authors or p.author in authors)
+                  and (decided is None or decided.get(p.id) == "采纳")]
+        outcome = apply(compiled.plan, result, chosen, plan_dir)
+        for p in outcome:
+            state = "已采纳" if p.status == "applied" else f"未采纳（{p.reason or p.status}）"
+            click.echo(f"[{p.id}] {p.place} {state}")
+        click.echo(f"采纳 {sum(p.status == 'applied' for p in outcome)} 条，"
+                   f"未采纳 {sum(p.status != 'applied' for p in outcome)} 条；用 check 和 diff 查看结果。",
+                   err=True)
+    sys.exit(1 if failed else 0)

@@ -20,7 +20,8 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .labels import labels, numbered_chapters, shape
+from .labels import (Scheme, appendix_labels, labels, levels, numbered_chapters, part_elements,
+                     ref_label, scheme, shape)
 from .load import SourceFile, Sources, resolve_inside
 from .quantity import parse as parse_quantity
 
@@ -49,6 +50,15 @@ class _Context:
     section: str | None = None
     column: str | None = None
     indicators: dict[str, etree._Element] = field(default_factory=dict)
+    scheme: Scheme = field(default_factory=Scheme)
+    n_chapter: int = 0
+    k_column: int = 0
+    """Columns (and figures) so far in the current chapter, for 专栏 2-1 style labels."""
+    k_figure: int = 0
+    depth: int = -1
+    """Index in numerals.LEVELS of the level holding the current blocks (-1: 章 or 节)."""
+    prefix: str = ""
+    """How a reference names the current container (第三章第二节), before a level's number."""
 
     def loc(self, el: etree._Element, attr: str | None = None) -> m.Loc:
         assert self.src is not None
@@ -90,6 +100,21 @@ def _inline(ctx: _Context, el: etree._Element, facts: list[m.Fact] | None = None
         if child.tail:
             out.append(m.Text(child.tail))
     return tuple(_merge_text(out))
+
+
+def _title_lines(ctx: _Context, el: etree._Element) -> tuple[tuple[m.Inline, ...], ...]:
+    """The inline content of a title cut at its <br/> marks (empty lines dropped)."""
+    lines: list[list[m.Inline]] = [[m.Text(el.text)] if el.text else []]
+    for child in el:
+        if child.tag == "br":
+            lines.append([])
+        elif isinstance(child.tag, str):
+            node = _inline_element(ctx, child, None)
+            if node is not None:
+                lines[-1].append(node)
+        if child.tail:
+            lines[-1].append(m.Text(child.tail))
+    return tuple(tuple(_merge_text(line)) for line in lines if line)
 
 
 def _merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
@@ -175,12 +200,27 @@ def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
 
 # ------------------------------------------------------------------ blocks
 
-def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p") -> m.Paragraph:
+def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p",
+               level: tuple[str, int, str] | None = None) -> m.Paragraph:
     facts: list[m.Fact] = []
     lead, content = _lead_and_content(ctx, el, facts)
     pid = ctx.block_id(el, prefix, m.id_text(lead + content))
     _register(ctx, facts, pid)
-    return m.Paragraph(pid, lead, content, ctx.loc(el))
+    style, number, label = level if level else ("", 0, "")
+    return m.Paragraph(pid, lead, content, ctx.loc(el), label, number, style)
+
+
+def _subsection(ctx: _Context, el: etree._Element, level: tuple[str, int, str]) -> m.Subsection:
+    """A numbered heading and its blocks; the levels inside it count afresh."""
+    style, number, label = level
+    title = _inline(ctx, el.find("title"))
+    sid = ctx.block_id(el, "ss", m.id_text(title))
+    saved = ctx.depth, ctx.prefix
+    ctx.target(el, "subsection", ref_label(ctx.prefix, label), ctx.chapter)
+    ctx.depth, ctx.prefix = numerals.LEVELS.index(style), ref_label(ctx.prefix, label)
+    blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
+    ctx.depth, ctx.prefix = saved
+    return m.Subsection(sid, number, label, style, title, blocks, ctx.loc(el))
 
 
 def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
@@ -189,6 +229,10 @@ def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
     sid = ctx.block_id(el, "sh", m.id_text(content))
     _register(ctx, facts, sid)
     return m.Subhead(sid, content, ctx.loc(el))
+
+
+_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
+            "paren": lambda n: f"（{n}）"}
 
 
 def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
@@ -201,7 +245,8 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
         _register(ctx, facts, iid)
         if it.get("id"):
             ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
-        items.append(m.Item(iid, "——" if kind == "dash" else f"{n}.", lead, content, ctx.loc(it)))
+        items.append(m.Item(iid, _MARKERS[kind](n) if kind in _MARKERS else "——", lead, content,
+                            ctx.loc(it)))
     lid = ctx.block_id(el, "ls", "".join(i.id for i in items))
     return m.ListBlock(lid, kind, tuple(items), ctx.loc(el))
 
@@ -243,7 +288,7 @@ def _table(ctx: _Context, el: etree._Element) -> m.Table:
                                           row, cell))
     table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
                     el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el),
-                    tuple(el.get("former", "").split()))
+                    tuple(el.get("former", "").split()), numbered=ctx.scheme.table == "1")
     ctx.tables.append(table)
     return table
 
@@ -270,7 +315,8 @@ def _printed_width(thead: etree._Element | None) -> int:
     return sum(int(c.get("colspan", "1")) for c in rows[0] if c.tag in ("th", "td"))
 
 
-def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
+def _indicator_label(ctx: _Context, ind: str, with_unit: bool = True) -> tuple[m.Inline, ...]:
+    """name（unit） from the definition; the name alone where a unit column prints the unit."""
     el = ctx.indicators.get(ind)
     if el is None:
         return (m.Text(ind),)
@@ -278,7 +324,7 @@ def _indicator_label(ctx: _Context, ind: str) -> tuple[m.Inline, ...]:
     name = _inline(ctx, el.find("name"))
     ctx.src = saved
     unit = el.get("unit")
-    return name + ((m.Text(f"（{unit}）"),) if unit else ())
+    return name + ((m.Text(f"（{unit}）"),) if unit and with_unit else ())
 
 
 def _indicator_body(ctx: _Context, el: etree._Element, stated: list, n_head: int):
@@ -289,17 +335,23 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list, n_head: int
     # printed header is one column wider than the layout; the same indicator may be a
     # sub-row in one table and a plain row in another.
     two_level = _printed_width(el.find("thead")) == len(layout) + 1
+    unit_column = any(s.kind == "unit" for s in layout)
     body: list[m.Row] = []
     seq = 0
+    across = len(layout) + (1 if two_level else 0)
     for group in groups:
         rows = group.findall("row")
+        if group.get("category") and not any(s.kind == "category" for s in layout):
+            body.append(m.Row((m.Cell((m.Text(group.get("category")),), True, across),),
+                              ctx.loc(group)))   # no 类别 column: a row across the table
         parents = [ctx.indicators[r.get("ind")].get("parent") if r.get("ind") in ctx.indicators
                    else None for r in rows]
         for i, row in enumerate(rows):
             seq += 1
             ind = row.get("ind", "")
             label_el = row.find("label")
-            label = _inline(ctx, label_el) if label_el is not None else _indicator_label(ctx, ind)
+            label = _inline(ctx, label_el) if label_el is not None else \
+                _indicator_label(ctx, ind, not unit_column)
             vs = row.findall("v")
             width = sum(int(v.get("colspan", "1")) for v in vs)
             if width != len(values):
@@ -321,10 +373,14 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list, n_head: int
                     cells.append(m.Cell((m.Text(printed_seq),)))
                 elif spec.kind == "name":
                     cells += _name_cells(ctx, row, label, parents if two_level else None, i)
-                elif spec.kind == "nature":
+                elif spec.kind in ("nature", "unit"):
                     ind_el = ctx.indicators.get(ind)
-                    nature = ind_el.get("nature", "") if ind_el is not None else ""
-                    cells.append(m.Cell((m.Text(nature),) if nature else ()))
+                    text = ind_el.get(spec.kind, "") if ind_el is not None else ""
+                    if spec.kind == "unit" and ind_el is not None and not text:
+                        line, c = ctx.src.locate(row)
+                        ctx.diags.append(dg.make("PD240", ctx.src.display, line, c,
+                                                 f"单位列中指标 {ind} 没有定义单位，印出空白"))
+                    cells.append(m.Cell((m.Text(text),) if text else ()))
                 elif skip:
                     skip -= 1
                 else:
@@ -380,6 +436,7 @@ def _unprinted_parent_label(ctx: _Context, row: etree._Element) -> None:
 
 def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
     ctx.n_figure += 1
+    ctx.k_figure += 1
     fid = el.get("id", "")
     src = el.get("src")
     image = None
@@ -397,13 +454,14 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
             if path is not None and path.is_file():
                 image = rel
                 break
-    label = numerals.figure_label(ctx.n_figure)
+    label = numerals.figure_label(ctx.n_figure, ctx.scheme.figure, ctx.n_chapter, ctx.k_figure)
     if image is None and not (src is not None and resolve_inside(ctx.sources.root, src) is None):
         line, c = ctx.src.locate(el)
         wanted = src or f"figures/{fid}.png"
         ctx.diags.append(dg.make("PD220", ctx.src.display, line, c,
                                  f"{label} 缺少图片：{wanted}",
-                                 f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
+                                 f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg）；图件确实另行印发时，"
+                                 "记为已接受，公开输出只印图题和“（图件另行印发）”。"))
     caption = _inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)
@@ -416,8 +474,9 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
 
 def _column(ctx: _Context, el: etree._Element) -> m.Column:
     ctx.n_column += 1
+    ctx.k_column += 1
     number, cid = ctx.n_column, el.get("id", "")
-    label = numerals.column_label(number)
+    label = numerals.column_label(number, ctx.scheme.column, ctx.n_chapter, ctx.k_column)
     ctx.target(el, "column", label, ctx.chapter)
     ctx.column = cid
     blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
@@ -429,19 +488,26 @@ def _column(ctx: _Context, el: etree._Element) -> m.Column:
 
 
 _BLOCKS = {"p": _paragraph, "subhead": _subhead, "list": _list, "entry": _entry, "table": _table,
-           "indicator-table": _table, "figure": _figure, "column": _column}
+           "indicator-table": _table, "figure": _figure, "column": _column,
+           "subsection": _subsection}
 
 
 def _blocks(ctx: _Context, elements) -> tuple[m.Block, ...]:
     out = []
-    for el in elements:
-        build = _BLOCKS.get(el.tag) if isinstance(el.tag, str) else None
+    elements = [el for el in elements if isinstance(el.tag, str)]
+    for el, level in zip(elements, levels(elements, ctx.depth)):
+        build = _BLOCKS.get(el.tag)
         if build is None:
             continue
-        block = build(ctx, el)
+        if el.tag == "subsection":
+            out.append(_subsection(ctx, el, level))
+            continue
+        block = _paragraph(ctx, el, level=level) if level else build(ctx, el)
         if el.get("id") and el.tag not in ("figure", "column"):
             if isinstance(block, m.Table):
                 ctx.target(el, "table", block.label, ctx.chapter)
+            elif level:
+                ctx.target(el, "block", ref_label(ctx.prefix, level[2]), ctx.chapter)
             else:
                 ctx.target(el, "block", ctx.chapter_label, ctx.chapter)
         out.append(block)
@@ -455,19 +521,23 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
     el = src.tree.getroot()
     cid = el.get("id", "")
     ctx.chapter, ctx.section = cid, None
-    label = numerals.chapter_label(number)
+    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
+    label = numerals.chapter_label(number, ctx.scheme.chapter)
     ctx.chapter_label = label
     ctx.target(el, "chapter", label, cid)
+    ctx.depth, ctx.prefix = ctx.scheme.depth(False), label
     intro = _blocks(ctx, [c for c in el if c.tag not in ("title", "section")])
     sections = []
     for n, sec in enumerate(el.findall("section"), 1):
         ctx.section = sec.get("id", "")
-        ctx.target(sec, "section", label + numerals.section_label(n), cid)
+        sec_label = numerals.section_label(n, ctx.scheme.section)
+        ctx.target(sec, "section", label + sec_label, cid)
+        ctx.depth, ctx.prefix = ctx.scheme.depth(True), label + sec_label
         blocks = _blocks(ctx, [c for c in sec if c.tag != "title"])
-        sections.append(m.Section(sec.get("id", ""), n, numerals.section_label(n),
+        sections.append(m.Section(sec.get("id", ""), n, sec_label,
                                   _inline(ctx, sec.find("title")), blocks, ctx.loc(sec),
                                   tuple(sec.get("former", "").split())))
-    ctx.section = None
+    ctx.section, ctx.depth, ctx.prefix = None, -1, ""
     return m.Chapter(cid, number, label, _inline(ctx, el.find("title")), part, src.rel, intro,
                      tuple(sections), ctx.loc(el))
 
@@ -479,17 +549,23 @@ def _broken_chapter(ctx: _Context, src: SourceFile, number: int) -> None:
     root = shape(src)
     if root is None:
         return
-    ctx.src, label = src, numerals.chapter_label(number)
+    ctx.src, label = src, numerals.chapter_label(number, ctx.scheme.chapter)
+    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
     ctx.target(root, "chapter", label, root.get("id", ""))
     for n, sec in enumerate(root.findall("section"), 1):
-        ctx.target(sec, "section", label + numerals.section_label(n), root.get("id", ""))
+        ctx.target(sec, "section", label + numerals.section_label(n, ctx.scheme.section),
+                   root.get("id", ""))
     for el in root.iter("column", "figure", "table", "indicator-table"):
         if el.tag == "column":
             ctx.n_column += 1
-            ctx.target(el, "column", numerals.column_label(ctx.n_column), root.get("id", ""))
+            ctx.k_column += 1
+            ctx.target(el, "column", numerals.column_label(ctx.n_column, ctx.scheme.column, number,
+                                                           ctx.k_column), root.get("id", ""))
         elif el.tag == "figure":
             ctx.n_figure += 1
-            ctx.target(el, "figure", numerals.figure_label(ctx.n_figure), root.get("id", ""))
+            ctx.k_figure += 1
+            ctx.target(el, "figure", numerals.figure_label(ctx.n_figure, ctx.scheme.figure, number,
+                                                           ctx.k_figure), root.get("id", ""))
         else:
             ctx.n_table += 1
 
@@ -515,15 +591,20 @@ def _meta(root: etree._Element) -> m.Meta:
     vision = period.get("vision")
     frm, to = int(period.get("from")), int(period.get("to"))
     short = meta.findtext("short-title")
+    title_el = meta.find("title")
+    title = "".join(title_el.itertext())
+    lines = [title_el.text or ""] + [br.tail or "" for br in title_el.findall("br")]
     return m.Meta(
-        id=root.get("id", ""), title=meta.findtext("title", ""), short_title=short or meta.findtext("title", ""),
+        id=root.get("id", ""), title=title, short_title=short or title,
+        title_lines=tuple(line for line in lines if line),
         issuer=meta.findtext("issuer", ""), docno=meta.findtext("docno"),
         approved=approved.text if approved is not None else None,
         approved_date=approved.get("date") if approved is not None else None,
         approved_by=approved.get("by") if approved is not None else None,
         period_from=frm, period_to=to, vision=int(vision) if vision else None,
         period_label=f"{frm}—{to}年",
-        vision_label=f"{numerals.year_cn(vision)}年" if vision else None)
+        vision_label=f"{numerals.year_cn(vision)}年" if vision else None,
+        numbering=scheme(root).pairs())
 
 
 def _indicators(ctx: _Context) -> tuple[m.Indicator, ...]:
@@ -549,6 +630,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
     if sources.plan is None or sources.plan.tree is None:
         return None, []
     ctx = _Context(sources, labels(sources))
+    ctx.scheme = scheme(sources.plan.tree.getroot())
     if sources.indicators is not None and sources.indicators.tree is not None:
         ctx.indicators = {el.get("id"): el for el in
                           sources.indicators.tree.getroot().findall("indicator")}
@@ -562,28 +644,41 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
         ctx.chapter_label = "通知"
         notice = m.Notice(_inline(ctx, nel.find("title")), nel.findtext("to"),
                           _blocks(ctx, nel.findall("p")),
-                          nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel))
+                          nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel),
+                          title_lines=_title_lines(ctx, nel.find("title")))
     ctx.chapter, ctx.chapter_label = "preamble", "序言"
     preamble = _blocks(ctx, root.findall("preamble/p"))
     parts, n_chapter = [], 0
-    for n_part, pel in enumerate(root.findall("part"), 1):
-        ctx.src, ctx.chapter = plan_src, pel.get("id", "")
-        label = numerals.part_label(n_part)
+    for n_part, pel in enumerate(part_elements(root), 1):
+        implicit = pel is None   # a plan without parts: one unprinted part holds its chapters
+        pel = root if implicit else pel
+        pid = "" if implicit else pel.get("id", "")
+        ctx.src, ctx.chapter = plan_src, pid
+        label = "" if implicit else numerals.part_label(n_part)
         ctx.chapter_label = label
-        ctx.target(pel, "part", label, pel.get("id", ""))
-        intro = _blocks(ctx, pel.findall("p"))
+        if not implicit:
+            ctx.target(pel, "part", label, pid)
+        intro = () if implicit else _blocks(ctx, pel.findall("p"))
         chapters = []
         for src in numbered_chapters(sources, n_part - 1):
             n_chapter += 1
             if src.tree is None:
                 _broken_chapter(ctx, src, n_chapter)
             else:
-                chapters.append(_chapter(ctx, src, n_chapter, pel.get("id", "")))
+                chapters.append(_chapter(ctx, src, n_chapter, pid))
         ctx.src = plan_src
-        parts.append(m.Part(pel.get("id", ""), n_part, label, _inline(ctx, pel.find("title")),
-                            intro, tuple(chapters), ctx.loc(pel)))
+        title = () if implicit else _inline(ctx, pel.find("title"))
+        parts.append(m.Part(pid, 0 if implicit else n_part, label, title, intro,
+                            tuple(chapters), ctx.loc(pel)))
     ctx.src, ctx.chapter, ctx.chapter_label = plan_src, "closing", "结束语"
     closing = _blocks(ctx, root.findall("closing/p"))
+    appendices = []
+    for el, number, label in appendix_labels(root):   # pages of their own: ids as chapters
+        ctx.chapter, ctx.chapter_label, ctx.prefix = el.get("id", ""), label, label
+        ctx.target(el, "appendix", label, ctx.chapter)
+        appendices.append(m.Appendix(el.get("id", ""), el.get("kind", ""), number, label,
+                                     _inline(ctx, el.find("title")),
+                                     _blocks(ctx, [c for c in el if c.tag != "title"]), ctx.loc(el)))
     imprint = None
     iel = root.find("imprint")
     if iel is not None:
@@ -603,5 +698,6 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   closing=closing, imprint=imprint, indicators=indicators,
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
-                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root))
+                  gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root),
+                  appendices=tuple(appendices))
     return plan, ctx.diags

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import model as m
 
-KINDS = ("part", "chapter", "section", "column", "figure")
+KINDS = ("part", "chapter", "section", "subsection", "column", "figure", "appendix")
 ROLE_NAMES = {"base": "基期值", "actual": "实现值", "target": "目标值", "rate": "年均增速〔累计〕",
               "actual-rate": "实现增速〔累计〕"}
 
@@ -93,12 +93,26 @@ class _Thing:
 
 def _things(plan: m.Plan) -> dict[str, dict[str, _Thing]]:
     out: dict[str, dict[str, _Thing]] = {k: {} for k in KINDS}
+
+    def levels(blocks, parent: str) -> None:   # numbered headings (一、…) inside chapters
+        for b in blocks:
+            if isinstance(b, m.Subsection):
+                out["subsection"][b.id] = _Thing(b.label, m.plain(b.title), parent,
+                                                 len(out["subsection"]))
+                levels(b.blocks, b.id)
+
     for p in plan.parts:
-        out["part"][p.id] = _Thing(p.label, m.plain(p.title), None, len(out["part"]))
+        if not p.implicit:   # a plan without parts: its one part is not printed
+            out["part"][p.id] = _Thing(p.label, m.plain(p.title), None, len(out["part"]))
         for c in p.chapters:
-            out["chapter"][c.id] = _Thing(c.label, m.plain(c.title), p.id, len(out["chapter"]))
+            out["chapter"][c.id] = _Thing(c.label, m.plain(c.title), p.id or None, len(out["chapter"]))
+            levels(c.blocks, c.id)
             for s in c.sections:
                 out["section"][s.id] = _Thing(s.label, m.plain(s.title), c.id, len(out["section"]))
+                levels(s.blocks, s.id)
+    for a in plan.appendices:
+        out["appendix"][a.id] = _Thing(a.label, m.plain(a.title), None, len(out["appendix"]))
+        levels(a.blocks, a.id)
     for col in plan.columns:
         out["column"][col.id] = _Thing(col.label, m.plain(col.title), col.chapter, len(out["column"]))
     for f in plan.figures:
@@ -201,6 +215,8 @@ def _places(plan: m.Plan) -> dict[str, str]:
                 out[s.id] = f"{c.label} {s.label} {m.plain(s.title)}"
     for name, label in (("notice", "通知"), ("preamble", "序言"), ("closing", "结束语")):
         out[name] = label
+    for a in plan.appendices:
+        out[a.id] = f"{a.label} {m.plain(a.title)}"
     return out
 
 
@@ -222,8 +238,9 @@ def _walk(plan: m.Plan):
 
     def blocks(items, chapter, where):
         for blk in items:
-            if isinstance(blk, m.Column):
-                inner = f"{blk.label} {m.plain(blk.title)}"
+            if isinstance(blk, m.Column | m.Subsection):
+                inner = f"{where} {blk.label}{m.plain(blk.title)}" if isinstance(blk, m.Subsection) \
+                    else f"{blk.label} {m.plain(blk.title)}"
                 yield chapter, blk, inner
                 yield from blocks(blk.blocks, chapter, inner)
             else:
@@ -239,6 +256,8 @@ def _walk(plan: m.Plan):
             for s in c.sections:
                 yield from blocks(s.blocks, c.id, places[s.id])
     yield from blocks(plan.closing, "closing", places["closing"])
+    for a in plan.appendices:
+        yield from blocks(a.blocks, a.id, places[a.id])
 
 
 def _text_blocks(plan: m.Plan) -> dict[str, list[_Block]]:
@@ -255,6 +274,8 @@ def _text_blocks(plan: m.Plan) -> dict[str, list[_Block]]:
             acc.extend(_Block(it.id, m.id_text(_inlines(it)), _inlines(it), where) for it in blk.items)
         elif isinstance(blk, m.Figure):
             acc.append(_Block(blk.id, "图：" + m.id_text(blk.caption), blk.caption, where))
+        elif isinstance(blk, m.Subsection):   # its number is computed: the title is the text
+            acc.append(_Block(blk.id, "标题：" + m.id_text(blk.title), blk.title, where))
     return out
 
 

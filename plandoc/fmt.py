@@ -26,13 +26,13 @@ from .load import secure_parser
 STRUCTURAL = {
     "plan", "meta", "notice", "preamble", "part", "closing", "imprint", "cc",
     "chapter", "section", "column", "list", "table", "thead", "tbody",
-    "indicator-table", "layout", "group", "indicators", "gazetteer",
+    "indicator-table", "layout", "group", "indicators", "gazetteer", "subsection", "appendix",
 }
 """Elements whose children are elements only: their whitespace is layout, and is rewritten."""
 
 ATTRIBUTE_ORDER = ["id", "xml:lang", "file", "type", "kind", "ind", "role", "year", "from",
                    "to", "date", "by", "unit", "category", "nature", "parent", "basis",
-                   "src", "colspan", "rowspan", "exhaustive", "corr", "vision"]
+                   "src", "colspan", "rowspan", "exhaustive", "corr", "vision", "numbering"]
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 INDENT = "  "
 

@@ -1,4 +1,5 @@
-"""Quick rebuilds for the editors' loop (`serve`): HTML and JSON after an edit in a
+"""Quick rebuilds for the editors' loop (`serve`): the editor's view of the site
+(out/editorial/, with the report and placeholders) and JSON after an edit in a
 fraction of a full build.
 
 `QuickBuilder.build` compiles nothing itself: it renders a compiled plan like
@@ -21,9 +22,9 @@ class QuickBuilder:
         self.out_dir = out_dir.resolve()
         self.cache = PageCache()
 
-    def build(self, compiled: pipeline.Compiled, formats: tuple[str, ...] = ("json", "html")
-              ) -> list[Path]:
-        """Render `formats` (serve renders the site first, reloads the page, then the JSON:
-        encoding plan.json costs more than the pages an edit touched)."""
+    def build(self, compiled: pipeline.Compiled,
+              formats: tuple[str, ...] = ("json", "editorial")) -> list[Path]:
+        """Render `formats` (serve renders the editor's site first, reloads the page, then
+        the JSON: encoding plan.json costs more than the pages an edit touched)."""
         return pipeline.build(compiled.plan, self.out_dir, list(formats), compiled.diagnostics,
-                              options={"html": {"cache": self.cache}})
+                              options={"editorial": {"cache": self.cache}})

@@ -332,8 +332,8 @@ def load(plan_dir: Path) -> Sources:
         sources.indicators = admit(el, "indicators")
     for el in root.findall("gazetteer"):
         sources.gazetteer = admit(el, "gazetteer")
-    for index, part in enumerate(root.findall("part")):
-        for el in part.findall("chapter"):
+    for index, part in enumerate(root.findall("part") or [root]):
+        for el in part.findall("chapter"):   # a plan without parts lists them itself
             src = admit(el, "chapter")
             if src is not None:
                 sources.chapters.append(src)

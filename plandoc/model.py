@@ -214,6 +214,11 @@ class Paragraph:
     """The opening topic sentence, printed bold; empty when there is none."""
     content: tuple[Inline, ...]
     loc: Loc
+    label: str = ""
+    """Computed number of a run-in numbered paragraph (（一）, 1., …); '' for a plain one."""
+    number: int = 0
+    style: str = ""
+    """The numbered level's style (一、 （一） 1. （1）); '' for a plain paragraph."""
 
     @property
     def text(self) -> str:
@@ -328,6 +333,8 @@ class Table:
     loc: Loc
     former: tuple[str, ...] = ()
     """Ids the table had before (kept as anchors so that published links keep working)."""
+    numbered: bool = False
+    """True when the plan prints table numbers (<numbering table="1">): 表 N before the caption."""
 
 
 @dataclass(frozen=True)
@@ -358,7 +365,22 @@ class Column:
     loc: Loc
 
 
-Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column]
+@dataclass(frozen=True)
+class Subsection:
+    """A numbered heading on its own line (一、…, （一）…) and the blocks it holds."""
+
+    id: str
+    number: int
+    label: str
+    """Computed: 一、 （二） 3. （4） as the level's style prints it."""
+    style: str
+    """一、 | （一） | 1. | （1）."""
+    title: tuple[Inline, ...]
+    blocks: tuple["Block", ...]
+    loc: Loc
+
+
+Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column, Subsection]
 
 
 # ------------------------------------------------------------------ structure
@@ -423,6 +445,25 @@ class Part:
     chapters: tuple[Chapter, ...]
     loc: Loc
 
+    @property
+    def implicit(self) -> bool:
+        """True for the one unprinted part of a plan whose chapters stand directly under it."""
+        return self.number == 0
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """附件, 附表 or 名词解释 after the closing words."""
+
+    id: str
+    kind: str
+    number: int
+    label: str
+    """附件2, 附表1; the kind alone when it is the only one of its kind (附件, 名词解释)."""
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
+    loc: Loc
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -442,6 +483,10 @@ class Meta:
     """2021—2025年 style label, computed."""
     vision_label: str | None
     """二〇三五年, computed."""
+    numbering: tuple[tuple[str, str], ...] = ()
+    """The declared label schemes (<numbering>), sorted (key, style) pairs; defaults omitted."""
+    title_lines: tuple[str, ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -452,6 +497,8 @@ class Notice:
     signature: str | None
     date: str | None
     loc: Loc
+    title_lines: tuple[tuple[Inline, ...], ...] = ()
+    """The title cut at its <br/> marks (one line when it has none)."""
 
 
 @dataclass(frozen=True)
@@ -539,6 +586,7 @@ class Plan:
     """The plan directory as the user named it."""
     pages: tuple[Page, ...] = field(default=())
     """Companion pages (plan/pages/*.md), in their order."""
+    appendices: tuple[Appendix, ...] = field(default=())
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

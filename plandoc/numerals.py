@@ -126,21 +126,39 @@ def year_from_cn(text: str) -> int:
         raise ValueError(f"not a year in Chinese digits: {text!r}") from None
 
 
+LEVELS = ("一、", "（一）", "1.", "（1）")
+"""The numbered levels of GB/T 9704 below 章/节, in order of depth."""
+
+
 def part_label(n: int) -> str:
     return f"第{to_cn(n)}篇"
 
 
-def chapter_label(n: int) -> str:
-    return f"第{to_cn(n)}章"
+def chapter_label(n: int, style: str = "第一章") -> str:
+    return level_label(style, n) if style in LEVELS else f"第{to_cn(n)}章"
 
 
-def section_label(n: int) -> str:
-    return f"第{to_cn(n)}节"
+def section_label(n: int, style: str = "第一节") -> str:
+    return level_label(style, n) if style in LEVELS else f"第{to_cn(n)}节"
 
 
-def column_label(n: int) -> str:
-    return f"专栏 {n}"
+def level_label(style: str, n: int) -> str:
+    """The number of a numbered level as its style prints it: 一、 （二） 3. （4）."""
+    if style == "一、":
+        return f"{to_cn(n)}、"
+    if style == "（一）":
+        return f"（{to_cn(n)}）"
+    if style == "1.":
+        return f"{n}."
+    return f"（{n}）"
 
 
-def figure_label(n: int) -> str:
-    return f"图 {n}"
+def column_label(n: int, style: str = "1", chapter: int = 0, k: int = 0) -> str:
+    """专栏 3 (continuous), 专栏三 (Chinese numerals) or 专栏 2-1 (chapter 2, its first)."""
+    if style == "一":
+        return f"专栏{to_cn(n)}"
+    return f"专栏 {chapter}-{k}" if style == "1-1" else f"专栏 {n}"
+
+
+def figure_label(n: int, style: str = "1", chapter: int = 0, k: int = 0) -> str:
+    return f"图 {chapter}-{k}" if style == "1-1" else f"图 {n}"

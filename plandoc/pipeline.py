@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import accepted
+from . import accepted as decisions
 from . import diagnostics as dg
 from .checks import check
 from .convert import convert
@@ -34,7 +34,9 @@ RENDERERS = {
     "json": "plandoc.render_json:render",
     "csv": "plandoc.render_data:render_csv",
     "xlsx": "plandoc.render_data:render_xlsx",
+    "docx": "plandoc.render_docx:render",
     "html": "plandoc.render_html:render",
+    "editorial": "plandoc.render_html:render_editorial",
     "pdf": "plandoc.render_pdf:render",
 }
 """Output format -> `module:function(plan, out_dir, findings) -> [paths]`; imported only
@@ -62,7 +64,7 @@ def compile_plan(plan_dir: Path) -> Compiled:
         plan, found = attach_pages(plan, plan_dir)
         diags += found
         diags += check(plan, partial=_partial(sources, diags))
-    diags = accepted.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
+    diags = decisions.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
     order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
                                  sources.gazetteer] if f is not None]
     return Compiled(plan, tuple(dg.document_order(diags, order)))
@@ -78,9 +80,33 @@ def _partial(sources, diags) -> bool:
     return any(d.code in ("PD001", "PD002", "PD004") for d in diags)
 
 
-OUTPUTS = {"json": ["plan.json", "findings.json"],
+def accepted(d: dg.Diagnostic) -> bool:
+    """Whether an editor decided on this finding (a decision on record in plan/accepted.xml)."""
+    return d.decision is not None
+
+
+def release_blockers(diagnostics) -> list[dg.Diagnostic]:
+    """What stops `build --release`: every error, and every warning not accepted."""
+    return [d for d in diagnostics if d.severity is dg.Severity.ERROR
+            or (d.severity is dg.Severity.WARNING and not accepted(d))]
+
+
+def release_refusal(plan_dir: Path, blockers: list[dg.Diagnostic]) -> dg.Diagnostic:
+    """The PD260 diagnostic that says why a release build was refused, by code."""
+    errors = sum(d.severity is dg.Severity.ERROR for d in blockers)
+    by_code: dict[str, int] = {}
+    for d in blockers:
+        by_code[d.code] = by_code.get(d.code, 0) + 1
+    codes = "，".join(f"{code} {dg.CATALOGUE[code].title.split(' (')[0]} ×{n}"
+                     for code, n in sorted(by_code.items()))
+    return dg.make("PD260", str(plan_dir / "plan.xml"), 0, 0,
+                   f"不能发布：还有 {errors} 个错误、{len(blockers) - errors} 个未接受的警告（{codes}）",
+                   errors=errors, warnings=len(blockers) - errors)
+
+
+OUTPUTS = {"json": ["plan.json"],
            "csv": ["indicators.csv", "indicators.zh.csv", "datapackage.json"], "xlsx": ["indicators.xlsx"],
-           "html": ["site"], "pdf": ["plan.pdf"]}
+           "docx": ["plan.docx"], "html": ["site"], "editorial": ["editorial"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
 

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
+from .cells import short_kind, unbroken_runs
 
 # Table measures in characters of the table's 五号 (10.5 pt) type, matching print.css:
 # a 专栏's inner width is 420 pt, the 版心 442 pt. A cell pads 3 pt a side (~0.6 char);
-# one more char of slack keeps rounding from wrapping a cell that should fit.
+# 0.2 char more of slack keeps rounding from wrapping a cell that should fit.
 _CAPACITY_IN_COLUMN = 420 / 10.5
 _CAPACITY = 442 / 10.5
-_PAD = 1.0
-_UNBROKEN = 4.0
-"""Texts up to this many characters (预期性, 2025年, ≥3000, 序号) are never wrapped."""
+_PAD = 0.8
 
 
 @dataclass(frozen=True)
@@ -32,16 +31,23 @@ class PrintView:
 
     widths: dict[str, tuple[float, ...]]
     """Table id -> the width of each grid column, in per cent of the table's width."""
+    short: dict[str, tuple[tuple[str | None, ...], ...]]
+    """Table id -> per row (head, then body) -> per cell: its cells.short_kind or None."""
     images: dict[str, str]
     """Figure id -> file URL of its image (figures without an image are absent)."""
     imprint_date: str | None
     """The 版记's 印发日期 as printed: 2021年6月24日."""
+    notice_date: str | None
+    """The notice's 成文日期 as printed (GB/T 9704 7.3.5: 2021年1月20日)."""
+    signoff_indents: tuple[float, float]
+    """Right indents (em) of the notice's signature and date (GB/T 9704 7.3.5.2)."""
     date: str
     """W3C date-time written as the PDF's creation and modification date."""
     subject: str
     """The PDF's subject line."""
     title_lines: tuple[str, ...]
-    """The plan's title broken into balanced lines for the title page and the first page."""
+    """The plan's title in lines for the title page and the first page: as its <br/>
+    marks cut it, else broken by `title_lines`."""
 
 
 def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
@@ -50,12 +56,30 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
     root = Path(plan.root or ".")
     return PrintView(
         widths={t.id: column_widths(t) for t in plan.tables},
+        short={t.id: tuple(tuple(kind for _, _, kind in row) for row in _kinds(t))
+               for t in plan.tables},
         images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
+        notice_date=chinese_date(plan.notice.date) if plan.notice and plan.notice.date else None,
+        signoff_indents=signoff_indents(plan.notice),
         date=fixed_date(plan, environ),
         subject=f"{plan.meta.issuer}：{plan.meta.title}（{plan.meta.period_label}）",
-        title_lines=title_lines(plan.meta.title),
+        title_lines=(plan.meta.title_lines if len(plan.meta.title_lines) > 1
+                     else title_lines(plan.meta.title)),
     )
+
+
+def signoff_indents(notice: m.Notice | None) -> tuple[float, float]:
+    """Right indents (em) of the notice's signature and date, GB/T 9704 7.3.5.2: the
+    signature 右空二字, the date on the next line starting two characters further right;
+    a date longer than that stands 右空二字 and pushes the signature left."""
+    if notice is None or not notice.signature or not notice.date:
+        return 2.0, 2.0
+    name, date = _chars(notice.signature), _chars(chinese_date(notice.date))
+    date_indent = name - date
+    if date_indent >= 2.0:
+        return 2.0, round(date_indent, 2)
+    return round(date - name + 4.0, 2), 2.0
 
 
 def fixed_date(plan: m.Plan, environ) -> str:
@@ -124,25 +148,59 @@ def _grid(table: m.Table) -> list[list[tuple[m.Cell, int] | None]]:
     return grid
 
 
+def _kinds(table: m.Table) -> list[list[tuple[m.Cell, int, str | None]]]:
+    """Every cell of `table` by row, with its first grid column and short kind (an
+    indicator table's column description decides for its body cells)."""
+    out = []
+    nhead = len(table.head)
+    for r, row in enumerate(_grid(table)):
+        kinds = []
+        for slot in row:
+            if slot is None:
+                continue
+            cell, col = slot
+            spec = table.layout[col] if r >= nhead and col < len(table.layout) else None
+            kinds.append((cell, col, short_kind(cell, spec)))
+        out.append(kinds)
+    return out
+
+
+_WORD = 4.0
+"""A stretch of Chinese between two unbroken runs keeps up to this many characters on a
+line (年均增速 over [累计], 指标名称): a column is never narrower."""
+
+
+def _unbroken(text: str) -> float:
+    """The width a longer cell needs so that nothing in it breaks badly: its widest
+    unbroken run, and up to _WORD characters of the text between runs."""
+    runs = unbroken_runs(text)
+    cuts = [0] + [i for run in runs for i in run] + [len(text)]
+    between = [text[a:b] for a, b in zip(cuts[::2], cuts[1::2])]
+    return max([_chars(text[a:b]) for a, b in runs]
+               + [min(_chars(piece), _WORD) for piece in between] + [0.0])
+
+
 def column_widths(table: m.Table) -> tuple[float, ...]:
     """Fixed widths (per cent, summing to 100) for each grid column of `table`.
 
-    Every column gets at least its short texts unbroken (up to 4 characters: 预期性,
-    序号, ≥3000); what is left of the measure goes to the columns with longer texts
-    (indicator names), in proportion to how much more they would need. Set as <col>
-    widths under `table-layout: fixed`, so no narrow column is squeezed into wrapping."""
-    placed = [slot for row in _grid(table) for slot in row if slot is not None]
+    Every column gets room for its short cells whole (cells.short_kind: 预期性, 序号,
+    2020年, [累计], units, values) and for the longest unbroken piece of its other
+    cells ("[累计]" in "年均增速[累计]", "（亿元）" in a name); what is left of the
+    measure goes to the columns with longer texts (indicator names), in proportion to
+    how much more they would need. Set as <col> widths under `table-layout: fixed`."""
+    placed = [(cell, col, kind) for row in _kinds(table) for cell, col, kind in row]
     if not placed:
         return ()
-    ncols = max(col + cell.colspan for cell, col in placed)
+    ncols = max(col + cell.colspan for cell, col, _ in placed)
     natural = [_PAD] * ncols
     floor = [_PAD] * ncols
-    for cell, col in placed:
-        width = _chars(m.plain(cell.content))
-        span = range(col, col + cell.colspan)
-        for c in span:
+    for cell, col, kind in placed:
+        text = m.plain(cell.content).strip()
+        width = _chars(text)
+        keep = width if kind else _unbroken(text)
+        for c in range(col, col + cell.colspan):
             natural[c] = max(natural[c], width / cell.colspan + _PAD)
-            floor[c] = max(floor[c], min(width, _UNBROKEN) / cell.colspan + _PAD)
+            floor[c] = max(floor[c], keep / cell.colspan + _PAD)
     capacity = _CAPACITY_IN_COLUMN if table.column else _CAPACITY
     if sum(natural) <= capacity:
         widths = natural

@@ -15,8 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .diff import PlanDiff
 from .print_view import title_lines
+from . import resources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "diff"
+TEMPLATES = resources.TEMPLATES / "diff"
 
 KIND_NAMES = {"added": "新增", "removed": "删除", "moved": "移动", "renamed": "改名", "changed": "修改"}
 WHAT_NAMES = {"part": "篇", "chapter": "章", "section": "节", "column": "专栏", "figure": "图",

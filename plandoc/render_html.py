@@ -1,9 +1,18 @@
-"""The static website: out_dir/site/, ready for any static host.
+"""The static website: out_dir/site/, ready for any static host, and the editor's view.
 
-`render(plan, out_dir, findings)` writes one page per part and chapter, the notice,
-the back matter, the lists of columns, figures and tables, the indicators with their
-charts, the editor's report and a search page with its index (`site_search`); copies
-the stylesheet, the scripts and the plan's images. Guarantees: links are relative,
+`render(plan, out_dir, findings)` writes the public site: one page per part and
+chapter, the notice, the back matter, the lists of columns, figures and tables, the
+indicators with their charts and a search page with its index (`site_search`); copies
+the stylesheet, the scripts and the plan's images. It holds nothing meant for editors:
+no findings, no source paths, no placeholders (a figure without an image is printed as
+published separately, "（图件另行印发）"; `build --release` refuses to run unless that
+was accepted).
+
+`render_editorial(plan, out_dir, findings)` writes the same pages to out_dir/editorial/
+(what `serve` shows and `build --drafts` adds), marked as a draft, with the editor's
+report (findings with their source lines), the import report when the plan has one,
+and missing figures drawn as placeholders. A publisher copying dist/site/ never takes
+any of it along. Guarantees: links are relative,
 nothing is fetched from the network, every id of the model is an anchor on its page,
 templates autoescape and only map values from the model and the view layer
 (`site_view`, `site_indicators`, `site_charts`, `site_search`), and the same plan
@@ -24,9 +33,11 @@ from markupsafe import Markup
 from . import diagnostics as dg
 from . import model as m
 from . import site_charts, site_indicators, site_search, site_view
+from .print_view import chinese_date
 from .site_view import Link, SiteView
+from . import resources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = resources.TEMPLATES
 STATIC = TEMPLATES / "site" / "static"
 MEDIA = "media"
 
@@ -42,6 +53,12 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
         return None
 
 
+EDITORIAL_DIR = "editorial"
+PUBLIC_DIR = "site"
+IMPORT_REPORT = "import-report.md"
+"""The importer's report beside plan.xml, shown in the editor's view when present."""
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -54,8 +71,11 @@ def environment() -> Environment:
     env.tests["table"] = lambda b: isinstance(b, m.Table)
     env.tests["figure"] = lambda b: isinstance(b, m.Figure)
     env.tests["column"] = lambda b: isinstance(b, m.Column)
+    env.tests["subsection"] = lambda b: isinstance(b, m.Subsection)
     env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
+    env.filters["page_url"] = site_view.page_url
+    env.filters["cdate"] = chinese_date  # 2021-06-24 -> 2021年6月24日, as the PDF prints it
     return env
 
 
@@ -121,8 +141,13 @@ def _fingerprint(*parts: object) -> str:
 
 
 class _Writer:
-    def __init__(self, site: Path, plan: m.Plan, view: SiteView, cache: PageCache | None = None):
+    def __init__(self, site: Path, plan: m.Plan, view: SiteView, cache: PageCache | None = None,
+                 editorial: bool = False):
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
+        self.editorial = editorial
+        self.env.globals.update(editorial=editorial, table_rows=view.table_rows,
+                                has_pages=editorial or any(p.public for p in plan.pages),
+                                missing_figure=site_view.MISSING_FIGURE[editorial])
         self.toc = site_view.toc(view)
         self._toc_html: dict[str, str] = {}
         self.written: list[Path] = []
@@ -130,7 +155,7 @@ class _Writer:
         if cache is not None:
             cache.rendered = []
             self.shared = _fingerprint(self.toc, plan.meta, plan.notice is not None,
-                                       _templates_checksum())
+                                       editorial, _templates_checksum())
 
     def toc_for(self, nav: site_view.Nav) -> Markup:
         """The sidebar for this page: the contents rendered once per page depth (every
@@ -180,10 +205,31 @@ def _text_pages(w: _Writer) -> None:
                notice=plan.notice)
     for part in plan.parts:
         chapters = tuple(Link(view.pages[c.id], view.titles[c.id]) for c in part.chapters)
-        w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
+        if not part.implicit:
+            w.page("part.html.j2", view.part_nav(part), part=part, chapters=chapters)
         for ch in part.chapters:
             w.page("chapter.html.j2", view.chapter_nav(ch), chapter=ch)
     w.page("back.html.j2", view.nav("back.html", "结束语与版记"))
+    _companion_pages(w)
+
+
+def _companion_pages(w: _Writer) -> None:
+    """解读 and 编制说明 on the public site; in the editor's view also the 说明 pages and
+    the editors' handbook (package data)."""
+    pages = [p for p in w.plan.pages if p.public or w.editorial]
+    if w.editorial:
+        from .pages import handbook
+
+        manual, _ = handbook(w.plan)
+        if manual is not None:
+            w.view.pages[manual.id] = site_view.page_url(manual.id)
+            pages.append(manual)
+    if not pages:
+        return
+    w.page("pages.html.j2", w.view.nav(site_view.PAGES, "解读与说明"), pages=pages)
+    crumbs = (Link(site_view.PAGES, "解读与说明"),)
+    for page in pages:
+        w.page("page.html.j2", w.view.nav(site_view.page_url(page.id), page.title, crumbs), page=page)
 
 
 def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
@@ -191,17 +237,22 @@ def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
     plan, view = w.plan, w.view
     w.page("list.html.j2", view.nav("columns.html", "专栏一览"), items=site_view.columns(view),
            heading="专栏")
-    w.page("list.html.j2", view.nav("figures.html", "图一览"), items=site_view.figures(view),
-           heading="图")
+    w.page("list.html.j2", view.nav("figures.html", "图一览"),
+           items=site_view.figures(view, w.editorial), heading="图")
     w.page("list.html.j2", view.nav("tables.html", "表格一览"), items=site_view.tables(view),
            heading="表格")
     rows = site_indicators.rows(plan, view)
     w.page("indicators.html.j2", view.nav("indicators.html", "主要指标"), rows=rows,
            roles=site_indicators.ROLES, facets=site_indicators.facets(rows),
+           unset=site_indicators.UNSET,
            charts=site_charts.charts(plan, view))
-    w.page("report.html.j2", view.nav("report.html", "编辑报告"),
-           rows=report_rows(findings, view, plan.root), counts=_counts(findings))
     w.page("search.html.j2", view.nav("search.html", "全文搜索"))
+    if w.editorial:
+        imported = Path(plan.root) / IMPORT_REPORT if plan.root else None
+        w.page("report.html.j2", view.nav("report.html", "编辑报告"),
+               rows=report_rows(findings, view, plan.root), counts=_counts(findings),
+               imported=imported.read_text(encoding="utf-8")
+               if imported is not None and imported.is_file() else None)
 
 
 def _assets(site: Path, plan: m.Plan) -> list[Path]:
@@ -223,16 +274,27 @@ def _assets(site: Path, plan: m.Plan) -> list[Path]:
 
 
 def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = (), *,
-           cache: PageCache | None = None) -> list[Path]:
-    """Write the site into out_dir/site. With `cache` (serve's quick rebuild), part and
-    chapter pages whose inputs did not change are reused from the previous build."""
-    site = out_dir / "site"
+           cache: PageCache | None = None, editorial: bool = False) -> list[Path]:
+    """Write the public site into out_dir/site (the editor's view into out_dir/editorial
+    with `editorial`). With `cache` (serve's quick rebuild), part and chapter pages whose
+    inputs did not change are reused from the previous build."""
+    site = out_dir / (EDITORIAL_DIR if editorial else PUBLIC_DIR)
     if site.exists():
         shutil.rmtree(site)  # the staging copy of the previous build: no stale pages
     site.mkdir(parents=True)
     view = SiteView(plan)
-    writer = _Writer(site, plan, view, cache)
+    writer = _Writer(site, plan, view, cache, editorial)
     _text_pages(writer)
     _other_pages(writer, tuple(findings))
     written = writer.written + _assets(site, plan) + site_search.write(site, plan, view)
     return sorted(set(written))
+
+
+def render_editorial(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = (), *,
+                     cache: PageCache | None = None) -> list[Path]:
+    """The editor's view in out_dir/editorial (see the module's docstring), with the
+    findings as data beside it (editorial/findings.json)."""
+    from .render_json import write_findings
+
+    written = render(plan, out_dir, findings, cache=cache, editorial=True)
+    return written + [write_findings(plan, out_dir / EDITORIAL_DIR / "findings.json", findings)]

@@ -7,8 +7,9 @@ its inline spans (lead, emphasis, references, facts, totals, counts, corrections
 character offsets into that text and its address on the published site; columns,
 figures, tables (cells naming the fact they state); indicators with the table rows they
 stand in and every statement, tied to its row and cell; the cross-reference graph.
-The check findings are editorial, not the plan: they go to findings.json (the shape of
-`check --format json`, schema/diagnostics.schema.json). Deterministic: the same plan
+The check findings are editorial, not the plan: the editor's view writes them to
+editorial/findings.json (`findings`: the shape of `check --format json`,
+schema/diagnostics.schema.json); nothing public carries them. Deterministic: the same plan
 gives the same bytes, whatever the plan directory was called.
 
 In plan.json "column" always means a 专栏; a character position in a source line is
@@ -90,6 +91,12 @@ class _Writer:
                         "value_unit": value_unit(node.quantity, node.role,
                                                  self.units.get(node.ind))}
                 inner = node.quantity.text
+            elif isinstance(node, m.Quote):
+                span = {"type": "quote", "indicator": node.ind, "year": node.year, "role": node.role,
+                        "to": node.to, **self.quantity(node.quantity),
+                        "value_unit": value_unit(node.quantity, node.role, self.units.get(node.ind)),
+                        "url": self.url(node.page, node.to)}
+                inner = node.quantity.text
             elif isinstance(node, m.Total | m.Term | m.Num):
                 span = {"type": type(node).__name__.lower(), **self.quantity(node.quantity)}
                 inner = node.quantity.text
@@ -136,11 +143,19 @@ class _Writer:
 
     def add(self, block: m.Block, where: dict) -> list[str]:
         """Append `block` (and, for columns and lists, what it holds); return the ids added at this level."""
-        page = where["chapter"] or where["part"] or where["area"]
+        page = where.get("page") or where["chapter"] or where["part"] or where["area"]
         base = {"id": block.id, **where, "loc": self.loc(block.loc), "url": self.url(page, block.id)}
         if isinstance(block, m.Paragraph):
-            self.blocks.append({**base, "type": "paragraph",
+            numbered = {"label": block.label, "number": block.number} if block.label else {}
+            self.blocks.append({**base, "type": "paragraph", **numbered,
                                 **self.leaded(block.id, block.lead, block.content)})
+        elif isinstance(block, m.Subsection):
+            text, spans = self.spans(block.title, block.id)
+            children: list[str] = []
+            self.blocks.append({**base, "type": "subsection", "label": block.label,
+                                "number": block.number, "style": block.style, "text": text,
+                                "spans": spans, "blocks": children})
+            children += self.add_all(block.blocks, where)
         elif isinstance(block, m.Subhead):
             text, spans = self.spans(block.content, block.id)
             self.blocks.append({**base, "type": "subhead", "text": text, "spans": spans})
@@ -199,16 +214,34 @@ class _Writer:
         preamble = self.add_all(plan.preamble, {"area": "preamble", **nowhere})
         parts = []
         for p in plan.parts:
-            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": p.id})
+            pid = None if p.implicit else p.id   # a plan without parts: one unprinted part
+            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": pid})
             chapters = [self.chapter(p, c) for c in p.chapters]
-            parts.append({"id": p.id, "number": p.number, "label": p.label,
+            parts.append({"id": pid, "number": p.number, "label": p.label,
                           **self.titled(p.title, p.id), "loc": self.loc(p.loc),
-                          "url": self.url(p.id), "blocks": part_blocks, "chapters": chapters})
+                          "url": self.url(pid), "blocks": part_blocks, "chapters": chapters})
         closing = self.add_all(plan.closing, {"area": "closing", **nowhere})
         return notice, preamble, parts, closing
 
+    def pages(self) -> list[dict]:
+        """The public companion pages (解读, 编制说明); 说明 pages are the editors' own."""
+        nowhere = {"part": None, "chapter": None, "section": None, "column": None}
+        return [{"id": p.id, "title": p.title, "kind": p.kind, "date": p.date, "order": p.order,
+                 "file": p.file, "url": self.url(p.id),
+                 "blocks": self.add_all(p.blocks, {"area": "page", **nowhere, "page": p.id})}
+                for p in self.plan.pages if p.public]
+
+    def appendices(self) -> list[dict]:
+        """附件, 附表, 名词解释: their blocks carry the appendix id as chapter."""
+        nowhere = {"part": None, "section": None, "column": None}
+        return [{"id": a.id, "kind": a.kind, "number": a.number, "label": a.label,
+                 **self.titled(a.title, a.id), "loc": self.loc(a.loc), "url": self.url(a.id, a.id),
+                 "blocks": self.add_all(a.blocks, {"area": "appendix", **nowhere, "chapter": a.id})}
+                for a in self.plan.appendices]
+
     def chapter(self, p: m.Part, c: m.Chapter) -> dict:
-        where = {"area": "chapter", "part": p.id, "chapter": c.id, "section": None, "column": None}
+        where = {"area": "chapter", "part": None if p.implicit else p.id, "chapter": c.id,
+                 "section": None, "column": None}
         intro = self.add_all(c.blocks, where)
         sections = [{"id": s.id, "number": s.number, "label": s.label, "former": list(s.former),
                      **self.titled(s.title, s.id), "loc": self.loc(s.loc),
@@ -250,6 +283,8 @@ class _Writer:
 def to_dict(plan: m.Plan) -> dict:
     w = _Writer(plan)
     notice, preamble, parts, closing = w.outline()
+    appendices = w.appendices()  # blocks in reading order: the plan, its appendices, then the pages
+    pages = w.pages()
     meta = plan.meta
     return {
         "schema_version": SCHEMA_VERSION,
@@ -259,11 +294,13 @@ def to_dict(plan: m.Plan) -> dict:
             "approved_date": meta.approved_date, "approved_by": meta.approved_by,
             "period": {"from": meta.period_from, "to": meta.period_to, "vision": meta.vision,
                        "label": meta.period_label, "vision_label": meta.vision_label},
+            **({"numbering": dict(meta.numbering)} if meta.numbering else {}),
         },
         "notice": notice,
         "preamble": preamble,
         "parts": parts,
         "closing": closing,
+        **({"appendices": appendices} if appendices else {}),
         "imprint": None if plan.imprint is None else {
             "cc": list(plan.imprint.cc), "printed_date": plan.imprint.printed_date,
             "printed_by": plan.imprint.printed_by, "url": w.url(CLOSING, "imprint")},
@@ -280,6 +317,7 @@ def to_dict(plan: m.Plan) -> dict:
                     "url": w.url(t.chapter, t.id)} for t in plan.tables],
         "indicators": w.indicators(),
         "references": w.references,
+        "pages": pages,
     }
 
 
@@ -312,8 +350,14 @@ def dumps(plan: m.Plan) -> str:
 
 
 def render(plan: m.Plan, out_dir: Path, found: tuple = ()) -> list[Path]:
-    path, extra = out_dir / "plan.json", out_dir / "findings.json"
+    """out_dir/plan.json: the plan, public; the findings are not in it."""
+    path = out_dir / "plan.json"
     path.write_text(dumps(plan), encoding="utf-8")
-    extra.write_text(json.dumps(findings(plan, found), ensure_ascii=False, indent=1) + "\n",
-                     encoding="utf-8")
-    return [path, extra]
+    return [path]
+
+
+def write_findings(plan: m.Plan, path: Path, found: tuple = ()) -> Path:
+    """The findings as findings.json holds them (the editor's view writes it)."""
+    path.write_text(json.dumps(findings(plan, found), ensure_ascii=False, indent=1) + "\n",
+                    encoding="utf-8")
+    return path

@@ -13,11 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from . import model as m
+from .cells import unbroken_runs
 from .print_view import PrintView, view
+from . import resources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = resources.TEMPLATES
 STYLESHEET = TEMPLATES / "pdf" / "print.css"
 
 PDF_OPTIONS = {
@@ -36,10 +39,23 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     for name, kind in (("paragraph", m.Paragraph), ("listblock", m.ListBlock),
                        ("entry", m.Entry), ("subhead", m.Subhead), ("table", m.Table),
-                       ("figure", m.Figure), ("column", m.Column)):
+                       ("figure", m.Figure), ("column", m.Column),
+                       ("subsection", m.Subsection), ("text", m.Text)):
         env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
     env.filters["plain"] = m.plain
+    env.filters["keep_runs"] = keep_runs
     return env
+
+
+def keep_runs(text: str) -> Markup:
+    """`text` escaped, with each piece cells.unbroken_runs finds in a nowrap span."""
+    out, last = [], 0
+    for start, end in unbroken_runs(text):
+        out += [escape(text[last:start]), Markup('<span class="keep">'), escape(text[start:end]),
+                Markup("</span>")]
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def _href(ref: m.Ref) -> str:
@@ -57,6 +73,9 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
     """Lay the plan out into pages: a weasyprint.Document (pages, bookmarks, metadata)."""
     import weasyprint
 
+    from . import justify
+
+    justify.apply()
     pv = pv or view(plan)
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
     html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"),
@@ -64,7 +83,64 @@ def layout(plan: m.Plan, pv: PrintView | None = None):
     document = html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetch)],
                            **PDF_OPTIONS)
     repeat_split_cells(document)
+    first_page_without_continued(document)
+    close_split_columns(document)
     return document
+
+
+def close_split_columns(document) -> None:
+    """Close a 专栏's frame right under its last line or row on a page it continues from.
+
+    A box broken by a page keeps the height WeasyPrint gave its fragment, which reaches
+    past the last table row that fitted: the frame would enclose an empty band. Only
+    the frame moves (its content is already placed); the page's flow is finished."""
+    from weasyprint.formatting_structure import boxes
+
+    def columns(page):
+        return [b for b in page._page_box.descendants()
+                if isinstance(b, boxes.BlockBox) and b.element is not None
+                and b.element.tag == "aside" and "column" in (b.element.get("class") or "")]
+
+    pages = [columns(page) for page in document.pages]
+    for here, after in zip(pages, pages[1:]):
+        continuing = {box.element for box in after}
+        for box in here:
+            if box.element not in continuing:
+                continue
+            ends = [d.position_y + d.height for d in box.descendants()
+                    if isinstance(d, (boxes.LineBox, boxes.TableRowBox))]
+            if ends:
+                box.height = min(box.height, max(ends) - box.content_box_y())
+
+
+def first_page_without_continued(document) -> None:
+    """Drop the "（续）" of a table's caption row on the table's first page.
+
+    The caption row (the caption, or the title of the 专栏 the table opens) is the first
+    row of the table's header, so WeasyPrint repeats it on every page the table reaches,
+    "（续）" included: laid out with it, a repeated caption never overflows. On the
+    table's first page the mark is removed and the rest of its line re-centred."""
+    from weasyprint.formatting_structure import boxes
+
+    seen: set = set()
+    for page in document.pages:
+        for table in [b for b in page._page_box.descendants() if isinstance(b, boxes.TableBox)]:
+            if table.element in seen:
+                continue
+            seen.add(table.element)
+            for line in [b for b in table.descendants() if isinstance(b, boxes.LineBox)]:
+                marks = [c for c in line.children if _is_continued_mark(c)]
+                for mark in marks:
+                    line.children = [c for c in line.children if c is not mark]
+                    for child in line.children:
+                        child.translate(mark.width / 2, 0)
+
+
+def _is_continued_mark(box) -> bool:
+    element = getattr(box, "element", None)
+    return (element is not None and element.tag == "span"
+            and "cont" in (element.get("class") or "").split()
+            and getattr(box, "element_tag", "span") == "span")
 
 
 def repeat_split_cells(document) -> None:

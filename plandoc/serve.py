@@ -1,4 +1,5 @@
-"""Live preview: build, serve dist/site/ on 127.0.0.1, rebuild on change, reload pages.
+"""Live preview: build, serve the editor's view (dist/editorial/) on 127.0.0.1, rebuild
+on change, reload pages.
 
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
@@ -176,7 +177,7 @@ class Preview:
             shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
             self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
-        self.quick.build(compiled, ("html",))  # pages an edit touched, and the search index
+        self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
         self.hub.publish("reload")  # the page first: the editor is waiting for it
         self.quick.build(compiled, ("json",))
         if self.pdf:
@@ -224,7 +225,7 @@ def serve(plan_dir: Path, out_dir: Path, port: int, pdf: bool, say: Callable[[st
     hub = Hub()
     preview = Preview(plan_dir, out_dir, hub, pdf, say)
     preview.rebuild()
-    site = out_dir.resolve() / "site"
+    site = out_dir.resolve() / "editorial"  # the editor's view: report, placeholders
     handler = type("BoundHandler", (Handler,), {"hub": hub})
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
     server.daemon_threads = True

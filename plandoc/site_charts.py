@@ -82,7 +82,9 @@ def _card(prefix: str, ind: m.Indicator | None, parent: m.Indicator | None, ind_
     name = m.plain(ind.name) if ind else ind_id
     if parent is not None:
         name = f"{m.plain(parent.name)}：{name}"  # 城镇 alone says little
-    unit = (ind.unit or "") if ind else ""
+    units = {s.quantity.unit for _, _, s in values}
+    # the unit of the plotted facts themselves; the indicator's unit when they print none
+    unit = units.pop() if len(units) == 1 and None not in units else ((ind.unit or "") if ind else "")
     summary = "；".join(f"{b.label} {b.value}" for b in bars)
     return Card(f"{prefix}-{ind_id}", name, unit, f"#{ind_id}",
                 _f(PAD * 2 + len(bars) * ROW_H), _f(WIDTH), summary, tuple(bars))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model as m
-from .site_view import SiteView
+from .site_view import SiteView, grid
 
 ROLES: tuple[tuple[str, str], ...] = (
     ("base", "基期值"), ("target", "目标值"), ("rate", "目标增速〔累计〕"),
@@ -20,6 +20,8 @@ ROLES: tuple[tuple[str, str], ...] = (
 """Value columns of the indicators page, in order: (role, heading)."""
 
 UNSET = "未注明"
+ABSENT = "—"
+"""What an absent value reads as: the plan's '-' (or an empty cell), never a link."""
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,21 @@ class Value:
     text: str
     years: str
     """2020年, or 2015—2020年 for a rate over a span."""
-    href: str
+    href: str | None
+    """Where the plan states it; None for an absent value (printed '-')."""
     place: str
     """专栏 2 / 第四章: where the value is stated."""
     source: str
     """表 or 文: stated in a table or in prose."""
+
+
+@dataclass(frozen=True)
+class Values:
+    """One value column of a row: every value stated in that role."""
+
+    role: str
+    heading: str
+    values: tuple[Value, ...]
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,8 @@ class IndicatorRow:
     category: str
     nature: str
     unit: str
-    cells: tuple[tuple[Value, ...], ...]
-    """One tuple of values per entry of ROLES."""
+    cells: tuple[Values, ...]
+    """One per entry of ROLES, in order."""
 
 
 @dataclass(frozen=True)
@@ -87,9 +99,39 @@ def table_categories(plan: m.Plan) -> dict[tuple[str, int], str]:
     return out
 
 
+def table_natures(plan: m.Plan) -> dict[str, str]:
+    """Indicator id -> 属性 as its indicator table prints it (预期性/约束性), for the
+    indicators whose definition does not say: the first table that states one wins."""
+    out: dict[str, str] = {}
+    for t in plan.tables:
+        col = next((i for i, spec in enumerate(t.layout) if spec.kind == "nature"), None)
+        if not t.indicator or col is None:
+            continue
+        rows = t.head + t.body
+        nature_at: list[tuple[int, str]] = []
+        for r, slots in enumerate(grid(t)):
+            for cell, c in (s for s in slots if s is not None):
+                if c == col and r >= len(t.head):
+                    nature_at.append((rows[r].loc.line, m.plain(cell.content).strip()))
+        for s in plan.statements:
+            if s.block == t.id and s.source == "table" and s.indicator not in out:
+                found = [text for line, text in nature_at if line <= s.loc.line]
+                if found and found[-1]:
+                    out[s.indicator] = found[-1]
+    return out
+
+
+def _value(s: m.Statement, view: SiteView) -> Value:
+    absent = s.quantity.kind in ("na", "empty") or not s.quantity.text.strip()
+    return Value(ABSENT if absent else s.quantity.text, _years(s),
+                 None if absent else view.url(s.chapter, s.block),
+                 view.place(s.chapter, s.column), "表" if s.source == "table" else "文")
+
+
 def rows(plan: m.Plan, view: SiteView) -> tuple[IndicatorRow, ...]:
     by_id = {i.id: i for i in plan.indicators}
     groups = table_categories(plan)
+    natures = table_natures(plan)
     out = []
     for ind in plan.indicators:
         parent = by_id.get(ind.parent) if ind.parent else None
@@ -97,13 +139,10 @@ def rows(plan: m.Plan, view: SiteView) -> tuple[IndicatorRow, ...]:
         if not category:
             found = [groups.get((s.block, s.loc.line)) for s in ind.facts if s.source == "table"]
             category = next((c for c in found if c), None)
-        nature = ind.nature or (parent.nature if parent else None)
-        cells = []
-        for role, _ in ROLES:
-            cells.append(tuple(
-                Value(s.quantity.text, _years(s), view.url(s.chapter, s.block),
-                      view.place(s.chapter, s.column), "表" if s.source == "table" else "文")
-                for s in ind.facts if s.role == role))
+        nature = (ind.nature or (parent.nature if parent else None) or natures.get(ind.id)
+                  or (natures.get(parent.id) if parent else None))
+        cells = [Values(role, heading, tuple(_value(s, view) for s in ind.facts if s.role == role))
+                 for role, heading in ROLES]
         out.append(IndicatorRow(ind.id, ind.name, m.plain(parent.name) if parent else None,
                                 category or UNSET, nature or UNSET, ind.unit or "",
                                 tuple(cells)))

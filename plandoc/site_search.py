@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import model as m
-from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView
+from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView, grid, layout_by_column
 
 INDEX = "search-index.js"
 VERSION = 1
@@ -54,7 +54,7 @@ class _Records:
     def blocks(self, blocks: Iterable[m.Block], page: str, where: str) -> None:
         for b in blocks:
             if isinstance(b, m.Paragraph):
-                self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+                self.add(page, b.id, where, b.label + m.plain(b.lead) + m.plain(b.content))
             elif isinstance(b, m.Subhead):
                 self.add(page, b.id, where, m.plain(b.content), "h")
             elif isinstance(b, m.Entry):
@@ -65,14 +65,45 @@ class _Records:
             elif isinstance(b, m.Table):
                 if b.caption:  # 表 N alone is not printed: no heading record for it
                     self.add(page, b.id, where, m.plain(b.caption), "h")
-                for row in b.head + b.body:
-                    self.add(page, b.id, f"{where} · {b.label}",
-                             "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t))
+                rows = indicator_rows(b) if b.indicator else (
+                    "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t)
+                    for row in b.head + b.body)
+                for text in rows:
+                    self.add(page, b.id, f"{where} · {b.label}", text)
             elif isinstance(b, m.Figure):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+            elif isinstance(b, m.Subsection):
+                self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
+                self.blocks(b.blocks, page, where)
             elif isinstance(b, m.Column):
                 self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
                 self.blocks(b.blocks, page, f"{where} · {b.label}".lstrip(" ·"))
+
+
+ABSENT = {"", "-", "—", "－", "/"}
+
+
+def indicator_rows(table: m.Table) -> Iterator[str]:
+    """An indicator table's rows as sentences: 常住人口城镇化率(%)：2020年 46.94，2025年 54
+    (each value after its column's heading; absent values left out)."""
+    placed = grid(table)
+    specs = layout_by_column(table, placed)
+    heads: dict[int, list[str]] = {}
+    for slots in placed[:len(table.head)]:  # 规划目标 above 2020 年: "规划目标 2020 年"
+        for cell, col in (s for s in slots if s is not None):
+            for c in range(col, col + cell.colspan):
+                heads.setdefault(c, []).append(" ".join(m.plain(cell.content).split()))
+    for slots in placed[len(table.head):]:
+        name, values = "", []
+        for cell, col in (s for s in slots if s is not None):
+            kind = specs[col].kind if specs[col] else ""
+            text = " ".join(m.plain(cell.content).split())
+            if kind == "name":
+                name = f"{name} {text}".strip()  # 城镇化率 常住人口城镇化率
+            elif kind == "value" and text not in ABSENT:
+                values.append(" ".join(heads.get(col, []) + [text]))
+        if name:
+            yield f"{name}：{'，'.join(values)}" if values else name
 
 
 def records(plan: m.Plan, view: SiteView) -> dict:
@@ -88,8 +119,9 @@ def records(plan: m.Plan, view: SiteView) -> dict:
     r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
     r.blocks(plan.preamble, PREAMBLE, "序言")
     for part in plan.parts:
-        r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
-        r.blocks(part.blocks, part.id, part.label)
+        if not part.implicit:
+            r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
+            r.blocks(part.blocks, part.id, part.label)
         for ch in part.chapters:
             r.add(ch.id, ch.id, ch.label, f"{ch.label} {m.plain(ch.title)}", "h")
             r.blocks(ch.blocks, ch.id, ch.label)
@@ -98,10 +130,17 @@ def records(plan: m.Plan, view: SiteView) -> dict:
                 r.add(ch.id, sec.id, where, f"{sec.label} {m.plain(sec.title)}", "h")
                 r.blocks(sec.blocks, ch.id, where)
     r.blocks(plan.closing, CLOSING, "结束语")
+    for a in plan.appendices:
+        r.add(a.id, a.id, a.label, f"{a.label} {m.plain(a.title)}", "h")
+        r.blocks(a.blocks, a.id, a.label)
     if plan.imprint is not None:
         imprint = plan.imprint
         r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")
         r.add(CLOSING, "imprint", "版记", f"{imprint.printed_by} {imprint.printed_date}印发")
+    for page in plan.pages:
+        if page.public:  # 说明 pages are the editors'
+            r.add(page.id, "", page.kind, page.title, "h")
+            r.blocks(page.blocks, page.id, page.kind)
     for ind in plan.indicators:
         text = m.plain(ind.name) + (f"（{ind.unit}）" if ind.unit else "")
         r.add(INDICATORS, ind.id, "主要指标", text, "i")

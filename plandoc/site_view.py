@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from . import model as m
+from .cells import short_kind
+from .print_view import _grid as grid  # the one placement of spanning cells on a grid
 
 NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
 
@@ -34,6 +36,13 @@ class Anchor:
     line: int
     href: str
     label: str
+
+
+@dataclass(frozen=True)
+class TableRows:
+    head: tuple[tuple[tuple[m.Cell, str], ...], ...]
+    body: tuple[tuple[tuple[m.Cell, str], ...], ...]
+    """Rows of (cell, its class attribute: "v base nw", "name", "")."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,15 @@ def part_url(pt_id: str) -> str:
     return f"parts/{pt_id}.html"
 
 
+def page_url(page_id: str) -> str:
+    """A companion page (解读, 编制说明, 说明): pages/<file name>.html."""
+    return f"pages/{page_id.removeprefix('page-')}.html"
+
+
+PAGES = "pages.html"
+"""The list of companion pages (解读与说明)."""
+
+
 class SiteView:
     """Addresses and navigation for one plan."""
 
@@ -70,15 +88,23 @@ class SiteView:
         self.chapters: dict[str, m.Chapter] = {}
         self.parts: dict[str, m.Part] = {}
         for part in plan.parts:
-            self.pages[part.id] = part_url(part.id)
             self.parts[part.id] = part
-            self.titles[part.id] = f"{part.label} {m.plain(part.title)}"
+            if not part.implicit:   # a plan without parts has no part pages
+                self.pages[part.id] = part_url(part.id)
+                self.titles[part.id] = f"{part.label} {m.plain(part.title)}"
             for ch in part.chapters:
                 self.pages[ch.id] = chapter_url(ch.id)
                 self.chapters[ch.id] = ch
                 self.titles[ch.id] = f"{ch.label} {m.plain(ch.title)}"
+        for page in plan.pages:
+            self.pages[page.id] = page_url(page.id)
+            self.titles[page.id] = page.title
+        for a in plan.appendices:   # 附件 are printed with the closing words and imprint
+            self.pages[a.id] = self.pages[CLOSING]
+            self.titles[a.id] = f"{a.label} {m.plain(a.title)}"
         self.columns = {c.id: c for c in plan.columns}
         self.reading = self._reading_order()
+        self._cell_classes: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     # ---------------------------------------------------------------- links
 
@@ -103,6 +129,38 @@ class SiteView:
             return self.parts[chapter].label
         return {NOTICE: "通知", PREAMBLE: "序言", CLOSING: "结束语"}.get(chapter, chapter)
 
+    def table_rows(self, table: m.Table) -> "TableRows":
+        """`table`'s head and body rows as (cell, class) pairs, for the table macro."""
+        classes = self.cell_classes(table)
+        nhead = len(table.head)
+        head = tuple(tuple(zip(row.cells, k)) for row, k in zip(table.head, classes[:nhead]))
+        body = tuple(tuple((c, " ".join(filter(None, (
+            f"v {c.fact_role}" if c.fact_role and not c.header else "", cls))))
+            for c, cls in zip(row.cells, k)) for row, k in zip(table.body, classes[nhead:]))
+        return TableRows(head, body)
+
+    def cell_classes(self, table: m.Table) -> tuple[tuple[str, ...], ...]:
+        """The class of every cell of `table` (rows of head then body, cells in order):
+        "nw" for a short cell that must never wrap (`cells.short_kind`, shared with the
+        print edition), "name" for the indicator's name (kept in view while a narrow
+        screen scrolls the table sideways), else "". Cached per table."""
+        if table.id not in self._cell_classes:
+            placed = grid(table)
+            specs = layout_by_column(table, placed)
+            name_col = next((c for c, spec in enumerate(specs) if spec and spec.kind == "name"),
+                            None if table.indicator else 0)
+            rows = []
+            for slots in placed:
+                out = []
+                for cell, col in (s for s in slots if s is not None):
+                    if col == name_col:
+                        out.append("name")
+                    else:
+                        out.append("nw" if short_kind(cell, specs[col]) else "")
+                rows.append(tuple(out))
+            self._cell_classes[table.id] = tuple(rows)
+        return self._cell_classes[table.id]
+
     # ---------------------------------------------------------------- navigation
 
     def _reading_order(self) -> tuple[Link, ...]:
@@ -111,7 +169,8 @@ class SiteView:
             order.append(Link(self.pages[NOTICE], "通知"))
         order.append(Link("index.html", "首页"))
         for part in self.plan.parts:
-            order.append(Link(self.pages[part.id], self.titles[part.id]))
+            if not part.implicit:
+                order.append(Link(self.pages[part.id], self.titles[part.id]))
             for ch in part.chapters:
                 order.append(Link(self.pages[ch.id], self.titles[ch.id]))
         order.append(Link(self.pages[CLOSING], "结束语与版记"))
@@ -133,6 +192,8 @@ class SiteView:
 
     def chapter_nav(self, ch: m.Chapter) -> Nav:
         part = self.parts[ch.part]
+        if part.implicit:
+            return self.nav(self.pages[ch.id], self.titles[ch.id], (), ch.id, ch.id)
         return self.nav(self.pages[ch.id], self.titles[ch.id],
                         (Link(self.pages[part.id], self.titles[part.id]),),
                         part.id, ch.id)
@@ -150,7 +211,8 @@ class SiteView:
             yield from self._block_anchors(plan.notice.blocks, NOTICE)
         yield from self._block_anchors(plan.preamble, PREAMBLE)
         for part in plan.parts:
-            yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
+            if not part.implicit:
+                yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
             yield from self._block_anchors(part.blocks, part.id)
             for ch in part.chapters:
                 yield Anchor(ch.loc.file, ch.loc.line, self.url(ch.id, ch.id), ch.label)
@@ -160,6 +222,9 @@ class SiteView:
                                  ch.label + sec.label)
                     yield from self._block_anchors(sec.blocks, ch.id)
         yield from self._block_anchors(plan.closing, CLOSING)
+        for a in plan.appendices:
+            yield Anchor(a.loc.file, a.loc.line, self.url(a.id, a.id), a.label)
+            yield from self._block_anchors(a.blocks, a.id)
         if plan.imprint is not None:
             yield Anchor(plan.imprint.loc.file, plan.imprint.loc.line,
                          self.url(CLOSING, "imprint"), "版记")
@@ -170,7 +235,7 @@ class SiteView:
     def _block_anchors(self, blocks, page: str) -> Iterator[Anchor]:
         label = self.place(page, None)
         for b in blocks:
-            if isinstance(b, m.Column):
+            if isinstance(b, m.Column | m.Subsection):
                 yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), b.label)
                 yield from self._block_anchors(b.blocks, page)
             elif isinstance(b, m.ListBlock):
@@ -187,6 +252,25 @@ class SiteView:
             url, _, frag = a.href.partition("#")
             if frag:
                 yield url, frag
+
+
+def layout_by_column(table: m.Table, placed=None) -> list[m.ColSpec | None]:
+    """The indicator-table column description of each grid column (None for other
+    tables). The layout names printed columns; a two-level name (上级指标 + 指标) takes
+    two grid columns, so the grid has as many more columns as the layout has fewer."""
+    placed = grid(table) if placed is None else placed
+    ncols = max((col + cell.colspan for slots in placed for s in slots if s is not None
+                 for cell, col in (s,)), default=0)
+    layout = table.layout
+    if not layout:
+        return [None] * ncols
+    extra = max(ncols - len(layout), 0)
+    name = next((i for i, spec in enumerate(layout) if spec.kind == "name"), len(layout))
+    out: list[m.ColSpec | None] = []
+    for col in range(ncols):
+        i = col if col <= name else max(name, col - extra)
+        out.append(layout[i] if i < len(layout) else None)
+    return out
 
 
 class AnchorIndex:
@@ -245,10 +329,15 @@ class Listed:
 
 
 def toc(view: SiteView) -> tuple[TocPart, ...]:
-    return tuple(
-        TocPart(p.id, Link(view.pages[p.id], view.titles[p.id]),
-                tuple((c.id, Link(view.pages[c.id], view.titles[c.id])) for c in p.chapters))
-        for p in view.plan.parts)
+    """Parts with their chapters; a plan without parts lists its chapters at the top."""
+    out: list[TocPart] = []
+    for p in view.plan.parts:
+        chapters = tuple((c.id, Link(view.pages[c.id], view.titles[c.id])) for c in p.chapters)
+        if p.implicit:
+            out += [TocPart(cid, link, ()) for cid, link in chapters]
+        else:
+            out.append(TocPart(p.id, Link(view.pages[p.id], view.titles[p.id]), chapters))
+    return tuple(out)
 
 
 def _where(view: SiteView, chapter: str) -> tuple[str, str]:
@@ -260,9 +349,14 @@ def columns(view: SiteView) -> tuple[Listed, ...]:
                  for c in view.plan.columns)
 
 
-def figures(view: SiteView) -> tuple[Listed, ...]:
+MISSING_FIGURE = {False: "图件另行印发", True: "图片待补"}
+"""What stands for a figure without an image: in public outputs (a figure published
+separately, accepted so by the release gate) and in the editor's view (a placeholder)."""
+
+
+def figures(view: SiteView, editorial: bool = False) -> tuple[Listed, ...]:
     return tuple(Listed(f.id, f.label, f.caption, view.url(f.chapter, f.id),
-                        *_where(view, f.chapter), "" if f.image else "图片待补")
+                        *_where(view, f.chapter), "" if f.image else MISSING_FIGURE[editorial])
                  for f in view.plan.figures)
 
 

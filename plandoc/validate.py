@@ -17,10 +17,11 @@ from pathlib import Path
 from lxml import etree
 
 from . import diagnostics as dg
+from . import resources
 from .grammar import Grammar
 from .load import SourceFile, Sources, secure_parser
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.rng"
+SCHEMA_PATH = resources.SCHEMA / "plan.rng"
 
 
 @functools.cache

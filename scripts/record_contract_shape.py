@@ -1,5 +1,5 @@
 """Record the shape of plan.json (every key path with its value type, over the mini
-fixture plan and the bundled plan) in schema/plan.shape.json, for the current
+fixture plan, the bundled plan and tests/fixtures/no-parts, a plan in other conventions) in schema/plan.shape.json, for the current
 SCHEMA_VERSION. Run it on purpose, after bumping the version for a change of shape
 (docs/json.md, versioning policy): `make contract-shape`. Golden-file updates
 (PLANDOC_UPDATE_GOLDEN=1) never rewrite this record."""
@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from plandoc.pipeline import compile_plan  # noqa: E402
 from plandoc.render_json import SCHEMA_VERSION, shape, to_dict  # noqa: E402
 
-PLANS = [ROOT / "tests" / "fixtures" / "mini", ROOT / "plan"]
+PLANS = [ROOT / "tests" / "fixtures" / "mini", ROOT / "plan", ROOT / "tests" / "fixtures" / "no-parts"]
 
 
 def main() -> int:

@@ -70,8 +70,8 @@ def test_the_editorial_report_shows_accepted_findings_with_their_reason(mini_cop
     from plandoc.pipeline import build
 
     compiled = compile_plan(mini_copy)
-    build(compiled.plan, tmp_path / "out", ["html"], compiled.diagnostics)
-    page = (tmp_path / "out" / "site" / "report.html").read_text(encoding="utf-8")
+    build(compiled.plan, tmp_path / "out", ["editorial"], compiled.diagnostics)
+    page = (tmp_path / "out" / "editorial" / "report.html").read_text(encoding="utf-8")
     assert "PD331" in page and "“等”字表示未列全，印刷版如此。" in page and "decided" in page
 
 

@@ -27,11 +27,12 @@ SCHEMA = json.loads((ROOT / "schema" / "plan.schema.json").read_text(encoding="u
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    """The bundled plan built as `make build` does (data formats only)."""
+    """The bundled plan built as `make build` does (data formats, and the editor's view
+    for its findings.json)."""
     out = tmp_path_factory.mktemp("contract") / "dist"
     compiled = compile_plan(PLAN)
     assert compiled.ok
-    build(compiled.plan, out, ["json", "csv", "xlsx"], compiled.diagnostics)
+    build(compiled.plan, out, ["json", "csv", "xlsx", "editorial"], compiled.diagnostics)
     return out
 
 
@@ -44,7 +45,7 @@ def test_dist_plan_json_validates_with_one_plain_call(dist):
     instance = json.loads((dist / "plan.json").read_text(encoding="utf-8"))
     jsonschema.validate(instance, SCHEMA)  # no registry, no network
     assert instance["schema_version"] == SCHEMA_VERSION == "2.0.0"
-    findings = json.loads((dist / "findings.json").read_text(encoding="utf-8"))
+    findings = json.loads((dist / "editorial" / "findings.json").read_text(encoding="utf-8"))
     diagnostics = json.loads((ROOT / "schema" / "diagnostics.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(findings, diagnostics)
     assert findings and all(not f["file"].startswith("/") for f in findings)
@@ -135,7 +136,11 @@ def test_words_and_spans(plan_json):
                 assert b["text"][s["end"] - 1] not in "。：:", b["text"][:s["end"] + 1]
     assert leads > 300
     assert {b["area"] for b in plan_json["blocks"]} == {"notice", "preamble", "chapter", "closing"} | (
-        {"part"} if any(p["blocks"] for p in plan_json["parts"]) else set())
+        {"part"} if any(p["blocks"] for p in plan_json["parts"]) else set()) | (
+        {"page"} if plan_json["pages"] else set())
+    for page in plan_json["pages"]:  # a page's blocks say which page holds them, and only they
+        assert all(b["page"] == page["id"] for b in plan_json["blocks"] if b["id"] in page["blocks"])
+    assert all(("page" in b) == (b["area"] == "page") for b in plan_json["blocks"])
 
 
 def _ids(obj, out: list) -> list:

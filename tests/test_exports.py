@@ -25,6 +25,8 @@ from plans import MINI, ROOT, overlay
 SCHEMAS = ROOT / "schema"
 GOLDEN = ROOT / "tests" / "golden"
 PLAN = ROOT / "plan"
+NO_PARTS = ROOT / "tests" / "fixtures" / "no-parts"
+"""A plan in other conventions: no parts, numbered levels, 专栏 2-1, a 单位 column."""
 
 
 def _schema(name: str) -> dict:
@@ -60,7 +62,7 @@ def _errors(validator, instance) -> list[str]:
 
 
 def _plans():
-    return [MINI, PLAN]
+    return [MINI, PLAN, NO_PARTS]
 
 
 @pytest.mark.parametrize("plan_dir", _plans(), ids=lambda p: p.name)
@@ -72,11 +74,13 @@ def test_plan_json_validates(plan_dir):
 
 @pytest.mark.parametrize("code", ["PD301", "PD350", "PD360"])
 def test_findings_json_validates(code, tmp_path):
-    """Findings are editorial: they leave plan.json for findings.json (check's shape)."""
+    """Findings are editorial: they leave plan.json for the editor's view's findings.json
+    (check's shape); the public outputs carry none."""
     plan_dir, _ = overlay(code, tmp_path)
     compiled = compile_plan(plan_dir)
-    build(compiled.plan, tmp_path / "out", ["json"], compiled.diagnostics)
-    out = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    build(compiled.plan, tmp_path / "out", ["json", "editorial"], compiled.diagnostics)
+    assert not (tmp_path / "out" / "findings.json").exists()
+    out = json.loads((tmp_path / "out" / "editorial" / "findings.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in out] == [code]
     assert not out[0]["file"].startswith("/")
     assert out == findings(compiled.plan, compiled.diagnostics)
@@ -131,13 +135,15 @@ def _source_texts(plan_dir: Path) -> list[str]:
         out.append("".join(p.itertext()))
     for p in root.iterfind("preamble/p"):
         out.append("".join(p.itertext()))
-    for part in root.iterfind("part"):
+    for part in root.findall("part") or [root]:   # a plan without parts lists its chapters
         for p in part.findall("p"):
             out.append("".join(p.itertext()))
         for ch in part.findall("chapter"):
             texts(etree.parse(str(plan_dir / ch.get("file")), parser).getroot())
     for p in root.iterfind("closing/p"):
         out.append("".join(p.itertext()))
+    for appendix in root.iterfind("appendix"):
+        texts(appendix)
     del files
     return out
 
@@ -153,7 +159,8 @@ def test_block_texts_round_trip(plan_dir):
             text = text[:span["start"]] + text[span["end"]:]
         return text
 
-    from_json = [without_refs(b) for b in d["blocks"] if b["type"] in ("paragraph", "item", "entry")]
+    from_json = [without_refs(b) for b in d["blocks"] if b["type"] in ("paragraph", "item", "entry")
+                 and b["area"] != "page"]  # companion pages are Markdown, not XML
     assert from_json == _source_texts(plan_dir)
     if plan_dir == MINI:  # the mini plan has references, so the label handling is exercised
         assert any(s["type"] == "ref" for b in d["blocks"] for s in b["spans"])
@@ -246,7 +253,8 @@ def test_shape_changes_bump_the_schema_version():
     plan and the bundled one; `make contract-shape` rewrites it (on purpose, with the
     version bump: PLANDOC_UPDATE_GOLDEN does not touch it)."""
     record = json.loads((SCHEMAS / "plan.shape.json").read_text(encoding="utf-8"))
-    current = shape(to_dict(compile_plan(MINI).plan)) | shape(to_dict(compile_plan(PLAN).plan))
+    current = shape(to_dict(compile_plan(MINI).plan)) | shape(to_dict(compile_plan(PLAN).plan)) \
+        | shape(to_dict(compile_plan(NO_PARTS).plan))
     removed = sorted(set(record["paths"]) - current)
     added = sorted(current - set(record["paths"]))
     old = tuple(int(x) for x in record["schema_version"].split("."))

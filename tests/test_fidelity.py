@@ -157,7 +157,7 @@ class PlanReader:
             for p in notice.iterfind("p"):
                 self.block(p)
             self.emit(notice.findtext("signature", ""))
-        self.emit(meta.findtext("title"), meta.findtext("approved", ""))
+        self.emit(inline(meta.find("title"), self.labels), meta.findtext("approved", ""))  # <br/> marks only
         for p in self.plan.iterfind("preamble/p"):
             self.block(p)
         chapters = iter(self.chapters)

@@ -38,7 +38,7 @@ def _compare_with_full(plan: Path, quick: QuickBuilder, tmp_path: Path) -> None:
     full = tmp_path / "full"
     if full.exists():
         shutil.rmtree(full)
-    build(compiled.plan, full, ["json", "html"], compiled.diagnostics)
+    build(compiled.plan, full, ["json", "editorial"], compiled.diagnostics)
     a, b = tree(quick.out_dir), tree(full)
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []

@@ -131,3 +131,25 @@ def test_the_bundled_plan_has_an_interpretation_page_that_checks_clean():
     quotes += [n for b in page.blocks if isinstance(b, m.ListBlock) for it in b.items for n in it.content
                if isinstance(n, m.Quote)]
     assert len(quotes) >= 15 and all(q.to for q in quotes)
+
+
+def test_plan_json_carries_public_pages_with_their_quotes_and_links():
+    from plandoc.render_json import to_dict
+
+    d = to_dict(compile_plan(ROOT / "plan").plan)
+    (page,) = d["pages"]
+    assert (page["id"], page["kind"], page["url"]) == ("page-jiedu", "解读", "pages/jiedu.html")
+    blocks = {b["id"]: b for b in d["blocks"]}
+    quotes = [s for bid in page["blocks"] for s in blocks[bid]["spans"] if s["type"] == "quote"]
+    urban = [q for q in quotes if q["indicator"] == "urbanisation-resident" and q["role"] == "target"]
+    assert urban and urban[0]["value"] == 54 and urban[0]["url"].startswith("chapters/")
+    text = blocks[page["blocks"][0]]["text"]
+    assert text.startswith("本解读依据纲要原文编写")
+
+
+def test_editor_only_pages_stay_out_of_plan_json(tmp_path):
+    from plandoc.render_json import to_dict
+
+    plan = _with_page(tmp_path, "仅供编辑。", name="notes", kind="说明")
+    d = to_dict(compile_plan(plan).plan)
+    assert d["pages"] == [] and not any(b["area"] == "page" for b in d["blocks"])

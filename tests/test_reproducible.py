@@ -29,7 +29,8 @@ def test_two_builds_in_different_directories_are_identical(tmp_path):
         outs.append(tree(out))
     a, b = outs
     assert sorted(a) == sorted(b)
-    assert {"plan.json", "indicators.csv", "indicators.xlsx", "plan.pdf", "site/index.html"} <= set(a)
+    assert {"plan.json", "indicators.csv", "indicators.xlsx", "plan.docx", "plan.pdf",
+            "site/index.html"} <= set(a)
     assert [k for k in a if a[k] != b[k]] == []
 
 

@@ -49,3 +49,16 @@ def test_reference_docs_are_current():
 def test_every_element_is_documented():
     text = reference_markdown()
     assert "（无说明）" not in text
+
+
+def test_title_breaks_only_in_the_plan_and_notice_titles():
+    """<br/> marks line breaks in meta/title and notice/title (GB/T 9704 7.3.1), nowhere else."""
+    from lxml import etree
+
+    tree = etree.parse(str(ROOT / "plan" / "plan.xml"),
+                       etree.XMLParser(resolve_entities=False, no_network=True))
+    assert tree.find("meta/title/br") is not None and tree.find("notice/title/br") is not None
+    assert schema().validate(tree), schema().error_log
+    part_title = tree.find("part/title")
+    part_title.append(etree.Element("br"))
+    assert not schema().validate(tree)

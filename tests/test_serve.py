@@ -65,13 +65,14 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
         raise AssertionError("a request for another host name was served")
     except urllib.error.HTTPError as exc:
         assert exc.code == 403
-    assert "/__plandoc__/live.js" not in (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "/__plandoc__/live.js" not in (out / "editorial" / "index.html").read_text(encoding="utf-8")
+    assert not (out / "site").exists()  # the preview never writes what a publisher copies
     events = Events(url)
     time.sleep(0.5)
     ch = mini_copy / "chapters" / "ch01.xml"
     ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持不懈。"), encoding="utf-8")
     events.wait_for("reload", 0)
-    assert "坚持不懈" in "".join(p.read_text(encoding="utf-8") for p in (out / "site").rglob("ch-*.html"))
+    assert "坚持不懈" in "".join(p.read_text(encoding="utf-8") for p in (out / "editorial").rglob("ch-*.html"))
     deadline = time.time() + 20  # the JSON follows the pages
     while "坚持不懈" not in (out / "plan.json").read_text(encoding="utf-8") and time.time() < deadline:
         time.sleep(0.05)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .. import diagnostics as dg
 from ..model import Plan
-from . import numbers, structure, text
+from . import levels, numbers, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
@@ -20,7 +20,9 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.indicator_references,
     structure.indicator_cycles,
     structure.table_shapes,
+    structure.notice_signoff,
     structure.unreferenced,
+    levels.levels,
     numbers.growth,
     numbers.one_value,
     numbers.totals,
@@ -34,6 +36,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     text.digits_and_percent,
     text.title_punctuation,
     text.stray_spaces,
+    text.placeholders,
 ]
 
 CROSS_FILE = {structure.references, structure.indicator_references, structure.unreferenced,

@@ -78,7 +78,7 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
                         yield cell.content
             elif isinstance(b, m.Figure):
                 yield b.caption
-            elif isinstance(b, m.Column):
+            elif isinstance(b, m.Column | m.Subsection):
                 yield b.title
                 yield from blocks(b.blocks)
 
@@ -91,6 +91,9 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
             for sec in ch.sections:
                 yield sec.title
                 yield from blocks(sec.blocks)
+    for a in plan.appendices:
+        yield a.title
+        yield from blocks(a.blocks)
 
 
 KINDS = {"col": "专栏", "fig": "图", "ch": "章", "sec": "节", "pt": "篇", "tbl": "表"}
@@ -190,3 +193,16 @@ def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
                           f"{thing.label} 没有被正文引用（{thing.id}）",
                           f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”）；印刷版本就不引用的，在 accepted.xml 中记录决定。")
+
+
+def notice_signoff(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """The issuing notice carries its issuer (署名) and date (成文日期), GB/T 9704 7.3.5."""
+    notice = plan.notice
+    if notice is None:
+        return
+    missing = [name for name, value in (("署名", notice.signature), ("成文日期", notice.date))
+               if not value]
+    if missing:
+        yield dg.make("PD250", notice.loc.file, notice.loc.line, notice.loc.column,
+                      f"印发通知缺少{'和'.join(missing)}，印刷版的通知将没有完整落款",
+                      missing=tuple(missing))

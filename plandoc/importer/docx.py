@@ -38,6 +38,7 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200
 """A part inflating to more than 200× its compressed size (and over 1 MB) is a zip bomb."""
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+TOC_STYLE = re.compile(r"^(?:toc|目录)\s*(\d|heading|标题)$", re.I)
 
 
 class DocxError(Exception):
@@ -108,6 +109,8 @@ class _Styles:
     """Paragraph style id -> (numId, ilvl) its paragraphs are numbered with."""
     bold: set[str] = field(default_factory=set)
     """Character or paragraph style ids that make text bold."""
+    toc: set[str] = field(default_factory=set)
+    """Paragraph style ids of a table of contents (toc 1, TOC Heading): not the plan's text."""
 
 
 def _styles(root: etree._Element | None) -> _Styles:
@@ -120,7 +123,9 @@ def _styles(root: etree._Element | None) -> _Styles:
         name = st.find("w:name", NS)
         found = HEADING_STYLE.match(name.get(_w("val"), "") if name is not None else "")
         outline = st.find("w:pPr/w:outlineLvl", NS)
-        if found:
+        if TOC_STYLE.match(name.get(_w("val"), "") if name is not None else ""):
+            out.toc.add(sid)
+        elif found:
             out.level[sid] = int(found.group(1))
         elif outline is not None and outline.get(_w("val"), "9").isdigit() and int(outline.get(_w("val"))) < 9:
             out.level[sid] = int(outline.get(_w("val"))) + 1
@@ -238,6 +243,8 @@ class Para:
     (so a bold opening sentence becomes the paragraph's lead, as it does for a PDF's text)."""
     computed: str = ""
     """The heading number this reader gave a heading Word shows none for (第二章)."""
+    toc: bool = False
+    """A line of a table of contents made by Word (its page numbers are fields)."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,9 @@ def _inside(el: etree._Element, stop: etree._Element, names: tuple[str, ...]) ->
 
 def _marked(runs: list[tuple[str, bool]]) -> str:
     """Bold runs (adjacent ones merged) wrapped in ``**``; white space stays outside."""
+    runs = [(t, b) for t, b in runs if t]
+    if all(b for _, b in runs) or not any(b for _, b in runs):
+        return "".join(t for t, _ in runs)  # a line set bold as a whole is a title, not a lead
     out, bold_run = [], []
     for text, bold in [*runs, ("", False)]:
         if bold and text:
@@ -349,7 +359,8 @@ class _Reader:
             if label and not text.lstrip().startswith(label.strip()):
                 text = f"{label}{'' if label.endswith(('、', '．', '.')) or not label.strip() else ' '}{text.lstrip()}"
         marked = _marked(runs) if numbering is None and level is None else text
-        return Para(text.replace("\u00a0", " ").strip(), level, marked.replace("\u00a0", " ").strip())
+        return Para(text.replace("\u00a0", " ").strip(), level, marked.replace("\u00a0", " ").strip(),
+                    toc=sid in self.styles.toc)
 
     def table(self, tbl: etree._Element) -> Table:
         rows: list[list[str]] = []
@@ -407,8 +418,14 @@ def to_lines(blocks: list[Para | Table], findings: Findings) -> list[Line]:
         return len(lines)
 
     def walk(items):
-        for b in items:
+        for k, b in enumerate(items):
             if isinstance(b, Para):
+                nxt = next((x for x in items[k + 1:] if not isinstance(x, Para) or x.text), None)
+                contents_heading = re.sub(r"\s", "", b.text) == "目录" and isinstance(nxt, Para) and nxt.toc
+                if b.toc or contents_heading:
+                    findings.add("toc-line", len(lines) + 1, "Word table of contents left out (its page "
+                                 "numbers are fields; the plan's contents are computed)", b.text)
+                    continue
                 if not b.text:
                     continue
                 no = emit(b.marked)

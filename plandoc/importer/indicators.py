@@ -1,6 +1,8 @@
 """Indicator tables (主要指标): printed header, column layout, groups, rows, definitions.
 
-Role: recognise a table whose header starts with 类别 and names 指标, and turn it into
+Role: recognise a table whose header names 指标 and a year, a 属性 or a 类别 column (with
+or without 类别, 序号, a 单位 column, 年均增长 or [累计] columns, one or two header rows),
+and turn it into
 an ``IndicatorTable`` (header grid, layout of column kinds, groups of rows with one
 value per value column) while defining each indicator once in the ``Registry``.
 Column roles come from the printed header: a lone year column before the others is the
@@ -79,8 +81,11 @@ class Registry:
                 return spec
         return None
 
-    def resolve(self, label: str, parent: str, category: str, line: int) -> Indicator:
+    def resolve(self, label: str, parent: str, category: str, line: int,
+                unit_cell: str | None = None) -> Indicator:
         name, unit = split_unit(label)
+        if unit_cell and unit is None:   # a 单位 column: the name is printed without it
+            name, unit = label.strip(), unit_cell
         if unit is None and parent and parent in self.items:
             unit = self.items[parent].unit
         spec = self._spec(label, parent)
@@ -111,8 +116,11 @@ class Registry:
 
 
 def is_indicator_table(rows: list[tables.Row]) -> bool:
-    first = rows[0].cells if rows else []
-    return bool(first) and first[0] == "类别" and any("指标" in c for c in first)
+    """A header row naming 指标 in one of its first three cells, and 类别, 属性 or a year."""
+    first = [c.strip() for c in rows[0].cells] if rows else []
+    if not first or not any("指标" in c and "属性" not in c for c in first[:3]):
+        return False
+    return first[0] == "类别" or any("属性" in c or re.search(r"20\d\d", c) for c in first)
 
 
 def _layout(head: list[list[tables.Cell]], ncols: int) -> list[tuple[str, str, str, str]]:
@@ -126,11 +134,13 @@ def _layout(head: list[list[tables.Cell]], ncols: int) -> list[tuple[str, str, s
             out.append(("category", "", "", ""))
         elif "序号" in leaf:
             out.append(("seq", "", "", ""))
-        elif "指标" in leaf:
-            out.append(("name", "", "", ""))
         elif "属性" in leaf:
             out.append(("nature", "", "", ""))
-        elif "增速" in leaf or "累计" in leaf:
+        elif "指标" in leaf:
+            out.append(("name", "", "", ""))
+        elif leaf.strip() in ("单位", "计量单位"):
+            out.append(("unit", "", "", ""))
+        elif any(w in leaf for w in ("增速", "累计", "增长", "增幅")):
             role = "actual-rate" if "实现" in group else "rate"
             out.append(("value", role, year or last_year, base_year))
         else:
@@ -200,6 +210,11 @@ def convert(rows: list[tables.Row], ncols: int, registry: Registry,
     categories: set[str] = set()
     for row in rows[n:]:
         cells = tables._pad(row.cells, ncols)
+        filled = [c for c in cells if c]
+        if "category" not in kinds and len(filled) == 1 and not tables.numeric(filled[0]) \
+                and cells.index(filled[0]) <= max(names[0], 1):
+            table.groups.append((filled[0], []))   # 一、经济发展 across the table: a group
+            continue
         if row.trailing_empty:
             cells = _repair(row, layout, child_above, categories, findings)
         if "category" in kinds and (cat := cells[kinds.index("category")]):
@@ -231,14 +246,20 @@ def convert(rows: list[tables.Row], ncols: int, registry: Registry,
             elif not parent:
                 findings.add("table-note", row.no, "sub-row without a parent", label)
             child_above = split_unit(cells[names[1]])[1] if cells[names[1]] else None
-        ind = registry.resolve(label, parent if len(names) == 2 else "", category, row.no)
+        unit_cell = cells[kinds.index("unit")] if "unit" in kinds else None
+        ind = registry.resolve(label, parent if len(names) == 2 else "", category, row.no,
+                               unit_cell)
+        if unit_cell is not None and unit_cell != (ind.unit or ""):
+            findings.add("table-note", row.no, f"单位 {unit_cell!r} differs from the "
+                         f"definition's {ind.unit!r}", unit_cell)
         if "nature" in kinds:
             nature = cells[kinds.index("nature")]
             if nature in NATURES:
                 ind.nature = ind.nature or nature
             else:
                 findings.add("table-note", row.no, f"属性 {nature!r} is neither 预期性 nor 约束性", nature)
-        shown = None if norm(label) == norm(rendered(ind)) else label
+        printed_as = ind.name if unit_cell is not None else rendered(ind)
+        shown = None if norm(label) == norm(printed_as) else label
         table.groups[-1][1].append(IndRow(ind.slug, shown, _values(cells, layout), row.no,
                                           parent_shown))
     return table

@@ -34,7 +34,7 @@ Item = Unit | TableChunk
 
 
 def _is_table_line(line: Line) -> bool:
-    return "\t" in line.text and classify(line.text.strip()).kind == "p"
+    return "\t" in line.text and classify(line.text.strip()).kind in ("p", "level", "enum")
 
 
 def _runs(block: Block) -> list[tuple[bool, list[Line]]]:

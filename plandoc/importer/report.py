@@ -41,9 +41,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "ref": ("repair", "Cross-reference by number turned into ref"),
     "closing": ("doubt", "Closing paragraph recognised"),
     "ids": ("info", "Identifiers"),
+    "invalid": ("doubt", "Written file fails schema/plan.rng (importer bug)"),
     "structure": ("doubt", "Content placed by fallback"),
     "heading-number": ("repair", "Heading number computed from its Word heading level"),
     "docx": ("info", "Word document: parts read as they are, external links never followed"),
+    "scheme": ("doubt", "Heading scheme chosen for the plan"),
+    "period": ("doubt", "Plan period or issuer not printed: inferred"),
 }
 
 

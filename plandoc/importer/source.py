@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import numerals
+from .blocks import classify
 from .report import Findings
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’·—"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 NUM = "一二三四五六七八九十百〇零两"
-TOC_LINE = re.compile(rf"^(第([{NUM}]+)(篇|章|节))\s*(.+?)\s*(?:[.．…·]{{2,}})?\s*(\d+)$")
+TOC_LINE = re.compile(rf"^(第([{NUM}]+)(篇|章|节)|([{NUM}]+)、|[（(]([{NUM}]+)[）)])\s*(.+?)\s*"
+                      r"(?:[.．…·]{2,})?\s*(\d+)$")
+PERIOD = re.compile(r"(20\d\d)\s*[—–－-]+\s*(20\d\d)\s*年")
 APPROVAL = re.compile(r"^[（(](\d{4})年(\d{1,2})月(\d{1,2})日(.+?)批准[)）]$")
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 PRINTED = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*印发$")
@@ -65,7 +68,7 @@ class Unit:
 @dataclass(frozen=True)
 class TocEntry:
     line: int
-    level: str          # 篇 | 章 | 节
+    level: str          # 篇 | 章 | 节 | 一、 | （一）
     number: int | None
     title: str
     page: int
@@ -134,13 +137,52 @@ def tidy_title(text: str, lines: tuple[int, ...], findings: Findings) -> str:
 
 
 def fyp_period(title: str) -> tuple[int, int, int | None]:
-    """Plan period and vision year read from a title like 第十四个五年规划和二〇三五年远景目标."""
-    m = re.search(rf"第([{NUM}]+)个五年规划", title)
-    n = numerals.read_cn(m.group(1)) if m else None
-    start = 1966 + 5 * (n - 3) if n and n >= 3 else 0
+    """Plan period and vision year read from a title: 第十四个五年规划和二〇三五年远景目标,
+    “十四五”…规划 (2021–2025), …规划（2021—2035年）. (0, 0, None) when it says none."""
     v = re.search(r"([〇零一二三四五六七八九\d]{4})年远景目标", title)
     vision = numerals.read_year(v.group(1)) if v else None
-    return start, start + 4 if start else 0, vision
+    m = re.search(rf"第([{NUM}]+)个五年规划", title) or re.search(rf"“([{NUM}]+)五”", title)
+    n = numerals.read_cn(m.group(1)) if m else None
+    if n and n >= 3:
+        start = 1966 + 5 * (n - 3)
+        return start, start + 4, vision
+    r = PERIOD.search(title)
+    if r and int(r.group(1)) < int(r.group(2)):
+        return int(r.group(1)), int(r.group(2)), vision
+    return 0, 0, vision
+
+
+def issuer_of(front: Front, findings: Findings) -> None:
+    """A plan printed without letterhead: the issuer is the government its title names
+    (某某县“十四五”… → 某某县人民政府), reported as a doubt."""
+    if front.issuer:
+        return
+    m = re.match(r"^(.{1,12}?(?:自治州|自治县|省|市|县|区|州|旗|盟))", front.title)
+    front.issuer = f"{m.group(1)}人民政府" if m else "（发文机关）"
+    findings.add("period", front_title_lines(front), f"issuer not printed: {front.issuer} "
+                 "taken from the title", front.title[:20])
+
+
+def period_of(title: str, body: str, findings: Findings) -> tuple[int, int, int | None]:
+    """The period from the title, else from the text (reported as a doubt); a plan always
+    gets one, since <period> requires it: failing all, the five years after the
+    earliest year the text names, also reported."""
+    found = fyp_period(title)
+    if found[0]:
+        return found
+    for pattern in (r"(20\d\d)\s*[—–－-]+\s*(20\d\d)\s*年", rf"“([{NUM}]+)五”"):
+        m = re.search(pattern, body)
+        if m:
+            guess = fyp_period(f"“{m.group(1)}五”" if "五" in pattern else m.group(0))
+            if guess[0]:
+                findings.add("period", (), f"period {guess[0]}–{guess[1]} read from the text, "
+                             "not the title", m.group(0))
+                return guess[0], guess[1], found[2]
+    years = sorted(int(y) for y in re.findall(r"(20\d\d)\s*年", body))
+    start = years[0] + 1 if years else 2021
+    findings.add("period", (), f"no period in the title or text: {start}–{start + 4} assumed "
+                 "(set <period> by hand)", title)
+    return start, start + 4, found[2]
 
 
 def _iso(y: str, m: str, d: str) -> str:
@@ -165,8 +207,9 @@ def _read_title(cur: _Cursor, front: Front, book: str, findings: Findings) -> bo
     if b is None or b.is_table:
         return False
     text = _CJK_GAP.sub("", b.text)
-    looks = text == book if book else (text.endswith(("纲要", "规划")) and "。" not in text
-                                       and len(text) <= 80)
+    bare = re.sub(r"[（(]\s*20\d\d\s*[—–－-]+\s*20\d\d\s*年?\s*[)）]$", "", text)
+    looks = text == book if book else (bare.endswith(("纲要", "规划", "方案", "计划"))
+                                       and "。" not in text and len(text) <= 80)
     if not looks:
         return False
     cur.take()
@@ -207,8 +250,10 @@ def _read_toc(cur: _Cursor, front: Front, findings: Findings) -> None:
         cur.take()
         for line, m in zip(b.lines, matches):
             assert m
-            front.toc.append(TocEntry(line.no, m.group(3), numerals.read_cn(m.group(2)),
-                                      m.group(4).strip(), int(m.group(5))))
+            level = m.group(3) or ("一、" if m.group(4) else "（一）")
+            printed = m.group(2) or m.group(4) or m.group(5)
+            front.toc.append(TocEntry(line.no, level, numerals.read_cn(printed),
+                                      m.group(6).strip(), int(m.group(7))))
             findings.add("toc-line", line.no, "TOC entry", line.text)
 
 
@@ -241,6 +286,8 @@ def _read_notice(cur: _Cursor, front: Front, findings: Findings) -> str:
             break
         paras.append(join_block(cur.take(), findings))
     if paras and DATE.match(paras[-1].text):
+        findings.add("front-matter", paras[-1].lines, "notice date kept as notice/@date",
+                     paras[-1].text)
         front.notice_date = _iso(*DATE.match(paras.pop().text).group(1, 2, 3))  # type: ignore[union-attr]
     if paras and len(paras[-1].text) <= 30 and not re.search("[。，；]", paras[-1].text):
         front.notice_signature = paras.pop().text
@@ -289,8 +336,11 @@ def segment(lines: list[Line], findings: Findings) -> tuple[Front, list[Block], 
     end = _read_back(blocks, back, findings)
     body = blocks[cur.i:end]
     closing: list[Unit] = []
-    if body and not body[-1].is_table and body[-1].text.startswith(CLOSING_OPENERS):
-        last = body.pop()
+    # the closing words stand before the appendices (附件, 附表, 名词解释), if any
+    at = next((i for i, b in enumerate(body) if i and not b.is_table
+               and classify(b.text).kind == "appendix"), len(body))
+    if at and not body[at - 1].is_table and body[at - 1].text.startswith(CLOSING_OPENERS):
+        last = body.pop(at - 1)
         closing.append(join_block(last, findings))
         findings.add("closing", last.nos, "last paragraph taken as the closing words",
                      last.text[:40])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 
 from .report import Findings
 from .source import TocEntry
@@ -23,6 +24,14 @@ def _key(level: str, title: str) -> str:
     return f"{level}:{bare}"
 
 
+def normalise(toc: list[TocEntry]) -> list[TocEntry]:
+    """TOC levels as the body's: in a plan with 第X章, lines numbered 一、/（一） are levels
+    below 节 (not compared); without, they are its chapters and sections."""
+    if any(e.level == "章" for e in toc):
+        return [e for e in toc if e.level in LEVEL]
+    return [replace(e, level={"一、": "章", "（一）": "节"}.get(e.level, e.level)) for e in toc]
+
+
 def titles(toc: list[TocEntry]) -> set[str]:
     """Whitespace-free TOC titles, used to confirm a heading split over two lines."""
     return {re.sub(r"\s+", "", e.title).rstrip(".．…·") for e in toc}
@@ -31,6 +40,7 @@ def titles(toc: list[TocEntry]) -> set[str]:
 def compare(toc: list[TocEntry], headings: list[tuple[int, str, int | None, str]],
             findings: Findings) -> int:
     """Report every TOC/body difference; returns how many were found."""
+    toc = normalise(toc)
     if not toc:
         return 0
     before = len(findings.items)

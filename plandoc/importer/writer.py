@@ -60,6 +60,8 @@ class Writer:
 
     def para(self, parent: etree._Element, para: st.Para, tag: str = "p") -> None:
         el = etree.SubElement(parent, tag)
+        if para.numbering:
+            el.set("numbering", para.numbering)
         if para.lead:
             _fill(etree.SubElement(el, "lead"), para.lead)
         _fill(el, inline.link(para.nodes, self.refs, para.lines, self.findings)
@@ -78,6 +80,11 @@ class Writer:
             el = etree.SubElement(parent, "entry")
             _fill(etree.SubElement(el, "name"), block.name)
             _fill(el, block.nodes)
+        elif isinstance(block, st.Level):
+            el = etree.SubElement(parent, "subsection", numbering=block.style)
+            self._inline(el, "title", block.title, block.lines)
+            for b in block.blocks:
+                self.block(el, b)
         elif isinstance(block, st.Column):
             el = etree.SubElement(parent, "column", id=block.id)
             self._inline(el, "title", block.title)
@@ -89,7 +96,7 @@ class Writer:
         elif isinstance(block, st.Table):
             self.table(parent, block)
         elif isinstance(block, st.IndTable):
-            self.indicator_table(parent, block.table, block.id)
+            self.indicator_table(parent, block.table, block.id, block.caption)
 
     def _rows(self, parent: etree._Element, rows: list[list], origin_rows: list[list]) -> None:
         for r, line in enumerate(rows):
@@ -107,14 +114,18 @@ class Writer:
 
     def table(self, parent: etree._Element, table: st.Table) -> None:
         el = etree.SubElement(parent, "table", **({"id": table.id} if table.id else {}))
+        if table.caption:
+            self._inline(el, "caption", table.caption)
         grid = table.grid
         if grid.head:
             self._rows(etree.SubElement(el, "thead"), grid.head, grid.head)
         self._rows(etree.SubElement(el, "tbody"), grid.body, grid.body)
 
     def indicator_table(self, parent: etree._Element, t: indicators.IndicatorTable,
-                        tid: str = "") -> None:
+                        tid: str = "", caption: list[Node] | None = None) -> None:
         el = etree.SubElement(parent, "indicator-table", **({"id": tid} if tid else {}))
+        if caption:
+            self._inline(el, "caption", caption)
         self._rows(etree.SubElement(el, "thead"), t.head, t.head)
         layout = etree.SubElement(el, "layout")
         for k, (kind, role, year, start) in enumerate(t.layout):
@@ -170,6 +181,9 @@ def plan_root(plan_id: str, front: Front, period: tuple[int, int, int | None], w
     p = etree.SubElement(meta, "period", {"from": str(period[0]), "to": str(period[1])})
     if period[2]:
         p.set("vision", str(period[2]))
+    schemes = {k: v for k, v in body.numbering.items() if v != {"table": "none"}.get(k, "1")}
+    if schemes:
+        etree.SubElement(meta, "numbering", dict(sorted(schemes.items())))
     if front.notice_title:
         notice = etree.SubElement(root, "notice")
         if front.notice_date:
@@ -187,7 +201,16 @@ def plan_root(plan_id: str, front: Front, period: tuple[int, int, int | None], w
         for para in body.preamble:
             w.para(pre, para)
     k = 0
-    for part in body.parts:
+    if [p.implicit for p in body.parts] == [True]:   # chapters directly under the plan
+        for _ in body.parts[0].chapters:
+            etree.SubElement(root, "chapter", file=files[k])
+            k += 1
+    for part in body.parts if k == 0 else ():
+        if part.implicit:   # chapters before the first 篇 of a plan that has them
+            w.findings.add("structure", part.lines, "chapters before the first part: "
+                           "placed in a part of their own", "（无题）")
+            part.id = part.id or "pt-untitled"
+            part.title = ["（无题）"]
         el = etree.SubElement(root, "part", id=part.id)
         w._inline(el, "title", part.title)
         for para in part.intro:
@@ -197,6 +220,11 @@ def plan_root(plan_id: str, front: Front, period: tuple[int, int, int | None], w
             k += 1
     if closing:
         _plain_paras(etree.SubElement(root, "closing"), closing, w.findings)
+    for appendix in body.appendices:
+        el = etree.SubElement(root, "appendix", id=appendix.id, kind=appendix.kind)
+        w._inline(el, "title", appendix.title)
+        for b in appendix.blocks:
+            w.block(el, b)
     if back.printed_date:
         imprint = etree.SubElement(root, "imprint")
         if back.cc:

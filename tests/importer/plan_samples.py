@@ -242,8 +242,9 @@ def validate(out: Path) -> list[str]:
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
-NUMBERING = re.compile(r"^(第[一二三四五六七八九十百]+[篇章节]|专栏\s*\d+\s*[：:]|图\s*\d+\s*[：:])",
-                       re.M)
+NUMBERING = re.compile(r"^(第[一二三四五六七八九十百]+[篇章节]|专栏\s*(?:\d+(?:-\d+)?|[一二三四五六七八九十]+)"
+                       r"\s*[：:]?|附?图\s*[\d-]*\s*[：:]?|附件\s*\d*\s*[：:]?|表\s*\d+|[一二三四五六七八九十]+[、是]"
+                       r"|[（(][一二三四五六七八九十\d]+[）)])", re.M)
 
 
 def lost_cjk(text: str, out: Path) -> Counter:

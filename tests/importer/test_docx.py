@@ -174,3 +174,55 @@ def test_hostile_docx_is_a_diagnostic_not_a_traceback(tmp_path, make, code):
 def test_the_reader_parses_with_entities_off():
     doc = etree.fromstring(b"<a/>")
     assert doc.tag == "a"  # lxml present; the real guarantee is tested with the XXE document above
+
+
+def test_a_special_plan_with_no_parts_and_columns_without_colon(tmp_path):
+    """The other conventions (#16) hold for Word input too: chapters directly under the
+    plan, 专栏1 headings with no colon, an indicator table with a unit column."""
+    _, plan = _import(tmp_path, "special",
+                      p("清溪县“十四五”交通运输发展规划", style="Title"),
+                      p("第一章 发展基础", style="1"), p("“十四五”期间，全县交通运输取得新成就。"),
+                      p("第二章 主要目标", style="1"), p("到2025年，基本建成现代综合交通运输体系。"),
+                      p("专栏1 “十四五”交通运输发展主要指标"),
+                      table([["序号", "指标", "单位", "2020年", "2025年", "属性"],
+                             ["1", "高速公路通车里程", "公里", "120", "180", "预期性"],
+                             ["2", "农村公路总里程", "公里", "3200", "3600", "预期性"]]),
+                      p("第三章 重点任务", style="1"), p(("完善路网。", True), "建设县乡公路一百公里。"))
+    assert not [p for p in plan.parts if not p.implicit]
+    assert [c.label for c in plan.chapters] == ["第一章", "第二章", "第三章"]
+    assert [c.label for c in plan.columns] == ["专栏 1"]
+    assert (plan.meta.period_from, plan.meta.period_to) == (2021, 2025)
+    targets = sorted(s.quantity.text for s in plan.statements if s.role == "target" and s.year == 2025)
+    assert targets == ["180", "3600"]
+
+
+def test_the_word_edition_of_the_bundled_plan_imports_back(tmp_path):
+    """build --format docx, then import: the same outline (篇/章/节 with titles), 专栏 and
+    figures, and every fact of both indicator tables, in order (indicator names may
+    differ: plan/indicators.xml holds hand-reviewed names, an import derives them from
+    the printed row labels)."""
+    original = compile_plan(ROOT / "plan").plan
+    from plandoc.pipeline import build
+
+    build(original, tmp_path / "dist", ["docx"])
+    result = run(tmp_path / "dist" / "plan.docx", tmp_path / "back")
+    compiled = compile_plan(tmp_path / "back")
+    assert compiled.plan is not None
+    assert not [d for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
+    back = compiled.plan
+
+    def outline(plan):
+        return ([(p.label, m.plain(p.title)) for p in plan.parts],
+                [(c.label, m.plain(c.title)) for c in plan.chapters],
+                [(c.label, s.label, m.plain(s.title)) for c in plan.chapters for s in c.sections],
+                [(c.label, m.plain(c.title)) for c in plan.columns], len(plan.figures))
+
+    assert outline(back) == outline(original)
+
+    def facts(plan):
+        label = {c.id: c.label for c in plan.columns}
+        return [(label.get(s.column), s.year, s.role, s.quantity.text) for s in plan.statements
+                if s.source == "table"]
+
+    assert facts(back) == facts(original) and len(facts(back)) == 268
+    assert len(result.findings) and any(f.kind == "toc-line" for f in result.findings)

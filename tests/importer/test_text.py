@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importer.plan_samples import SAMPLE, Imported, line_of, sample  # noqa: F401 (fixture)
+from importer.plan_samples import SAMPLE, Imported, line_of, sample, validate  # noqa: F401 (fixture)
 
 
 def test_meta_notice_and_imprint(sample: Imported):
@@ -166,7 +166,9 @@ def test_numbering_gaps_are_reported(tmp_path: Path):
     assert run.result.counts["chapters"] == 2 and run.result.counts["columns"] == 1
 
 
-def test_an_import_that_does_not_validate_exits_1(tmp_path):
+def test_an_empty_text_still_imports_to_a_valid_plan(tmp_path):
+    """The importer always writes a valid plan (issue #16): even an empty text gives one
+    chapter, reported; the command exits 0 because the plan it wrote checks."""
     import subprocess
     import sys
 
@@ -174,8 +176,22 @@ def test_an_import_that_does_not_validate_exits_1(tmp_path):
     empty.write_text("\n", encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "plandoc.importer", str(empty), "--out", str(tmp_path / "out")],
                        capture_output=True, text=True)
-    assert r.returncode == 1
-    assert "error[PD" in r.stderr
+    assert r.returncode == 0, r.stderr
+    assert "error[PD" not in r.stderr
+    assert validate(tmp_path / "out") == []
+    assert "structure" in (tmp_path / "out" / "import-report.md").read_text(encoding="utf-8")
+
+
+def test_a_written_plan_with_errors_exits_1(tmp_path, capsys):
+    """The command checks what it wrote like any plan and exits 1 on an error."""
+    from plandoc.importer.__main__ import _validate
+
+    imported = Imported(SAMPLE, tmp_path)
+    chapter = sorted((imported.out / "chapters").glob("*.xml"))[0]
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("<title>", "<titel>", 1)
+                       .replace("</title>", "</titel>", 1), encoding="utf-8")
+    assert _validate(imported.out) == 1
+    assert "error[PD" in capsys.readouterr().err
 
 
 def test_column_subheads_need_column_text_after_them(tmp_path: Path):

@@ -105,7 +105,8 @@ def test_fonts_are_named_embedded_subsets(printed):
         assert re.fullmatch(r"[A-Z]{6}\+.+", name), name
         assert (emb, sub) == ("yes", "yes"), row
     families = {row[0].split("+", 1)[1] for row in printed.fonts}
-    for face in ("Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC", "LXGW-WenKai"):
+    # 仿宋 (body, 版记), 小标宋 substitute (titles), 黑体, 楷体
+    for face in ("FandolFang", "Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "LXGW-WenKai"):
         assert face in families, families
 
 
@@ -130,8 +131,16 @@ def _toc_and_body(printed):
     return "".join(pages[first:last + 1]), last + 1
 
 
+def _plan_start(printed) -> int:
+    """Index of the 纲要's first page (numbered 1): the first non-blank page after the TOC."""
+    _, start = _toc_and_body(printed)
+    pages = [strip(p) for p in printed.body]
+    return next(i for i in range(start, len(pages)) if pages[i])
+
+
 def test_contents_page_numbers_match_the_pages(printed):
     toc, start = _toc_and_body(printed)
+    first = _plan_start(printed)
     pages = [strip(p) for p in printed.body]
     toc_pos, page = 0, start
     for level, heading in headings(printed.plan):
@@ -142,16 +151,23 @@ def test_contents_page_numbers_match_the_pages(printed):
         while page < len(pages) and key not in pages[page]:
             page += 1
         assert page < len(pages), f"heading never printed: {heading}"
-        assert int(found.group(1)) == page + 1, (heading, found.group(1), page + 1)
+        # the 纲要 numbers its own pages from 1, as the printed plans do
+        assert int(found.group(1)) == page - first + 1, (heading, found.group(1), page - first + 1)
 
 
 def test_page_numbers_alternate_and_skip_blank_pages(printed):
     n = len(printed.pages)
     assert len(printed.foot_left) == len(printed.foot_right) == n
     numbered = 0
+    _, toc_end = _toc_and_body(printed)
+    first = _plan_start(printed)
     for i in range(n):
         left, right = strip(printed.foot_left[i]), strip(printed.foot_right[i])
-        number = f"—{i + 1}—"
+        if toc_end - 1 >= i >= 1 and not (printed.plan.notice and _in_notice(printed, i)):
+            assert not left and not right, f"title or contents page {i + 1} has a number"
+            continue
+        # the notice counts its own pages; the 纲要 starts again at 1
+        number = f"—{i + 1}—" if i < first else f"—{i - first + 1}—"
         if not strip(printed.pages[i]):
             assert not left and not right, f"blank page {i + 1} has a number"
             continue
@@ -160,7 +176,14 @@ def test_page_numbers_alternate_and_skip_blank_pages(printed):
         else:
             assert right == "" and left in ("", number), (i + 1, left, right)
         numbered += bool(left or right)
-    assert numbered >= n // 2
+    assert numbered >= (n - first) // 2
+
+
+def _in_notice(printed, i: int) -> bool:
+    """Page i belongs to the notice: it comes before the title page."""
+    title = strip(printed.plan.meta.title)
+    cover = next(j for j, p in enumerate(printed.body) if strip(p).startswith(title[:8]))
+    return i < cover
 
 
 def test_notice_first_and_imprint_last(printed):
@@ -316,3 +339,83 @@ def test_no_heading_is_stranded_at_the_foot_of_a_page(printed):
         lines = [strip(line) for line in page.splitlines() if strip(line)]
         if len(lines) > 1:
             assert lines[-1] not in keys, f"heading alone at the foot of page {number}: {lines[-1]}"
+
+
+# ------------------------------------------------------------------ tables over pages, page fill
+
+def _table_pages(printed) -> dict[str, list[int]]:
+    """Table id -> the (0-based) pages its boxes reach, from the laid-out document."""
+    from weasyprint.formatting_structure import boxes
+
+    reach: dict[str, list[int]] = {}
+    for number, page in enumerate(printed.document.pages):
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TableBox) and box.element is not None:
+                pages = reach.setdefault(box.element.get("id"), [])
+                if number not in pages:
+                    pages.append(number)
+    return reach
+
+
+def test_a_continued_table_repeats_its_caption_with_continued(printed):
+    """The caption row (a 专栏's title where the table opens the 专栏) heads every page
+    of the table: plain on the first, with "（续）" on each later one."""
+    reach = _table_pages(printed)
+    checked = 0
+    for column in printed.plan.columns:
+        if not column.blocks or not isinstance(column.blocks[0], m.Table):
+            continue
+        title = strip(column.label + m.plain(column.title))
+        first, *later = reach[column.blocks[0].id]
+        assert title in strip(printed.body[first])
+        assert title + "（续）" not in strip(printed.body[first])
+        for page in later:
+            assert title + "（续）" in strip(printed.body[page]), (column.label, page + 1)
+            checked += 1
+    if printed.name == "plan":
+        assert checked >= 2   # 专栏 1 and 专栏 2 run over pages
+
+
+def test_the_closing_words_never_stand_alone_on_a_page(printed):
+    if not printed.plan.closing:
+        pytest.skip("no closing words in this plan")
+    closing = strip(printed.plan.closing[-1].text)
+    pages = [strip(p) for p in printed.body]
+    end = closing[-10:]
+    last = next(i for i in range(len(pages) - 1, -1, -1) if end in pages[i])
+    on_page = pages[last][:pages[last].index(end) + len(end)]
+    # something other than (the end of) the closing words stands on that page
+    assert not closing.endswith(on_page), f"page {last + 1} holds only the closing words"
+
+
+def test_no_page_of_the_plan_ends_more_than_four_lines_short(printed):
+    """Page fill: a page of the 纲要 ends at most 4.5 lines short of the 版心's foot (a
+    专栏's title and frame with a three-line entry, which orphans and widows keep whole,
+    need 4.3), unless the next page opens a 篇 or a figure (kept whole), or is the 版记."""
+    import subprocess
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(printed.pdf), "-"],
+                         check=True, capture_output=True).stdout
+    root = etree.fromstring(out, etree.XMLParser(recover=True, huge_tree=True, no_network=True))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    bottoms = []
+    for page in root.iter(f"{ns}page"):
+        ys = [float(ln.get("yMax")) for ln in page.iter(f"{ns}line") if 96 < float(ln.get("yMin")) < 745]
+        bottoms.append(max(ys, default=None))
+    pages = [strip(p) for p in printed.body]
+    figures = [strip(f.alt)[:6] for f in printed.plan.figures] + \
+              [strip(f.label + m.plain(f.caption))[:6] for f in printed.plan.figures]
+    parts = [strip(p.label + m.plain(p.title)) for p in printed.plan.parts]
+    first = _plan_start(printed)
+    short = []
+    for i in range(first, len(pages) - 2):
+        if bottoms[i] is None or 742.7 - bottoms[i] <= 4.5 * 28.95:
+            continue
+        after = pages[i + 1] or pages[i + 2]
+        if any(after.startswith(p) for p in parts) or any(f and f in after[:40] for f in figures):
+            continue
+        if printed.plan.imprint and strip(printed.plan.imprint.printed_by) in after:
+            continue   # the 纲要's last page
+        short.append((i + 1, round((742.7 - bottoms[i]) / 28.95, 1), after[:12]))
+    assert not short, short

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
-from plandoc.print_view import chinese_date, column_widths, fixed_date, title_lines
+from plandoc.print_view import (chinese_date, column_widths, fixed_date, signoff_indents,
+                                 title_lines, view)
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
@@ -40,3 +41,31 @@ def test_a_table_without_cells_has_no_widths():
     loc = m.Loc("x.xml", 1)
     empty = m.Table("t", 1, "表 1", (), (), (), False, (), None, "ch", loc)
     assert column_widths(empty) == ()
+
+
+def test_signoff_indents_follow_gb_9704():
+    loc = m.Loc("plan.xml", 1)
+    notice = m.Notice((m.Text("通知"),), None, (), "永州市人民政府", None, loc)
+    assert signoff_indents(notice) == (2.0, 2.0)              # signature alone: 右空二字
+    short = m.Notice((), None, (), "永州市人民政府办公室发展研究中心", "2021-01-20", loc)
+    sig, date = signoff_indents(short)
+    assert sig == 2.0 and date > 2.0                           # date starts 2 chars further right
+    long = m.Notice((), None, (), "市政府", "2021-12-20", loc)
+    sig, date = signoff_indents(long)
+    assert date == 2.0 and sig > 4.0                           # a longer date pushes the name left
+
+
+def test_br_marks_cut_titles_into_lines_and_leave_the_title_whole():
+    plan = compile_plan(Path(__file__).resolve().parents[2] / "plan").plan
+    assert plan.meta.title_lines == ("永州市国民经济和社会发展第十四个", "五年规划和二〇三五年远景目标纲要")
+    assert plan.meta.title == "".join(plan.meta.title_lines)
+    lines = [m.plain(line) for line in plan.notice.title_lines]
+    assert len(lines) == 4 and "".join(lines) == m.plain(plan.notice.title)
+    assert all(len(line) <= 20 for line in lines)          # 2号 on the 版心: 20 characters
+    assert view(plan).title_lines == plan.meta.title_lines
+
+
+def test_a_title_without_marks_is_one_line_in_the_model():
+    plan = compile_plan(MINI).plan
+    assert plan.meta.title_lines == (plan.meta.title,)
+    assert [m.plain(line) for line in plan.notice.title_lines] == [m.plain(plan.notice.title)]

@@ -286,7 +286,7 @@ def test_text_contrast_meets_wcag_aa(_builds, serve, open_page):
     page, watch = open_page()
     first = site.plan.chapters[0].id
     for rel in ("index.html", "notice.html", f"chapters/{first}.html", "indicators.html",
-                "report.html", "columns.html", "back.html", "search.html?q=城镇化率"):
+                "columns.html", "back.html", "search.html?q=城镇化率"):
         page.goto(base + rel, wait_until="networkidle")
         if rel.startswith("search"):
             page.wait_for_selector("#search-results a.hit", timeout=10000)

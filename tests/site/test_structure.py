@@ -41,8 +41,9 @@ def test_every_part_and_chapter_has_a_page(site):
             assert len(doc.xpath("//h1")) == 1
             assert doc.xpath("//h1/@id") == [ch.id]
     for name in ("index.html", "back.html", "indicators.html", "columns.html", "figures.html",
-                 "tables.html", "report.html", "search.html"):
+                 "tables.html", "search.html"):
         assert (site.site / name).is_file()
+    assert not (site.site / "report.html").exists()  # the editor's report is not public
     assert (site.site / "notice.html").is_file() == (site.plan.notice is not None)
 
 
@@ -137,8 +138,9 @@ def test_columns_figures_tables_are_boxed_and_listed(site):
         if fig.image:
             assert el.xpath(".//img[@alt]")
             assert (site.site / render_html.MEDIA / fig.image).is_file()
-        else:
-            assert el.xpath(".//*[@role='img'][@aria-label]")
+        else:  # published separately: its caption and the note, no placeholder box
+            assert el.xpath(".//figcaption")[0].text_content().rstrip("¶").endswith("（图件另行印发）")
+            assert not el.xpath(".//*[@role='img']")
 
 
 def test_indicators_page_lists_every_indicator_with_links(site):
@@ -148,7 +150,10 @@ def test_indicators_page_lists_every_indicator_with_links(site):
     for r in rows:
         assert r.get("data-category") and r.get("data-nature")
     stated = sum(len(i.facts) for i in site.plan.indicators)
-    assert len(doc.xpath("//table[@id='indicator-table']//span[@class='val']/a")) == stated
+    assert len(doc.xpath("//table[@id='indicator-table']//span[@class='val']")) == stated
+    absent = sum(f.quantity.kind in ("na", "empty") for i in site.plan.indicators for f in i.facts)
+    assert len(doc.xpath("//table[@id='indicator-table']//span[@class='val']/a")) == stated - absent
+    assert not doc.xpath("//table[@id='indicator-table']//a[normalize-space()='-' or normalize-space()='—']")
     assert doc.xpath("//form[@id='indicator-filter'][@hidden]")  # shown by JS only
 
 
@@ -260,14 +265,14 @@ def test_report_links_each_finding_to_the_nearest_anchor(mini, tmp_path):
         dg.Diagnostic(ch.loc.file, 0, 0, "PD003", dg.Severity.WARNING, "w", ""),
         dg.Diagnostic("elsewhere.xml", 3, 1, "PD001", dg.Severity.NOTE, "n", ""),
     )
-    render_html.render(plan, tmp_path, findings)
-    doc = _doc(tmp_path / "site" / "report.html")
+    render_html.render_editorial(plan, tmp_path, findings)
+    doc = _doc(tmp_path / "editorial" / "report.html")
     rows = doc.xpath("//main//tbody/tr")
     assert len(rows) == len(findings)
     first = rows[0].xpath(".//a/@href")
     assert first and first[0].startswith(f"chapters/{ch.id}.html#")
     anchor = first[0].split("#")[1]
-    assert anchor in _ids(tmp_path / "site" / "chapters" / f"{ch.id}.html")
+    assert anchor in _ids(tmp_path / "editorial" / "chapters" / f"{ch.id}.html")
     assert not rows[2].xpath(".//a")  # a file outside the plan has no place on the site
     assert "<b>" in rows[0].text_content()  # escaped, shown as text
 

@@ -5,6 +5,22 @@
   var toc = document.querySelector(".toc-box");
   if (toc && window.matchMedia("(max-width: 60em)").matches) toc.open = false;
 
+  // Tables wider than their box: show the sideways-scroll hint and an edge shadow.
+  var boxes = Array.prototype.slice.call(document.querySelectorAll(".table-box"));
+  function mark() {
+    boxes.forEach(function (box) {
+      var wrap = box.querySelector(".table-wrap");
+      var more = wrap.scrollWidth - wrap.clientWidth;
+      box.classList.toggle("is-scrollable", more > 1);
+      box.classList.toggle("at-end", wrap.scrollLeft >= more - 1);
+    });
+  }
+  boxes.forEach(function (box) {
+    box.querySelector(".table-wrap").addEventListener("scroll", mark, { passive: true });
+  });
+  window.addEventListener("resize", mark);
+  mark();
+
   // Indicators page: filter rows by category and nature.
   var form = document.getElementById("indicator-filter");
   if (!form) return;
