@@ -5,6 +5,9 @@ parsing the same files alone, in the same process.
     .venv/bin/python benchmarks/check.py [PLAN_DIR ...]
 
 Defaults to the bundled plan and the test fixtures. Prints the median of N runs.
+Then, for the same plans in the same process, the warm check with and without the
+recognition of facts, counts and totals in plain prose (plandoc/recognise), and the
+share recognition adds (budget: 30 %).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
+from plandoc import convert  # noqa: E402
 from plandoc.load import secure_parser  # noqa: E402
 from plandoc.pipeline import compile_plan  # noqa: E402
 from plandoc.validate import schema  # noqa: E402
@@ -59,6 +63,54 @@ def main(argv: list[str]) -> None:
         print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):32} "
               f"{t_cold * 1000:7.1f}ms {t_check * 1000:7.1f}ms {t_parse * 1000:7.1f}ms "
               f"{t_cold / t_parse:10.1f}x  {len(compiled.diagnostics)}")
+    print()
+    print("recognition of facts, counts and totals in plain prose: check with it and without it,")
+    print("interleaved in this process, CPU time, best of runs; 'first' clears recognition's memo")
+    print("before each run (as the first check of a process), 'again' keeps it (as serve rebuilds).")
+    print(f"{'plan':32} {'without':>9} {'first':>9} {'added':>7} {'again':>9} {'added':>7}")
+    for d in dirs:
+        off, first, again = _recognition_times(d)
+        print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):32} "
+              f"{off * 1000:7.1f}ms {first * 1000:7.1f}ms {(first / off - 1) * 100:6.1f}% "
+              f"{again * 1000:7.1f}ms {(again / off - 1) * 100:6.1f}%")
+
+
+def _recognition_times(d: Path, runs: int = 25) -> tuple[float, float, float]:
+    import gc
+
+    from plandoc import recognise
+
+    times: dict[str, list[float]] = {"off": [], "first": [], "again": []}
+    compile_plan(d)
+    gc.disable()
+    try:
+        for _ in range(runs):
+            for kind in ("off", "first", "again"):
+                if kind == "first":
+                    recognise._MEMO.clear()
+                t0 = time.process_time()
+                _without_recognition(d) if kind == "off" else compile_plan(d)
+                times[kind].append(time.process_time() - t0)
+            gc.collect()
+    finally:
+        gc.enable()
+    return min(times["off"]), min(times["first"]), min(times["again"])
+
+
+def _without_recognition(d: Path):
+    """compile_plan with convert's recogniser switched off (for this measurement only)."""
+    saved = convert.Recogniser
+    convert.Recogniser = _NoRecogniser
+    try:
+        return compile_plan(d)
+    finally:
+        convert.Recogniser = saved
+
+
+class _NoRecogniser:
+    @staticmethod
+    def for_sources(sources):
+        return None
 
 
 if __name__ == "__main__":

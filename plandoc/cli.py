@@ -199,12 +199,39 @@ def _with_progress(run, formats: list[str]):
               help="输出目录（写入 plan.xml、chapters/、import-report.md）。")
 @click.option("--ids", "ids", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="标题到 id 的映射文件（TOML）。")
-def import_(text: Path, out_dir: Path, ids: Path | None) -> None:
+@click.option("--annotate", "annotate_", is_flag=True,
+              help="导入后写入自动识别的标记（事实、计数、总数），供审阅。Annotate after importing.")
+def import_(text: Path, out_dir: Path, ids: Path | None, annotate_: bool) -> None:
     """把纯文本或 Word/WPS 文档（.docx）规划转换为 plandoc XML。Import a plain-text or .docx plan."""
     from .importer.__main__ import main as import_main
 
     argv = [str(text), "--out", str(out_dir)] + (["--ids", str(ids)] if ids else [])
-    sys.exit(import_main(argv))
+    code = import_main(argv)
+    if annotate_ and code == 0:
+        _annotate_report(out_dir, False)
+    sys.exit(code)
+
+
+@main.command(name="annotate")
+@_plan_option
+@click.option("--check", "check_only", is_flag=True,
+              help="只列出会加的标记，有则退出码 1。Only report; exit 1 if markup would be added.")
+def annotate_(plan_dir: Path, check_only: bool) -> None:
+    """把自动识别的事实、计数、总数写成标记（经 fmt 原子写入），供用 diff 审阅。Write recognised markup."""
+    sys.exit(1 if _annotate_report(plan_dir, check_only) and check_only else 0)
+
+
+def _annotate_report(plan_dir: Path, check_only: bool) -> int:
+    from .recognise.annotate import annotate
+
+    results = annotate(plan_dir, check=check_only)
+    verb = "将加" if check_only else "已加"
+    for r in results:
+        click.echo(f"{r.path}: {verb} {r.facts} 个事实、{r.counts} 个计数、{r.totals} 个总数", err=True)
+        for note in r.ambiguous:
+            click.echo(f"    绑定不确定，请先审阅：{note}", err=True)
+    click.echo(f"{len(results)} 个文件{'需要标记' if check_only else '已标记'}", err=True)
+    return len(results)
 
 
 @main.command()

@@ -24,6 +24,7 @@ from .labels import (Scheme, appendix_labels, labels, levels, numbered_chapters,
                      ref_label, scheme, shape)
 from .load import SourceFile, Sources, resolve_inside
 from .quantity import parse as parse_quantity
+from .recognise import Recogniser
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 
@@ -59,6 +60,8 @@ class _Context:
     """Index in numerals.LEVELS of the level holding the current blocks (-1: 章 or 节)."""
     prefix: str = ""
     """How a reference names the current container (第三章第二节), before a level's number."""
+    recogniser: Recogniser | None = None
+    recognised: list[m.Recognised] = field(default_factory=list)
 
     def loc(self, el: etree._Element, attr: str | None = None) -> m.Loc:
         assert self.src is not None
@@ -192,10 +195,16 @@ def _lead_and_content(ctx: _Context, el: etree._Element, facts: list[m.Fact],
     return lead, tuple(_merge_text(rest))
 
 
-def _register(ctx: _Context, facts: list[m.Fact], block: str) -> None:
+def _register(ctx: _Context, facts: list[m.Fact], block: str,
+              el: etree._Element | None = None) -> None:
     for f in facts:
         ctx.statements.append(m.Statement(f.ind, f.year, f.role, f.from_year, f.quantity,
                                           "prose", block, ctx.column, ctx.chapter, f.loc))
+    if el is not None and ctx.recogniser is not None:  # then what the prose says unmarked
+        scan = ctx.recogniser.scan(el)
+        statements, nodes = ctx.recogniser.model(scan, ctx.src, el, block, ctx.column, ctx.chapter)
+        ctx.statements += statements
+        ctx.recognised += nodes
 
 
 # ------------------------------------------------------------------ blocks
@@ -205,7 +214,7 @@ def _paragraph(ctx: _Context, el: etree._Element, prefix: str = "p",
     facts: list[m.Fact] = []
     lead, content = _lead_and_content(ctx, el, facts)
     pid = ctx.block_id(el, prefix, m.id_text(lead + content))
-    _register(ctx, facts, pid)
+    _register(ctx, facts, pid, el)
     style, number, label = level if level else ("", 0, "")
     return m.Paragraph(pid, lead, content, ctx.loc(el), label, number, style)
 
@@ -227,7 +236,7 @@ def _subhead(ctx: _Context, el: etree._Element) -> m.Subhead:
     facts: list[m.Fact] = []
     content = _inline(ctx, el, facts)
     sid = ctx.block_id(el, "sh", m.id_text(content))
-    _register(ctx, facts, sid)
+    _register(ctx, facts, sid, el)
     return m.Subhead(sid, content, ctx.loc(el))
 
 
@@ -242,7 +251,7 @@ def _list(ctx: _Context, el: etree._Element) -> m.ListBlock:
         facts: list[m.Fact] = []
         lead, content = _lead_and_content(ctx, it, facts)
         iid = ctx.block_id(it, "li", m.id_text(lead + content))
-        _register(ctx, facts, iid)
+        _register(ctx, facts, iid, it)
         if it.get("id"):
             ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
         items.append(m.Item(iid, _MARKERS[kind](n) if kind in _MARKERS else "——", lead, content,
@@ -255,7 +264,7 @@ def _entry(ctx: _Context, el: etree._Element) -> m.Entry:
     facts: list[m.Fact] = []
     name, content = _lead_and_content(ctx, el, facts, skip="name")
     eid = ctx.block_id(el, "en", m.id_text(name + content))
-    _register(ctx, facts, eid)
+    _register(ctx, facts, eid, el)
     return m.Entry(eid, name, content, ctx.loc(el))
 
 
@@ -521,6 +530,8 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
     el = src.tree.getroot()
     cid = el.get("id", "")
     ctx.chapter, ctx.section = cid, None
+    if ctx.recogniser is not None:
+        ctx.recogniser.chapter()
     ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
     label = numerals.chapter_label(number, ctx.scheme.chapter)
     ctx.chapter_label = label
@@ -636,6 +647,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                           sources.indicators.tree.getroot().findall("indicator")}
     root = sources.plan.tree.getroot()
     plan_src = sources.plan
+    ctx.recogniser = Recogniser.for_sources(sources)
 
     ctx.src, ctx.chapter = plan_src, "notice"
     notice = None
@@ -699,5 +711,6 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
                   tables=tuple(ctx.tables), targets=tuple(ctx.targets),
                   gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root),
-                  appendices=tuple(appendices))
+                  appendices=tuple(appendices), recognised=tuple(ctx.recognised))
     return plan, ctx.diags
+

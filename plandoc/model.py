@@ -383,6 +383,15 @@ class Subsection:
 Block = Union[Paragraph, Subhead, ListBlock, Entry, Table, Figure, Column, Subsection]
 
 
+@dataclass(frozen=True)
+class Recognised:
+    """A count or total found in plain prose: the same node the markup would give."""
+
+    node: Union[Count, Sum]
+    confident: bool
+    """False when the reading is ambiguous: its findings are notes at most."""
+
+
 # ------------------------------------------------------------------ structure
 
 @dataclass(frozen=True)
@@ -529,6 +538,10 @@ class Statement:
     """Table statements: index of the stating row in the table's rows (header rows included)."""
     cell: int | None = None
     """Table statements: index of the stating cell in that row."""
+    origin: str = "marked"
+    """marked (a <fact> or a table cell) | recognised (found in plain prose by `recognise`)."""
+    confident: bool = True
+    """For recognised statements: False when the binding is ambiguous (its findings are notes)."""
 
 
 @dataclass(frozen=True)
@@ -587,6 +600,8 @@ class Plan:
     pages: tuple[Page, ...] = field(default=())
     """Companion pages (plan/pages/*.md), in their order."""
     appendices: tuple[Appendix, ...] = field(default=())
+    recognised: tuple["Recognised", ...] = field(default=())
+    """Counts and totals `recognise` found in plain prose (facts are in `statements`)."""
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

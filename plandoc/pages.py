@@ -28,6 +28,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
@@ -400,10 +401,104 @@ def _sources(plan_dir: Path, display_root: str, diags: list[dg.Diagnostic]) -> l
     return out
 
 
-def attach(plan: m.Plan, plan_dir: Path) -> tuple[m.Plan, list[dg.Diagnostic]]:
-    """The plan with its companion pages (sorted by order, then file name) and what was wrong."""
+def attach(plan: m.Plan, plan_dir: Path, recogniser=None) -> tuple[m.Plan, list[dg.Diagnostic]]:
+    """The plan with its companion pages (sorted by order, then file name) and what was
+    wrong; with `recogniser` (the plan's, `plandoc.recognise`), numbers typed in a page
+    are checked against the plan's facts."""
     diags: list[dg.Diagnostic] = []
     pages = [p for src, pid in _sources(plan_dir, plan.root, diags)
              if (p := read_page(plan, src, pid, diags)) is not None]
     pages.sort(key=lambda p: (p.order, p.file))
+    if recogniser is not None:
+        for page in pages:
+            diags += typed_numbers(plan, page, recogniser)
     return replace(plan, pages=tuple(pages)), diags
+
+
+# ------------------------------------------------------------------ numbers typed in a page
+
+def _as_xml(inlines: tuple[m.Inline, ...], parent: etree._Element) -> None:
+    """A page block's text as the recogniser reads a chapter's: a quoted fact is the plan's
+    own number (<nofact>, never compared with itself), a plan link reads as its label."""
+    def add(text: str) -> None:
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    for node in inlines:
+        if isinstance(node, m.Quote):
+            etree.SubElement(parent, "nofact").text = node.quantity.text
+        elif isinstance(node, m.Emph):
+            _as_xml(node.children, parent)
+        else:
+            add(m.plain((node,)))
+
+
+def _page_texts(blocks) -> list[tuple[m.Loc, tuple[m.Inline, ...]]]:
+    out = []
+    for b in blocks:
+        if isinstance(b, m.Paragraph | m.Subhead):
+            out.append((b.loc, (*getattr(b, "lead", ()), *b.content)))
+        elif isinstance(b, m.ListBlock):
+            out += [(it.loc, it.content) for it in b.items]
+        elif isinstance(b, m.Table):
+            out += [(row.loc, tuple(n for c in row.cells for n in (*c.content, m.Text("，"))))
+                    for row in b.body]
+    return out
+
+
+def typed_numbers(plan: m.Plan, page: m.Page, recogniser) -> list[dg.Diagnostic]:
+    """PD285 where a page types a number the plan states otherwise (through the same
+    recognition the plan's own prose is checked with); an ambiguous binding is a note."""
+    out: list[dg.Diagnostic] = []
+    recogniser.chapter()
+    for loc, inlines in _page_texts(page.blocks):
+        el = etree.Element("p")
+        _as_xml(inlines, el)
+        for found in recogniser.scan(el).facts:
+            stated_by_plan = stated(plan, found.ind, found.year, found.role)
+            if stated_by_plan is None or _same(found.quantity, stated_by_plan.quantity):
+                continue
+            out.append(_contradiction(plan, page, loc, found, stated_by_plan))
+    return out
+
+
+def _same(a: m.Quantity, b: m.Quantity) -> bool:
+    if a.value is None or b.value is None:
+        return True  # words (完成省定目标) are not compared
+    decimals = min(a.decimals, b.decimals)
+    return round(a.value, decimals) == round(b.value, decimals) and (a.comparator or b.comparator) in (
+        None, a.comparator) and a.cumulative == b.cumulative
+
+
+def _contradiction(plan: m.Plan, page: m.Page, loc: m.Loc, found, statement: m.Statement) -> dg.Diagnostic:
+    names = {i.id: m.plain(i.name) for i in plan.indicators}
+    name = names.get(found.ind, found.ind)
+    line = _line_of(loc, found.quantity.text)
+    labels = {c.id: c.label for c in plan.columns} | {c.id: c.label for c in plan.chapters}
+    where = labels.get(statement.column or "", labels.get(statement.chapter, statement.chapter))
+    return dg.make("PD285", loc.file, line[0], line[1],
+                   f"页面所写与规划不一致：{name} {found.year} 年{_ROLE_NAMES.get(found.role, found.role)}"
+                   f"写作 {found.quantity.text}，规划为 {statement.quantity.text}",
+                   f"改用引用 {{{{{found.ind} {found.year} {found.role}}}}}，数值就随规划而定；"
+                   f"或改正为规划所载的 {statement.quantity.text}（见 {where}）。",
+                   severity=None if found.confident else dg.Severity.NOTE,
+                   indicator=found.ind, year=found.year, role=found.role,
+                   stated=found.quantity.text, expected=statement.quantity.text)
+
+
+_ROLE_NAMES = {"target": "目标值", "base": "基期值", "actual": "实现值", "rate": "年均增速", "actual-rate": "实现增速"}
+
+
+def _line_of(loc: m.Loc, needle: str) -> tuple[int, int]:
+    """Line and column of `needle` in the source at or after the block's first line."""
+    try:
+        lines = Path(loc.file).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return loc.line, loc.column
+    for n in range(max(loc.line - 1, 0), min(loc.line + 20, len(lines))):
+        col = lines[n].find(needle)
+        if col >= 0:
+            return n + 1, col + 1
+    return loc.line, loc.column

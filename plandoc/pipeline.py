@@ -28,6 +28,7 @@ from .convert import convert
 from .load import load
 from .model import Plan
 from .pages import attach as attach_pages
+from .recognise import Recogniser
 from .validate import validate
 
 RENDERERS = {
@@ -61,7 +62,7 @@ def compile_plan(plan_dir: Path) -> Compiled:
     plan, found = convert(sources)
     diags += found
     if plan is not None:
-        plan, found = attach_pages(plan, plan_dir)
+        plan, found = attach_pages(plan, plan_dir, Recogniser.for_sources(sources))
         diags += found
         diags += check(plan, partial=_partial(sources, diags))
     diags = decisions.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))

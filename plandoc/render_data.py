@@ -46,6 +46,7 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("cumulative", "累计", "boolean", "Printed in brackets [x]: a change over the whole period."),
     ("unit", "所印单位", "string", "Unit printed with the number, if any."),
     ("value_unit", "数值单位", "string", "Unit the value is in: printed unit, else the indicator's; rates %/年 or % (cumulative)."),
+    ("origin", "标记来源", "string", "marked (a table cell or a <fact>) or recognised (found in plain prose without markup)."),
     ("source", "来源", "string", "table (an indicator-table cell) or prose (a <fact> in the text)."),
     ("block", "所在块", "string", "Id of the stating table or block."),
     ("column", "所在专栏", "string", "Id of the 专栏 holding it, if any."),
@@ -79,7 +80,7 @@ def rows(plan: m.Plan) -> list[list]:
                         row.get("category"), row.get("seq"), ind["nature"], ind["parent"],
                         f["year"], f["role"], f["from"], f["text"], f["kind"], f["value"],
                         f["decimals"], f["comparator"], f["cumulative"], f["unit"],
-                        f["value_unit"], where["source"], where["block"], where["column"],
+                        f["value_unit"], f["origin"], where["source"], where["block"], where["column"],
                         where["chapter"], where["row"], where["cell"], where["loc"]["file"],
                         where["loc"]["line"], where["loc"]["char"], where["url"]])
     return out

@@ -273,7 +273,7 @@ class _Writer:
         return {
             "year": s.year, "role": s.role, "from": s.from_year, "text": s.quantity.text,
             **self.quantity(s.quantity),
-            "value_unit": value_unit(s.quantity, s.role, ind.unit),
+            "value_unit": value_unit(s.quantity, s.role, ind.unit), "origin": s.origin,
             "stated_in": {"source": s.source, "block": s.block, "column": s.column,
                           "chapter": s.chapter, "row": s.row, "cell": s.cell,
                           "loc": self.loc(s.loc), "url": self.url(s.chapter, s.block)},

@@ -96,3 +96,39 @@ def test_mutated_plans_never_crash(tmp_path_factory, data):
         render_data.render_csv(compiled.plan, out, compiled.diagnostics)
         render_data.render_xlsx(compiled.plan, out, compiled.diagnostics)
         render_html.render(compiled.plan, out, compiled.diagnostics)
+
+
+PROSE = st.lists(st.one_of(
+    st.sampled_from(["到", "2025", "年", "，", "。", "、", "；", "：", "（", "）", "“", "”", "由", "增加到",
+                     "城镇化率", "常住人口城镇化率", "地区生产总值", "达到", "年均增长", "分别", "城乡居民人均可支配收入",
+                     "其中", "含", "等", "个", "大", "两", "五", "十四五", "%", "个百分点", "万", "亿元", "以上",
+                     "左右", "超过", "下降", "比", "2015", "第", "G55", "5G", "—", "-", "～", "0746",
+                     "12345678", ".", "58", "3.5", "0", "占", "的", "新增", "公里", "和", "五年来"]),
+    st.text(alphabet="0123456789.%、，。其中个大两万亿年到由", max_size=4),
+    st.text(max_size=3)), max_size=40).map("".join)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None, derandomize=os.environ.get("CI") == "true")
+@given(text=PROSE, wrap=st.sampled_from(["{}", "<em>{}</em>", "{}<sub>2.5</sub>{}", "<nofact>{}</nofact>"]))
+def test_recognition_never_raises_on_any_prose(text, wrap):
+    """Recognition's own functions (not only the safety net around them) accept any text."""
+    from plandoc.recognise import Recogniser, counts, facts, text as rtext, totals
+
+    registry = etree.fromstring(
+        '<indicators><indicator id="u" unit="%"><name>常住人口城镇化率</name><alias>城镇化率</alias>'
+        '</indicator><indicator id="g" unit="亿元"><name>地区生产总值</name></indicator>'
+        '<indicator id="a" unit="元"><name>城镇居民人均可支配收入</name></indicator>'
+        '<indicator id="b" unit="元"><name>农村居民人均可支配收入</name></indicator></indicators>')
+    rec = Recogniser(registry, [], 2021, 2025)
+    body = _clean(text).replace("&", "&amp;").replace("<", "&lt;")
+    el = etree.fromstring(f"<p>{wrap.format(body, body)}</p>")
+    block = rtext.read(el)
+    found = facts.recognise(block, rec.names, rec.ctx)
+    counted = counts.recognise(block)
+    summed = totals.recognise(block)
+    event(f"facts={bool(found)} counts={bool(counted)} totals={bool(summed)}")
+    for f in found:
+        assert 0 <= f.start < f.end <= len(block.text) and f.quantity.value is not None
+    lines = f"<p>{wrap.format(body, body)}</p>".splitlines() or [""]
+    offsets = sorted(block.raw_at(f.start) for f in found)
+    assert len(rtext.locate(lines, 1, 1, offsets)) == len(offsets)

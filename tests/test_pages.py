@@ -153,3 +153,22 @@ def test_editor_only_pages_stay_out_of_plan_json(tmp_path):
     plan = _with_page(tmp_path, "仅供编辑。", name="notes", kind="说明")
     d = to_dict(compile_plan(plan).plan)
     assert d["pages"] == [] and not any(b["area"] == "page" for b in d["blocks"])
+
+
+def test_a_number_typed_in_a_page_is_checked_against_the_plan(tmp_path):
+    """The page quotes the target once and types it once by hand; changing the target in
+    the indicator table changes the quote and makes check warn at the typed number."""
+    plan = _with_page(tmp_path, "城镇化率达到{{urban-resident 2025 target}}%。\n\n"
+                                "到2025年，全市常住人口城镇化率达到54%。")
+    compiled = compile_plan(plan)
+    assert not [d for d in compiled.diagnostics if d.file.endswith(".md")]
+    chapter = plan / "chapters" / "ch01.xml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("<v>46.94</v><v>54</v>", "<v>46.94</v><v>56</v>"),
+                       encoding="utf-8")
+    compiled = compile_plan(plan)
+    assert "56%" in compiled.plan.pages[0].blocks[0].text
+    (d,) = [d for d in compiled.diagnostics if d.file.endswith(".md")]
+    assert (d.code, d.severity.value, d.line) == ("PD285", "warning", 10)  # front matter: 6 lines, then a blank
+    line = (plan / "pages" / "jiedu.md").read_text(encoding="utf-8").splitlines()[d.line - 1]
+    assert line[d.column - 1:].startswith("54%")
+    assert dict(d.data)["expected"] == "56" and "专栏 1" in d.hint

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .. import diagnostics as dg
 from ..model import Plan
-from . import levels, numbers, structure, text
+from . import levels, numbers, recognised, structure, text
 
 CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     structure.duplicate_ids,
@@ -45,8 +45,11 @@ CROSS_FILE = {structure.references, structure.indicator_references, structure.un
 
 
 def check(plan: Plan, partial: bool = False) -> Iterator[dg.Diagnostic]:
-    """Run every check; with `partial` (some file failed), skip the cross-file ones."""
+    """Run every check; with `partial` (some file failed), skip the cross-file ones.
+    Findings on recognised (unmarked) numbers are warnings at most (`recognised`)."""
+    found: list[dg.Diagnostic] = []
     for rule in CHECKS:
         if partial and rule in CROSS_FILE:
             continue
-        yield from rule(plan)
+        found += rule(plan)
+    yield from recognised.adjust(plan, found)

@@ -82,7 +82,8 @@ def _prose_growth(plan: m.Plan, indicators: dict) -> Iterator[dg.Diagnostic]:
         if rate.source != "prose" or rate.role not in ("rate", "actual-rate") or rate.from_year is None:
             continue
         end_role = "target" if rate.role == "rate" else "actual"
-        same = [s for s in numbers if s.indicator == rate.indicator]
+        same = [s for s in numbers if s.indicator == rate.indicator and  # a marked rate is
+                (rate.origin == "recognised" or s.origin == "marked")]  # checked on marked values
         ends = [s for s in same if s.year == rate.year and
                 (s.role == end_role or (end_role == "actual" and s.role == "base"))]
         bases = [s for s in same if s.year == rate.from_year and s.role in ("base", "actual")]
@@ -187,6 +188,7 @@ def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for (ind_id, year, role, _, _), stated in sorted(groups.items(), key=lambda kv: kv[0][:3]):
         if len(stated) < 2:
             continue
+        stated.sort(key=lambda s: s.origin != "marked")  # a finding lands on the recognised one
         first = stated[0]
         ind = indicators[ind_id]
         v0 = _normalised(first, ind)
@@ -226,7 +228,8 @@ ROLE_NAMES = {"value": "的数值", "target": "的目标值", "rate": "的年均
 
 def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """A stated total and its parts sum within the tolerance their wording allows."""
-    for node in nodes(plan, m.Sum):
+    recognised = [r.node for r in plan.recognised if isinstance(r.node, m.Sum)]
+    for node in [*nodes(plan, m.Sum), *recognised]:
         totals_ = [n for n in node.children if isinstance(n, m.Total)]
         terms = [n for n in node.children if isinstance(n, m.Term)]
         if len(totals_) != 1 or not terms:
@@ -260,7 +263,8 @@ def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 def counts(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     """A stated count equals the list it counts (or exceeds it when marked non-exhaustive)."""
-    for node in nodes(plan, m.Count):
+    recognised = [r.node for r in plan.recognised if isinstance(r.node, m.Count)]
+    for node in [*nodes(plan, m.Count), *recognised]:
         nums = [n for n in node.children if isinstance(n, m.Num)]
         members = [n for n in node.children if isinstance(n, m.Member)]
         if len(nums) != 1 or nums[0].quantity.value is None:

@@ -378,7 +378,8 @@ def test_a_continued_table_repeats_its_caption_with_continued(printed):
 
 def test_the_closing_words_never_stand_alone_on_a_page(printed):
     if not printed.plan.closing:
-        pytest.skip("no closing words in this plan")
+        assert printed.name != "plan", "the bundled plan has closing words"
+        return  # a fixture with no closing words has nothing to keep together
     closing = strip(printed.plan.closing[-1].text)
     pages = [strip(p) for p in printed.body]
     end = closing[-10:]
