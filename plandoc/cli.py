@@ -1,8 +1,9 @@
 """The command line: check, build, import, docs.
 
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 the plan has errors,
-2 usage or environment problems. Diagnostics go to stdout with --format json and to
-stderr as text otherwise; progress and summaries always go to stderr.
+2 usage or environment problems. `check` writes its findings and summary to stdout, in
+document order (so `check > file` and `| grep` work); `build` writes a one-line summary
+(and the errors that stop it), progress and the files written to stderr.
 """
 
 from __future__ import annotations
@@ -12,29 +13,43 @@ from pathlib import Path
 
 import click
 
+from . import accepted
 from . import diagnostics as dg
 
 FORMATS = ("json", "csv", "xlsx", "docx", "html", "pdf")
 """In the order they are rendered: quick ones first."""
 
 
-def _report(diags, fmt: str) -> None:
+def _report(diags, fmt: str, minimum: dg.Severity | None = None,
+            show_accepted: bool = False) -> None:
+    """Findings on stdout, in document order: open ones at or above `minimum` (text:
+    warning by default; json: everything, each with its decision), then one summary line."""
+    diags = list(diags)
     if fmt == "json":
-        click.echo(dg.format_json(list(diags)))
-    else:
+        shown = [d for d in diags if minimum is None or dg.at_least(d, minimum)]
+        click.echo(dg.format_json(shown))
+        return
+    if fmt == "accept":
         for d in diags:
-            click.echo(dg.format_text(d), err=True)
-        click.echo(dg.summary(list(diags)), err=True)
+            if d.decision is None and d.severity is not dg.Severity.ERROR and \
+                    d.code not in ("PD370", "PD371") and (minimum is None or dg.at_least(d, minimum)):
+                note = f"{d.place or d.file}：{d.message}".replace("--", "—")  # a comment has no --
+                click.echo(f"{accepted.finding_xml(d)}  <!-- {note} -->")
+        return
+    minimum = minimum or dg.Severity.WARNING
+    for d in diags:
+        if dg.at_least(d, minimum) and (d.decision is None or show_accepted):
+            click.echo(dg.format_text(d))
+    click.echo(dg.check_summary(diags, minimum, show_accepted))
 
 
-def _compile(plan_dir: Path, strict: bool, fmt: str):
+def _compile(plan_dir: Path, strict: bool):
     from .pipeline import compile_plan
 
     compiled = compile_plan(plan_dir)
     diags = dg.escalate(list(compiled.diagnostics), strict)
-    _report(diags, fmt)
     failed = compiled.plan is None or any(d.severity is dg.Severity.ERROR for d in diags)
-    return compiled, failed
+    return compiled, diags, failed
 
 
 class _Group(click.Group):
@@ -66,12 +81,21 @@ def main() -> None:
 
 @main.command()
 @_plan_option
-@click.option("--strict", is_flag=True, help="警告也视为错误。Warnings count as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="诊断输出格式。")
-def check(plan_dir: Path, strict: bool, fmt: str) -> None:
-    """载入、校验并检查规划。Load, validate and check the plan."""
-    _, failed = _compile(plan_dir, strict, fmt)
+@click.option("--strict", is_flag=True,
+              help="未决定的警告也视为错误。Open (undecided) warnings count as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "accept"]), default="text",
+              show_default=True,
+              help="诊断输出格式；accept 列出未决定的发现的 <finding> 元素，供粘贴到 accepted.xml。")
+@click.option("--severity", type=click.Choice(["error", "warning", "note"]), default=None,
+              help="显示的最低严重程度（文本默认 warning，json 默认全部）。Minimum severity shown.")
+@click.option("--show-accepted", is_flag=True,
+              help="也列出已决定的发现及其决定和理由。Also list findings an editor has decided on.")
+def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_accepted: bool) -> None:
+    """载入、校验并检查规划。Load, validate and check the plan.
+
+    发现按文档顺序写到标准输出；plan/accepted.xml 中已决定的发现只计数。"""
+    _, diags, failed = _compile(plan_dir, strict)
+    _report(diags, fmt, dg.Severity(severity) if severity else None, show_accepted)
     sys.exit(1 if failed else 0)
 
 
@@ -81,7 +105,7 @@ def check(plan_dir: Path, strict: bool, fmt: str) -> None:
               show_default=True, help="输出目录。")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
               help="输出格式，逗号分隔：html,pdf,json,csv,xlsx,docx。")
-@click.option("--strict", is_flag=True, help="警告也视为错误。")
+@click.option("--strict", is_flag=True, help="未决定的警告也视为错误。")
 @click.option("--drafts", is_flag=True,
               help="另写编辑稿（编辑报告、导入报告、占位图）到 OUT/editorial/，公开网站 site/ 不受影响。"
                    "Also write the editor's view to OUT/editorial/.")
@@ -99,7 +123,13 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: boo
         raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
     if drafts and release:
         raise click.UsageError("--drafts 与 --release 不能同时使用：发布构建不含编辑稿。")
-    compiled, failed = _compile(plan_dir, strict, "text")
+    compiled, diags, failed = _compile(plan_dir, strict)
+    if failed:  # what stops the build is listed; the rest is `check`'s to show
+        for d in diags:
+            if d.severity is dg.Severity.ERROR:
+                click.echo(dg.format_text(d), err=True)
+    click.echo(f"检查：{dg.check_summary(diags, dg.Severity.NOTE, True)}"
+               f"（详见 python build.py check）", err=True)
     if failed:
         click.echo("构建中止：规划有错误，原有输出保持不变。Build stopped; previous output kept.",
                    err=True)
@@ -277,7 +307,7 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | N
                 raise click.UsageError(str(exc)) from None
             compiled = compile_plan(plan_dir)
             if compiled.plan is None:
-                _report(compiled.diagnostics, "text")
+                _report(compiled.diagnostics, "text", dg.Severity.ERROR)
                 sys.exit(1)
             plans.append(compiled.plan)
         result = diff_plans(*plans)
@@ -357,7 +387,7 @@ def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: boo
         raise click.UsageError(str(exc)) from None
     compiled = compile_plan(plan_dir)
     if compiled.plan is None or not compiled.ok:
-        _report(compiled.diagnostics, "text")
+        _report(compiled.diagnostics, "text", dg.Severity.ERROR)
         click.echo("规划有错误，先修正再处理意见。Fix the plan first.", err=True)
         sys.exit(1)
     result = review(compiled.plan, list(copies))

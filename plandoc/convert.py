@@ -20,8 +20,9 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import numerals
-from .labels import Scheme, appendix_labels, labels, levels, part_elements, ref_label, scheme
-from .load import SourceFile, Sources, chapters_of, resolve_inside
+from .labels import (Scheme, appendix_labels, labels, levels, numbered_chapters, part_elements,
+                     ref_label, scheme, shape)
+from .load import SourceFile, Sources, resolve_inside
 from .quantity import parse as parse_quantity
 from .recognise import Recogniser
 
@@ -552,6 +553,34 @@ def _chapter(ctx: _Context, src: SourceFile, number: int, part: str) -> m.Chapte
                      tuple(sections), ctx.loc(el))
 
 
+def _broken_chapter(ctx: _Context, src: SourceFile, number: int) -> None:
+    """A chapter that failed to parse or validate is left out of the model, but what it
+    most likely holds still counts: the columns, figures and tables after it keep their
+    numbers, and references to its ids still resolve."""
+    root = shape(src)
+    if root is None:
+        return
+    ctx.src, label = src, numerals.chapter_label(number, ctx.scheme.chapter)
+    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
+    ctx.target(root, "chapter", label, root.get("id", ""))
+    for n, sec in enumerate(root.findall("section"), 1):
+        ctx.target(sec, "section", label + numerals.section_label(n, ctx.scheme.section),
+                   root.get("id", ""))
+    for el in root.iter("column", "figure", "table", "indicator-table"):
+        if el.tag == "column":
+            ctx.n_column += 1
+            ctx.k_column += 1
+            ctx.target(el, "column", numerals.column_label(ctx.n_column, ctx.scheme.column, number,
+                                                           ctx.k_column), root.get("id", ""))
+        elif el.tag == "figure":
+            ctx.n_figure += 1
+            ctx.k_figure += 1
+            ctx.target(el, "figure", numerals.figure_label(ctx.n_figure, ctx.scheme.figure, number,
+                                                           ctx.k_figure), root.get("id", ""))
+        else:
+            ctx.n_table += 1
+
+
 def _date(ctx: _Context, el: etree._Element, attr: str) -> str | None:
     """A YYYY-MM-DD attribute that is a real calendar date; PD112 otherwise."""
     value = el.get(attr)
@@ -643,9 +672,12 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
             ctx.target(pel, "part", label, pid)
         intro = () if implicit else _blocks(ctx, pel.findall("p"))
         chapters = []
-        for src in chapters_of(sources, n_part - 1):
+        for src in numbered_chapters(sources, n_part - 1):
             n_chapter += 1
-            chapters.append(_chapter(ctx, src, n_chapter, pid))
+            if src.tree is None:
+                _broken_chapter(ctx, src, n_chapter)
+            else:
+                chapters.append(_chapter(ctx, src, n_chapter, pid))
         ctx.src = plan_src
         title = () if implicit else _inline(ctx, pel.find("title"))
         parts.append(m.Part(pid, 0 if implicit else n_part, label, title, intro,

@@ -8,6 +8,8 @@ ruff way (what, why, example, fix) and `docs/diagnostics.md` is generated from i
 from __future__ import annotations
 
 import json
+import os
+import unicodedata
 from dataclasses import asdict, dataclass, replace
 from enum import Enum
 
@@ -16,6 +18,17 @@ class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
+
+
+@dataclass(frozen=True, order=True)
+class Decision:
+    """An editor's decision on a finding, recorded in plan/accepted.xml."""
+
+    status: str
+    """接受 (kept as printed) | 暂缓 (deferred, known) | 误报 (false positive)."""
+    reason: str
+    by: str
+    date: str
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +50,13 @@ class Diagnostic:
     """How to fix it."""
     data: tuple[tuple[str, object], ...] = ()
     """Machine-readable details (stated value, computed value, difference...)."""
+    place: str = ""
+    """Where an editor reads it: 第八章第二节 专栏 5 ('' outside the chapters' text)."""
+    block: str = ""
+    """Id (as written in the source) of the innermost element holding the finding: with
+    the code and the finding's own data, the identity an acceptance is recorded under."""
+    decision: Decision | None = None
+    """The editor's decision from plan/accepted.xml; None while the finding is open."""
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -209,7 +229,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "<ref to=\"…\"/> 指向的 id 在规划中不存在。",
        "交叉引用会变成死链接，文字也无法生成（专栏 N、第 N 章）。",
        '<ref to="col-xyz"/>',
-       "改成已有的 id（见 plan.json 的 columns/figures），或删除该引用。"),
+       "若目标已被删除，删去这处引用；若改了 id，改用新的 id（提示会给出最接近的已有 id）。"),
     _c("PD202", "error", "未定义的指标 (unknown indicator)",
        "<row ind>、<fact ind> 或 parent 指向的指标在 indicators.xml 中没有定义。",
        "事实无法归属于指标，一致性检查无从比较。",
@@ -363,7 +383,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "没有任何 <ref> 指向该专栏或图。",
        "印刷版常不引用专栏；网站上加引用便于跳转。此项仅供参考。",
        "专栏 14 没有被正文引用",
-       "在相关段落加 <ref to=\"该专栏或图的 id\"/>，或忽略。"),
+       "在相关段落加 <ref to=\"该专栏或图的 id\"/>；印刷版本就不引用的，在 plan/accepted.xml 中记录决定。"),
     # ---- text lint: PD36x
     _c("PD360", "warning", "句子重复 (repeated sentence)",
        "同一段中同一句话出现两次（警告）；或与别处的句子完全相同（提示）。",
@@ -386,9 +406,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "發展",
        "改为简体。"),
     _c("PD364", "warning", "专名疑似错字 (near-miss of a gazetteer name)",
-       "一个词与专名表（plan/gazetteer.xml）中四个字以上的某个名称只差一个字（末字相同）；落在某个已知专名之内的不算。",
+       "一个词与专名表（plan/gazetteer.xml）中的某个名称只差一个字（末字相同）：四个字以上的名称差任何一个字都算；三个字的名称只在差的那个字同音同调时才算（拼音输入法选错字，如 岑天河 之于 涔天河）。落在某个已知专名之内的不算。",
        "地名、水库、工程名写错一个字很难看出来。",
-       "冷水摊区（应为 冷水滩区）",
+       "冷水摊区（应为 冷水滩区）；岑天河（应为 涔天河）",
        "改为专名表中的名称；若确为另一专名，把它加入 gazetteer.xml。"),
     _c("PD365", "warning", "全角数字 (full-width digits)",
        "文本中有全角数字（０１２…）。",
@@ -400,6 +420,27 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "体例不一致。",
        "全文用 %，此处用 ％",
        "统一为全文多用的一种。"),
+    _c("PD373", "warning", "标题标点 (punctuation in a title)",
+       "章、节、专栏或图的标题以句末标点结束，或含有连续的标点、首尾空白。",
+       "标题印在目录、书签和页眉里，多余的标点最显眼。",
+       "<title>加快建设现代化基础设施。</title>",
+       "删去标题末尾的句号等标点。"),
+    _c("PD374", "warning", "折行留下的空格 (stray space from a wrapped line)",
+       "中文文字之间出现了空格：通常是在段落中间换行后，下一行的缩进被当成了空格。",
+       "网页和 PDF 上会印出一个可见的空格（“城镇化， 增强”）。",
+       "<p>……推进以人为核心的新型城镇化，\n      增强……</p>",
+       "把两行接起来（python build.py fmt 会自动合并这种折行），或删去空格。"),
+    # ---- editorial decisions: PD37x (plan/accepted.xml)
+    _c("PD370", "warning", "决定已失效 (stale decision)",
+       "accepted.xml 中记录的某个发现已不再出现（问题已改正，或发现的数据变了）。",
+       "过期的记录会在将来误盖住另一个问题；像 ruff 的 RUF100 一样，记录本身也要保持干净。",
+       '<finding code="PD302" block="col-13th-plan-results" indicator="pm25" year="2020" value="5.7"/>，而该处已改为 [13]',
+       "删去这条 <finding>；若发现只是数据变了，用 python build.py check --format accept 取得新的元素并重新决定。"),
+    _c("PD371", "error", "错误不能被接受 (an error cannot be accepted)",
+       "accepted.xml 记录了一个严重程度为错误的诊断代码，或一个不存在的代码。",
+       "错误使构建中止，必须改正；只有警告和提示可以记录决定。",
+       '<finding code="PD310" block="col-main-indicators" indicator="gdp" year="2020"/>',
+       "改正规划中的错误，并删去这条 <finding>。"),
 ]}
 
 
@@ -426,26 +467,127 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.file, d.line, d.column, d.code, d.message)
 
 
+def document_order(diags, files: list[str]) -> list[Diagnostic]:
+    """Findings in the order an editor reads the plan: files in the order the plan lists
+    them (plan.xml, the chapters, then the indicator and other files), then by position."""
+    rank = {f: n for n, f in enumerate(files)}
+    return sorted(diags, key=lambda d: (rank.get(d.file, len(rank)),) + sort_key(d))
+
+
+SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+def at_least(d: Diagnostic, minimum: Severity) -> bool:
+    return SEVERITY_RANK[d.severity] <= SEVERITY_RANK[minimum]
+
+
 def escalate(diags: list[Diagnostic], strict: bool) -> list[Diagnostic]:
-    """With --strict, warnings count as errors (notes stay notes)."""
+    """With --strict, open warnings count as errors (notes stay notes; a warning an
+    editor has decided on stays a warning)."""
     if not strict:
         return diags
-    return [replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
-            for d in diags]
+    return [replace(d, severity=Severity.ERROR)
+            if d.severity is Severity.WARNING and d.decision is None else d for d in diags]
 
 
-def format_text(d: Diagnostic) -> str:
+# ------------------------------------------------------------------ text
+
+SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTE: "提示"}
+EXCERPT_WIDTH = 72
+"""Display columns of a source excerpt (a CJK character counts two)."""
+
+
+def format_text(d: Diagnostic, excerpt: bool = True) -> str:
+    """`file:line:col: severity[code] [place] message`, the source line with a caret
+    under the column, the hint, and the decision when there is one."""
     loc = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
-    return f"{loc}: {d.severity.value}[{d.code}] {d.message}\n    提示：{d.hint}"
+    place = f"[{d.place}] " if d.place else ""
+    out = [f"{loc}: {d.severity.value}[{d.code}] {place}{d.message}"]
+    if excerpt:
+        out += source_excerpt(d.file, d.line, d.column)
+    out.append(f"    提示：{d.hint}")
+    if d.decision is not None:
+        dec = d.decision
+        out.append(f"    已决定：{dec.status}（{dec.by}，{dec.date}）{dec.reason}")
+    return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_LINES: dict[str, tuple[int, list[str]]] = {}
+
+
+def _source_lines(file: str) -> list[str]:
+    try:
+        stamp = os.stat(file).st_mtime_ns
+        cached = _LINES.get(file)
+        if cached is None or cached[0] != stamp:
+            with open(file, encoding="utf-8", errors="replace") as handle:
+                cached = (stamp, handle.read().splitlines())
+            _LINES[file] = cached
+        return cached[1]
+    except OSError:
+        return []
+
+
+def source_excerpt(file: str, line: int, column: int) -> list[str]:
+    """The source line (a window around the column on a long line) and a caret under the
+    column, both indented; [] when the file or line cannot be read."""
+    lines = _source_lines(file) if line else []
+    if not 0 < line <= len(lines):
+        return []
+    text = lines[line - 1].replace("\t", " ")
+    indent = len(text) - len(text.lstrip())
+    col = min(column - 1, len(text)) if column > 0 else indent
+    widths = [_width(c) for c in text]
+    start = min(indent, col)
+    if sum(widths[start:]) > EXCERPT_WIDTH:  # a long line: a window around the column
+        before = sum(widths[start:col])
+        while start < col and before > EXCERPT_WIDTH // 2:
+            before -= widths[start]
+            start += 1
+    end, room = start, EXCERPT_WIDTH
+    while end < len(text) and room >= widths[end]:
+        room -= widths[end]
+        end += 1
+    lead = "..." if start > indent else ""
+    shown = lead + text[start:end] + ("..." if end < len(text) else "")
+    gutter = f"{line:>5} | "
+    caret = " " * (_width(lead + text[start:col])) + "^"
+    return [gutter + shown, " " * (len(gutter) - 2) + "| " + caret]
 
 
 def format_json(diags: list[Diagnostic]) -> str:
     return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
 
 
+def counts(diags) -> dict[Severity, int]:
+    return {s: sum(1 for d in diags if d.severity is s) for s in Severity}
+
+
 def summary(diags: list[Diagnostic]) -> str:
-    counts = {s: sum(1 for d in diags if d.severity is s) for s in Severity}
-    return (f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
-            f"{counts[Severity.NOTE]} 个提示 "
-            f"({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-            f"{counts[Severity.NOTE]} notes)")
+    c = counts(diags)
+    return (f"{c[Severity.ERROR]} 个错误，{c[Severity.WARNING]} 个警告，"
+            f"{c[Severity.NOTE]} 个提示 "
+            f"({c[Severity.ERROR]} errors, {c[Severity.WARNING]} warnings, "
+            f"{c[Severity.NOTE]} notes)")
+
+
+def check_summary(diags: list[Diagnostic], minimum: Severity, show_accepted: bool) -> str:
+    """One line that fits a terminal (80 columns): the open findings listed, then what is
+    not listed (open findings under the minimum severity, decided ones) and the option
+    that lists it: `错误 0，警告 5 | 未列出：提示 54 (--severity note) | 已决定 67 (--show-accepted)`."""
+    open_ = [d for d in diags if d.decision is None]
+    c = counts(open_)
+    shown = [s for s in Severity if at_least(Diagnostic("", 0, 0, "", s, "", ""), minimum)]
+    parts = ["，".join(f"{SEVERITY_NAMES[s]} {c[s]}" for s in shown)]
+    hidden = [s for s in Severity if s not in shown and c[s]]
+    if hidden:
+        parts.append("未列出：" + "、".join(f"{SEVERITY_NAMES[s]} {c[s]}" for s in hidden) +
+                     f" (--severity {hidden[-1].value})")
+    decided = len(diags) - len(open_)
+    if decided:
+        parts.append(f"已决定 {decided}" + ("" if show_accepted else " (--show-accepted)"))
+    return " | ".join(parts)

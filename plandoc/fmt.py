@@ -5,8 +5,10 @@ part, chapter, section, column, tables…); one line per block (a paragraph, an 
 an entry, a table row, an indicator definition stays on its line, its mixed content
 untouched); attributes in a fixed order (id first, then the order below, then the rest
 alphabetically); comments kept where they are. Idempotent, and it never changes a
-character of text: only whitespace between structural elements is rewritten. Writes
-are atomic (a temporary file in the same directory, then rename).
+character of text: only whitespace between structural elements is rewritten, and a
+line wrapped between two Chinese characters inside a paragraph is joined (the newline
+and the next line's indent would print as a space, PD374). Writes are atomic (a
+temporary file in the same directory, then rename).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .checks.text import STRAY_SPACE
 from .load import secure_parser
 
 STRUCTURAL = {
@@ -67,6 +70,23 @@ def _layout(el: etree._Element, depth: int) -> None:
     children[-1].tail = "\n" + INDENT * depth
 
 
+def _join_wrapped(text: str | None) -> str | None:
+    """Join a line wrapped between two Chinese characters (城镇化，⏎      增强)."""
+    if not text or "\n" not in text:
+        return text
+    return STRAY_SPACE.sub(lambda m: m.group(1) + m.group(3) if "\n" in m.group(2) else m.group(0),
+                           text)
+
+
+def _join_mixed(root: etree._Element) -> None:
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in STRUCTURAL:
+            continue
+        el.text = _join_wrapped(el.text)
+        for child in el:
+            child.tail = _join_wrapped(child.tail)
+
+
 def format_text(data: bytes) -> str:
     """The canonical form of one file's bytes (raises lxml's XMLSyntaxError when malformed)."""
     parser = secure_parser()
@@ -75,6 +95,7 @@ def format_text(data: bytes) -> str:
         if isinstance(node.tag, str):
             _order_attributes(node)
     _layout(root, 0)
+    _join_mixed(root)
     body = etree.tostring(root, encoding="unicode")
     before = []
     for node in reversed(list(root.itersiblings(preceding=True))):

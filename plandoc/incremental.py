@@ -22,6 +22,9 @@ class QuickBuilder:
         self.out_dir = out_dir.resolve()
         self.cache = PageCache()
 
-    def build(self, compiled: pipeline.Compiled) -> list[Path]:
-        return pipeline.build(compiled.plan, self.out_dir, ["json", "editorial"],
-                              compiled.diagnostics, options={"editorial": {"cache": self.cache}})
+    def build(self, compiled: pipeline.Compiled,
+              formats: tuple[str, ...] = ("json", "editorial")) -> list[Path]:
+        """Render `formats` (serve renders the editor's site first, reloads the page, then
+        the JSON: encoding plan.json costs more than the pages an edit touched)."""
+        return pipeline.build(compiled.plan, self.out_dir, list(formats), compiled.diagnostics,
+                              options={"editorial": {"cache": self.cache}})

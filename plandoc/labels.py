@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import model as m
 from . import numerals
-from .load import Sources, chapters_of
+from .load import SourceFile, Sources
 from .numerals import LEVELS
 
 
@@ -99,6 +99,20 @@ def ref_label(prefix: str, label: str) -> str:
     return prefix + label.rstrip("、.")
 
 
+def numbered_chapters(sources: Sources, part_index: int) -> list[SourceFile]:
+    """The chapter files of one part that count for numbering, in listed order: those that
+    loaded and validated, and broken ones (an XML or schema error) too, so that one broken
+    chapter does not renumber the chapters, columns and figures after it."""
+    return [c for c in sources.chapters if sources.chapter_parts.get(c.rel) == part_index]
+
+
+def shape(src: SourceFile):
+    """The root element a chapter is numbered from: its tree, or a broken file's
+    recovered shape; None when nothing could be read."""
+    tree = src.tree if src.tree is not None else src.recovered
+    return tree.getroot() if tree is not None else None
+
+
 def labels(sources: Sources) -> dict[str, m.Target]:
     """Label every id in document order, so a reference can name what comes later."""
     labels: dict[str, m.Target] = {}
@@ -134,9 +148,11 @@ def labels(sources: Sources) -> dict[str, m.Target]:
             put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
             for el in part.findall("p"):
                 put(el.get("id"), "block", numerals.part_label(n_part), part.get("id", ""))
-        for src in chapters_of(sources, n_part - 1):
-            ch = src.tree.getroot()
+        for src in numbered_chapters(sources, n_part - 1):
+            ch = shape(src)
             n_ch += 1
+            if ch is None:
+                continue
             k_col = k_fig = 0
             ch_id, ch_label = ch.get("id", ""), numerals.chapter_label(n_ch, sch.chapter)
             put(ch_id, "chapter", ch_label, ch_id)

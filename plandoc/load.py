@@ -8,6 +8,7 @@ one file never hides errors in another. Nothing here raises for a user's mistake
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,7 +20,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger source files are refused (PD005): a plan chapter is a few hundred KB at most."""
 
 ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators",
-         "gazetteer": "gazetteer"}
+         "gazetteer": "gazetteer", "accepted": "accepted"}
 
 
 def secure_parser() -> etree.XMLParser:
@@ -40,6 +41,9 @@ class SourceFile:
     tree: etree._ElementTree | None = None
     """None when the file could not be read or parsed."""
     lines: list[str] = field(default_factory=list)
+    recovered: etree._ElementTree | None = None
+    """When the file is broken (XML or schema error): the shape it most likely has, for
+    numbering only, so one broken chapter does not renumber the others."""
     _positions: dict | None = field(default=None, repr=False)
 
     def locate(self, el: etree._Element, attr: str | None = None) -> tuple[int, int]:
@@ -142,8 +146,8 @@ def parse_file(path: Path, rel: str, display: str, kind: str,
     try:
         tree = etree.ElementTree(etree.fromstring(data, secure_parser()))
     except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (exc.lineno or 0, 0)
-        diags.append(dg.make("PD100", display, line or 0, col or 0, f"XML 格式错误：{exc.msg}"))
+        diags.append(syntax_diagnostic(exc, display, src.lines))
+        src.recovered = _recover(data)
         return src
     refused = False
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
@@ -172,6 +176,90 @@ def parse_file(path: Path, rel: str, display: str, kind: str,
         return src
     src.tree = tree
     return src
+
+
+_TRAILER = re.compile(r", line \d+, column \d+$")
+_SYNTAX = [  # libxml2's message -> kind, message, hint ({0}… are the message's groups)
+    (r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)", "unclosed-tag",
+     "第 {1} 行的 <{0}> 没有关闭（到这里遇到了 </{2}>）",
+     "在 <{0}> 的内容结束处补上 </{0}>；或删去多余的 </{2}>。"),
+    (r"Premature end of data in tag (\S+) line (\d+)", "unclosed-tag",
+     "第 {1} 行的 <{0}> 直到文件末尾都没有关闭",
+     "在 <{0}> 的内容结束处补上 </{0}>。"),
+    (r"EntityRef: expecting ';'|xmlParseEntityRef: no name", "bare-ampersand",
+     "文字中的 & 须写作 &amp;",
+     "把 & 改为 &amp;（网页和 PDF 中仍显示为 &）。"),
+    (r"StartTag: invalid element name", "bare-less-than",
+     "文字中的 < 须写作 &lt;（否则被当作标签的开始）",
+     "把 < 改为 &lt;，或改用全角“＜”、文字“小于”。"),
+    (r"Entity '([^']+)' not defined", "undefined-entity",
+     "XML 没有名为 &{0}; 的实体",
+     "直接写出该字符（如空格、“—”）；XML 只认 &amp; &lt; &gt; &quot; &apos; 五个。"),
+    (r"AttValue: \" or ' expected", "unquoted-attribute",
+     "属性值须用引号括起",
+     "写作 name=\"值\"（英文双引号）。"),
+    (r"Attribute (\S+) redefined", "duplicate-attribute",
+     "同一个标签里写了两次属性 {0}",
+     "删去其中一个 {0}=\"…\"。"),
+    (r"Extra content at the end of the document", "extra-content",
+     "根元素结束之后还有内容",
+     "一个文件只有一个根元素：把多余的内容移进根元素，或删去。"),
+    (r"Document is empty|Start tag expected", "empty",
+     "文件是空的，或不以标签开始",
+     "文件应以 <?xml version=\"1.0\" encoding=\"UTF-8\"?> 和根元素开始。"),
+    (r"Comment must not contain '--'|Comment not terminated", "bad-comment",
+     "注释 <!-- … --> 中不能有 --，或注释没有结束",
+     "把注释里的 -- 改为别的写法，并以 --> 结束注释。"),
+    (r"expected '>'|Couldn't find end of Start Tag (\S+)|attributes construct error",
+     "bad-tag", "标签没有正确结束（缺少 > 或属性写法有误）",
+     "检查这一处标签：属性写作 name=\"值\"，以 > 或 /> 结束。"),
+]
+
+
+def syntax_diagnostic(exc: etree.XMLSyntaxError, display: str, lines: list[str]) -> dg.Diagnostic:
+    """PD100 in an editor's words: what is wrong, where it most likely started (an
+    unclosed tag at its opening line, not where the parser noticed), how to write it."""
+    raw = _TRAILER.sub("", exc.msg or "")
+    line, col = exc.position if exc.position else (exc.lineno or 0, 0)
+    for pattern, kind, message, hint in _SYNTAX:
+        m = re.search(pattern, raw)
+        if not m:
+            continue
+        groups = [g or "" for g in m.groups()]
+        data = {"kind": kind, "parser": raw}
+        if kind == "unclosed-tag":
+            data |= {"element": groups[0], "opened": int(groups[1]), "noticed": line}
+            line, col = int(groups[1]), _find(lines, int(groups[1]), f"<{groups[0]}", 0)
+        elif kind in ("bare-ampersand", "undefined-entity"):
+            col = _find(lines, line, "&", col, back=True) or col
+            data |= {"name": groups[0]} if groups else {}
+        elif kind == "bare-less-than":
+            col = _find(lines, line, "<", col, back=True) or col
+        elif groups:
+            data["name"] = groups[0]
+        return dg.make("PD100", display, line, col, message.format(*groups),
+                       hint.format(*groups), **data)
+    return dg.make("PD100", display, line, col, f"XML 格式错误：{raw}", kind="other", parser=raw)
+
+
+def _find(lines: list[str], line: int, what: str, col: int, back: bool = False) -> int:
+    """1-based column of `what` on a line (the last one before `col` with `back`)."""
+    if not 0 < line <= len(lines):
+        return 0
+    text = lines[line - 1]
+    at = text.rfind(what, 0, col + 1) if back else text.find(what)
+    return at + 1 if at >= 0 else 0
+
+
+def _recover(data: bytes) -> etree._ElementTree | None:
+    """What libxml2's recovering parser makes of a broken file (entities still off)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, load_dtd=False,
+                             no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    return etree.ElementTree(root) if root is not None else None
 
 
 def _root_siblings(tree: etree._ElementTree):

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import accepted as decisions
 from . import diagnostics as dg
 from .checks import check
 from .convert import convert
@@ -63,17 +64,26 @@ def compile_plan(plan_dir: Path) -> Compiled:
     if plan is not None:
         plan, found = attach_pages(plan, plan_dir, Recogniser.for_sources(sources))
         diags += found
-        diags += check(plan, partial=any(d.severity is dg.Severity.ERROR for d in diags))
-    return Compiled(plan, tuple(sorted(set(diags), key=dg.sort_key)))
+        diags += check(plan, partial=_partial(sources, diags))
+    diags = decisions.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
+    order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
+                                 sources.gazetteer] if f is not None]
+    return Compiled(plan, tuple(dg.document_order(diags, order)))
+
+
+def _partial(sources, diags) -> bool:
+    """Whether the cross-file checks would only echo an earlier error: a file other than
+    a chapter is broken, or a chapter is missing or unreadable. A chapter with an XML or
+    schema error is not enough: it keeps its place in the numbering (see `labels`)."""
+    for f in sources.files():
+        if f.tree is None and (f.kind != "chapter" or f.recovered is None):
+            return True
+    return any(d.code in ("PD001", "PD002", "PD004") for d in diags)
 
 
 def accepted(d: dg.Diagnostic) -> bool:
-    """Whether an editor accepted this finding as it stands (a decision on record).
-
-    Issue #14 adds `Diagnostic.decision` (None when not accepted); until it lands no
-    finding carries one and nothing is accepted. Once it has landed this becomes the
-    one line `return d.decision is not None`."""
-    return getattr(d, "decision", None) is not None
+    """Whether an editor decided on this finding (a decision on record in plan/accepted.xml)."""
+    return d.decision is not None
 
 
 def release_blockers(diagnostics) -> list[dg.Diagnostic]:

@@ -3,9 +3,10 @@ on change, reload pages.
 
 One thread watches plan/, templates/ and schema/ (watchfiles); a change triggers a
 compile. With errors, the last good site stays served and every open page shows an
-overlay listing them (file:line); without, the JSON and the pages the edit touched are
-rebuilt with the search index (`incremental.QuickBuilder`), and every open page
-reloads (server-sent events). The PDF is rebuilt in a background thread,
+overlay listing them as `check` prints them (place, file:line:col, the line with a caret,
+the hint); without, the pages the edit touched are rebuilt with the search index
+(`incremental.QuickBuilder`), every open page reloads (server-sent events), and then
+the JSON is rewritten. The PDF is rebuilt in a background thread,
 latest edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.
 """
@@ -40,9 +41,13 @@ LIVE_JS = """(() => {
     h.textContent = '规划有错误，显示的是上一次成功构建的网站 (' + items.length + ')';
     box.append(h);
     const ul = document.createElement('ul');
-    for (const d of items) {
+    ul.style.cssText = 'list-style:none;margin:.5em 0;padding:0';
+    for (const d of items) {  // as `check` prints it: place, file:line:col, excerpt, caret, hint
       const li = document.createElement('li');
-      li.textContent = d.file + ':' + d.line + ':' + d.column + ' ' + d.code + ' ' + d.message;
+      const pre = document.createElement('pre');
+      pre.style.cssText = 'margin:0 0 .8em;white-space:pre-wrap;font:inherit';
+      pre.textContent = d.text;
+      li.append(pre);
       ul.append(li);
     }
     box.append(ul);
@@ -164,16 +169,17 @@ class Preview:
 
     def rebuild(self) -> bool:
         compiled = compile_plan(self.plan_dir)
-        for d in compiled.diagnostics:
-            if d.severity is dg.Severity.ERROR:
-                self.say(dg.format_text(d))
-        self.say(dg.summary(list(compiled.diagnostics)))
+        errors = [d for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
+        for d in errors:
+            self.say(dg.format_text(d))
+        self.say(dg.check_summary(list(compiled.diagnostics), dg.Severity.ERROR, False))
         if not compiled.ok:
-            errors = [d.as_dict() for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
-            self.hub.publish("errors", json.dumps(errors, ensure_ascii=False))
+            shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
+            self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
-        self.quick.build(compiled)  # pages an edit touched, and the search index
-        self.hub.publish("reload")
+        self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
+        self.hub.publish("reload")  # the page first: the editor is waiting for it
+        self.quick.build(compiled, ("json",))
         if self.pdf:
             self.pdf_wanted.set()
         return True
@@ -200,7 +206,10 @@ class Preview:
             return not name.startswith(".") and Path(path).suffix in WATCHED_SUFFIXES
 
         for changes in watch(*[p for p in paths if p.exists()], stop_event=self.stopping,
-                             watch_filter=relevant, debounce=150, step=50, rust_timeout=500):
+                             watch_filter=relevant, debounce=150, step=10, rust_timeout=500):
+            # step: how long the watcher waits for a quiet moment before it reports a
+            # change; an editor's save (write, rename) takes microseconds, so 10 ms groups
+            # it, where 50 ms only added to the editor's wait
             names = sorted({Path(p).name for _, p in changes})
             self.say(f"变更：{', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             try:

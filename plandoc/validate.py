@@ -1,9 +1,10 @@
 """Validate: every parsed source file against schema/plan.rng, on its own.
 
-The grammar is compiled once, lazily. Errors carry the file, line and column of the
-offending node (libxml2 reports the line; the column is found from the element name
-in the source line). A file that fails validation is marked so that later stages skip
-it instead of tripping over an unexpected shape.
+The grammar is compiled once, lazily. libxml2 says little more than "element X failed
+to validate attributes"; each error is therefore explained from the grammar itself
+(`grammar.py`): the attribute by name, the values it allows or the form it must have,
+the elements allowed where an unexpected one stands. A file that fails validation is
+marked so that later stages skip it; its tree is kept aside for numbering only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 from lxml import etree
 
 from . import diagnostics as dg
-from .load import Sources, secure_parser
 from . import resources
+from .grammar import Grammar
+from .load import SourceFile, Sources, secure_parser
 
 SCHEMA_PATH = resources.SCHEMA / "plan.rng"
 
@@ -27,55 +29,121 @@ def schema() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(SCHEMA_PATH), secure_parser()))
 
 
-_ATTRIBUTE = re.compile(r"Invalid attribute (\S+) for element")
-_ELEMENT = re.compile(r"[Ee]lement (\S+?)[ :,]|element (\S+?) ")
-
-_TRANSLATIONS = [
-    (re.compile(r"Did not expect element (\S+) there"), "此处不允许元素 <{0}>"),
-    (re.compile(r"Expecting element (\S+), got (\S+)"), "此处应为 <{0}>，却是 <{1}>"),
-    (re.compile(r"Element (\S+) failed to validate attributes"), "元素 <{0}> 的属性不合规定（缺少必需属性、属性名未知或取值不合格式）"),
-    (re.compile(r"Invalid attribute (\S+) for element (\S+)"), "元素 <{1}> 不允许属性 {0}"),
-    (re.compile(r"Element (\S+) has extra content: (\S+)"), "元素 <{0}> 中有多余内容 <{1}>"),
-    (re.compile(r"Element (\S+) failed to validate content"), "元素 <{0}> 的内容不合规定"),
-    (re.compile(r"Expecting an element (\S+), got nothing"), "缺少必需的元素 <{0}>"),
-    (re.compile(r"Element (\S+) has wrong content"), "元素 <{0}> 的内容不合规定"),
-    (re.compile(r"Error validating datatype (\S+)"), "取值不符合 {0} 格式"),
-    (re.compile(r"Error validating value ?(\S*)"), "取值不在允许的范围内 {0}"),
-]
+@functools.cache
+def grammar() -> Grammar:
+    return Grammar(etree.parse(str(SCHEMA_PATH), secure_parser()))
 
 
-def _translate(message: str) -> str:
-    for pattern, template in _TRANSLATIONS:
-        m = pattern.search(message)
-        if m:
-            return f"不符合模式：{template.format(*m.groups())}（{message}）"
-    return f"不符合模式：{message}"
+_ATTRIBUTES = re.compile(r"Element (\S+) failed to validate attributes|Invalid attribute (\S+) for element (\S+)")
+_UNEXPECTED = re.compile(r"Did not expect element (\S+) there|Element (\S+) has extra content: (\S+)")
+_EXPECTING = re.compile(r"Expecting (?:an )?element (\S+), got (\S+)")
+_TEXT = re.compile(r"Element (\S+) has extra content: text|Datatype element (\S+) has child elements")
+_CASCADE = re.compile(r"failed to validate content|has wrong content|Expecting a namespace|"
+                      r"Error validating datatype|Error validating value|Element \S+ has extra content")
 
 
 def validate(sources: Sources) -> Iterator[dg.Diagnostic]:
     """Yield PD110 for every schema violation; mark invalid files by dropping their tree."""
-    rng = schema()
     for src in sources.files():
-        if src.tree is None:
-            continue
-        if rng.validate(src.tree):
-            continue
-        seen: set[tuple[int, str]] = set()
-        for entry in rng.error_log:
-            message = entry.message.strip()
-            key = (entry.line, message)
-            if key in seen:
+        if src.tree is not None:
+            yield from validate_file(src)
+
+
+def validate_file(src: SourceFile) -> list[dg.Diagnostic]:
+    rng = schema()
+    if rng.validate(src.tree):
+        return []
+    out: list[dg.Diagnostic] = []
+    explained: set[int] = set()
+    for entry in rng.error_log:
+        d = _explain(src, entry.message.strip(), entry.line, explained)
+        if d is not None and d not in out:
+            out.append(d)
+    if not out:  # never silent: libxml2 said the file is invalid
+        entry = rng.error_log[0]
+        out.append(dg.make("PD110", src.display, entry.line, 0,
+                           f"不符合模式：{entry.message.strip()}", kind="other"))
+    src.recovered, src.tree = src.tree, None
+    return out
+
+
+def _elements_at(src: SourceFile, line: int, name: str) -> list[etree._Element]:
+    return [el for el in src.tree.getroot().iter(name) if el.sourceline == line] or \
+        [el for el in src.tree.getroot().iter(name)
+         if el.sourceline and abs(el.sourceline - line) <= 1]
+
+
+def _explain(src: SourceFile, message: str, line: int, explained: set[int]) -> dg.Diagnostic | None:
+    g = grammar()
+    m = _ATTRIBUTES.search(message)
+    if m:
+        name = m.group(1) or m.group(3)
+        for el in _elements_at(src, line, name):
+            problem = g.attribute_problem(el)
+            if problem and id(el) not in explained:
+                explained.add(id(el))
+                return _make(src, el, problem)
+        return None
+    m = _UNEXPECTED.search(message)
+    if m and (m.group(1) or m.group(3)) != "text":
+        name = m.group(1) or m.group(3)
+        for el in _elements_at(src, line, name):
+            if id(el) in explained:
                 continue
-            seen.add(key)
-            col = entry.column or 0
-            if not col and 0 < entry.line <= len(src.lines):
-                text = src.lines[entry.line - 1]
-                attr = _ATTRIBUTE.search(message)
-                m = _ELEMENT.search(message)
-                name = m and (m.group(1) or m.group(2))
-                found = text.find(f" {attr.group(1)}=") + 1 if attr else -1
-                if found <= 0 and name:
-                    found = text.find(f"<{name}")
-                col = found + 1 if found >= 0 else 0
-            yield dg.make("PD110", src.display, entry.line, col, _translate(message))
-        src.tree = None
+            explained.add(id(el))
+            parent = el.getparent()
+            where = parent.tag if parent is not None else ""
+            allowed = g.children(where)
+            line_, col = src.locate(el)
+            if name in allowed:
+                return _misplaced(src, el, parent, allowed, line_, col)
+            return dg.make("PD110", src.display, line_, col,
+                           f"<{where}> 中不允许元素 <{name}>",
+                           _hint_children(where, allowed), kind="unexpected-element",
+                           element=name, parent=where, allowed=", ".join(allowed))
+        return None
+    m = _EXPECTING.search(message)
+    if m:
+        want, got = m.group(1), m.group(2)
+        return dg.make("PD110", src.display, line, 0,
+                       f"此处应有元素 <{want}>" + ("" if got == "nothing" else f"，却是 <{got}>"),
+                       f"补上 <{want}>（见 docs/reference.md 中它的说明）。", kind="missing-element",
+                       element=want, found=None if got == "nothing" else got)
+    m = _TEXT.search(message)
+    if m:
+        name = m.group(1) or m.group(2)
+        return dg.make("PD110", src.display, line, 0, f"元素 <{name}> 中不允许直接写文字",
+                       f"把文字放进 <{name}> 允许的子元素（如 <p>）中。", kind="text-not-allowed",
+                       element=name)
+    if _CASCADE.search(message):
+        return None  # an echo of an error explained at its own element
+    return dg.make("PD110", src.display, line, 0, f"不符合模式：{message}", kind="other")
+
+
+def _misplaced(src, el, parent, allowed, line, col) -> dg.Diagnostic:
+    """An element allowed in its parent but not where it stands: most often because a
+    required element before it (the title) is missing, else out of order or repeated."""
+    if "title" in allowed and parent.find("title") is None:
+        pline, pcol = src.locate(parent)
+        return dg.make("PD110", src.display, pline, pcol, f"<{parent.tag}> 缺少标题 <title>",
+                       f"在 <{parent.tag}> 的开头补上 <title>…</title>。", kind="missing-element",
+                       element="title", parent=parent.tag)
+    return dg.make("PD110", src.display, line, col,
+                   f"<{el.tag}> 不能出现在 <{parent.tag}> 的这个位置（次序不对，或不能重复）",
+                   f"对照 docs/reference.md 中 <{parent.tag}> 的说明调整次序。",
+                   kind="misplaced-element", element=el.tag, parent=parent.tag)
+
+
+def _make(src: SourceFile, el: etree._Element, problem: dict) -> dg.Diagnostic:
+    kind, attr = problem["kind"], problem.get("attribute")
+    line, col = src.locate(el, attr if kind != "missing-attribute" else None)
+    return dg.make("PD110", src.display, line, col, problem["message"], problem["hint"],
+                   element=el.tag, **{k: v for k, v in problem.items()
+                                      if k not in ("message", "hint")})
+
+
+def _hint_children(parent: str, allowed: list[str]) -> str:
+    if not allowed:
+        return f"<{parent}> 中不能有子元素；删去它，或移到允许它的地方。"
+    shown = "、".join(f"<{a}>" for a in allowed[:12]) + ("等" if len(allowed) > 12 else "")
+    return f"<{parent}> 中可以有：{shown}。拼写有误就改正，否则把它移到允许它的地方。"

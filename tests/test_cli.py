@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -27,10 +28,22 @@ def test_errors_exit_1_with_located_text(tmp_path):
     plan, _ = overlay("PD201", tmp_path)
     r = run("check", "--plan", "plan", cwd=tmp_path)
     assert r.returncode == 1
-    first, hint = r.stderr.splitlines()[:2]
+    first, source, caret, hint = r.stdout.splitlines()[:4]
     assert first.startswith("plan/chapters/ch01.xml:4:")
     assert "error[PD201]" in first and "col-xyz" in first
-    assert hint.startswith("    ")
+    column = int(first.split(":")[2])
+    line = (plan / "chapters" / "ch01.xml").read_text(encoding="utf-8").splitlines()[3]
+    shown = source.split(" | ", 1)[1]
+    assert shown.removeprefix("...").removesuffix("...") in line  # an excerpt of the line
+    under, width = None, caret.index("^") - caret.index("| ") - 2  # the caret under the column
+    for i, ch in enumerate(shown):
+        if width == 0:
+            under = shown[i:]
+            break
+        width -= 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    assert under is not None and line[column - 1:].startswith(under[:12])
+    assert hint.startswith("    提示：")
+    assert r.stdout.splitlines()[-1].startswith("错误 1，警告 0")
 
 
 def test_json_format(tmp_path):
@@ -207,3 +220,27 @@ def test_output_directory_is_readable_by_others(tmp_path):
 
     assert run("build", "--plan", MINI, "--out", tmp_path / "dist", "--format", "json").returncode == 0
     assert stat.S_IMODE((tmp_path / "dist").stat().st_mode) & 0o005 == 0o005
+
+
+def test_build_prints_a_summary_not_the_findings(tmp_path):
+    plan, _ = overlay("PD220", tmp_path)
+    r = run("build", "--plan", plan, "--out", tmp_path / "out", "--format", "json")
+    assert r.returncode == 0
+    assert "PD220" not in r.stderr and "PD220" not in r.stdout
+    assert "检查：错误 0，警告 1，提示 0（详见 python build.py check）" in r.stderr
+
+
+def test_check_lists_in_document_order_on_stdout_with_a_minimum_severity(tmp_path):
+    """plan.xml's findings come before the chapters', the chapters' in the listed order."""
+    from plans import ROOT as root
+
+    r = run("check", "--plan", "plan", "--severity", "note", "--show-accepted", cwd=root)
+    files = [line.split(":")[0] for line in r.stdout.splitlines()
+             if line.startswith("plan/") and "[PD" in line]
+    listed = [line.split('"')[1] for line in (root / "plan" / "plan.xml").read_text(encoding="utf-8").splitlines()
+              if "<chapter file=" in line]
+    order = [listed.index(f[len("plan/"):]) for f in files if f[len("plan/"):] in listed]
+    assert order and order == sorted(order)
+    errors_only = run("check", "--plan", root / "plan", "--severity", "error")
+    (summary,) = errors_only.stdout.splitlines()  # no error: the summary line alone
+    assert summary.startswith("错误 0 | 未列出：警告 ") and "(--severity warning)" in summary

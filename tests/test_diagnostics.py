@@ -242,3 +242,18 @@ def test_a_window_covered_by_two_known_names_is_no_near_miss(mini_copy):
     ch.write_text(original.replace("坚持。", "坚持，游览九嶷川舜帝陵。"), encoding="utf-8")
     assert [(d.code, dict(d.data)) for d in compile_plan(mini_copy).diagnostics] == [
         ("PD364", {"found": "九嶷川舜帝陵", "expected": "九嶷山舜帝陵"})]
+
+
+def test_one_fact_stated_in_three_places_names_every_place(mini_copy):
+    """PD310 lists every place the value is stated, as an editor reads them, with its value."""
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace(
+        "PM<sub>2.5</sub> 浓度下降 10%，", 'PM<sub>2.5</sub> 浓度下降 10%，地区生产总值 '
+        '<fact ind="gdp" year="2020" role="actual">2170.7</fact> 亿元，'), encoding="utf-8")
+    (d,) = compile_plan(mini_copy).diagnostics
+    assert (d.code, d.line, d.place) == ("PD310", 27, "第一章第二节")
+    assert dict(d.data)["indicator"] == "gdp" and dict(d.data)["year"] == 2020
+    assert "3 处" in d.message and "2170.7" in d.message
+    assert "第一章（chapters/ch01.xml:4）为 2107.7" in d.message
+    assert "第一章第一节 专栏 1（chapters/ch01.xml:15）为 2107.7" in d.message
+    assert "value" not in d.message

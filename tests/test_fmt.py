@@ -83,3 +83,19 @@ def test_malformed_file_is_reported_and_left_alone(mini_copy):
 def test_bundled_plan_is_in_canonical_form():
     plan = ROOT / "plan"
     assert [o.path.name for o in fmt(plan, check=True) if o.changed or o.error] == []
+
+
+def test_fmt_joins_a_line_wrapped_between_chinese_characters(mini_copy):
+    """The wrap would print as a space (PD374); fmt joins it and nothing else."""
+    from plandoc.fmt import fmt as run_fmt
+    from plandoc.pipeline import compile_plan
+
+    ch = mini_copy / "chapters" / "ch01.xml"
+    clean = ch.read_text(encoding="utf-8")
+    wrapped = clean.replace("20%，常住", "20%，\n      常住").replace("坚持。", "坚持到 2025\n      年。")
+    ch.write_text(wrapped, encoding="utf-8")
+    assert [d.code for d in compile_plan(mini_copy).diagnostics] == ["PD374"]
+    run_fmt(mini_copy)
+    expected = format_text(clean.replace("坚持。", "坚持到 2025\n      年。").encode("utf-8"))
+    assert ch.read_text(encoding="utf-8") == expected  # the digit's wrap is no stray space
+    assert compile_plan(mini_copy).diagnostics == ()

@@ -72,6 +72,10 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
     ch = mini_copy / "chapters" / "ch01.xml"
     ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持不懈。"), encoding="utf-8")
     events.wait_for("reload", 0)
+    assert "坚持不懈" in "".join(p.read_text(encoding="utf-8") for p in (out / "editorial").rglob("ch-*.html"))
+    deadline = time.time() + 20  # the JSON follows the pages
+    while "坚持不懈" not in (out / "plan.json").read_text(encoding="utf-8") and time.time() < deadline:
+        time.sleep(0.05)
     assert "坚持不懈" in (out / "plan.json").read_text(encoding="utf-8")
     good = (out / "plan.json").read_bytes()
     n = len(events.events)
@@ -80,6 +84,12 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
     _, data = events.wait_for("errors", n)
     errors = json.loads(data)
     assert [(e["code"], e["line"]) for e in errors] == [("PD201", 4)]
+    from plandoc import diagnostics as dg
+    from plandoc.pipeline import compile_plan
+
+    (as_checked,) = [d for d in compile_plan(mini_copy).diagnostics if d.code == "PD201"]
+    assert errors[0]["text"] == dg.format_text(as_checked)  # the overlay shows what check prints
+    assert "col-nope" in errors[0]["text"] and "提示：" in errors[0]["text"] and "^" in errors[0]["text"]
     assert (out / "plan.json").read_bytes() == good  # the last good output stays served
     assert urllib.request.urlopen(url, timeout=10).status == 200
     n = len(events.events)
@@ -92,9 +102,13 @@ def test_edit_reload_error_overlay_and_recovery(mini_copy, tmp_path):
 
 
 def test_ctrl_c_exits_cleanly(mini_copy, tmp_path):
+    # A shell that starts the test run as a background job ignores SIGINT, and so would the
+    # server it inherits that from (Python installs its Ctrl-C handler only where SIGINT is
+    # not ignored): give the server the terminal's default, as an editor's shell does.
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--plan", str(mini_copy),
                              "--out", str(tmp_path / "dist"), "--port", "0", "--no-pdf"],
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 30
     lines = []
     while time.time() < deadline:

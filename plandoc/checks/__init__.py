@@ -34,6 +34,8 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     text.traditional,
     text.gazetteer,
     text.digits_and_percent,
+    text.title_punctuation,
+    text.stray_spaces,
     text.placeholders,
 ]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .. import places
 from .structure import nodes
 
 APPROX = 0.10
@@ -136,7 +137,7 @@ def _growth_one(ind, ind_id, base: m.Statement, end: m.Statement, rate: m.Statem
     text = (f"{name}：{base.year} 年 {b.text} → {end.year} 年 {e.text}，{what}应为 "
             f"{computed:.2f}，所列为 {r.text}")
     data = dict(stated=r.value, computed=computed, difference=computed - r.value,
-                indicator=ind_id, base=b.value, end=e.value, years=years)
+                indicator=ind_id, year=rate.year, base=b.value, end=e.value, years=years)
     if ind is not None and ind.basis:
         yield _make(code, rate, f"{text}（已声明口径：{ind.basis}，无法由所列数值验算）",
                     "口径已声明，无需修改；如需核对请查统计公报。", dg.Severity.NOTE, **data)
@@ -192,22 +193,35 @@ def one_value(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         ind = indicators[ind_id]
         v0 = _normalised(first, ind)
         lo0, hi0 = _interval(first.quantity)
+        name, what = m.plain(ind.name), ROLE_NAMES.get(role, role)
         for other in stated[1:]:
             v = _normalised(other, ind)
             lo, hi = _interval(other.quantity)
             scale = (v / other.quantity.value) if other.quantity.value else 1.0
             scale0 = (v0 / first.quantity.value) if first.quantity.value else 1.0
             overlap = hi * scale >= lo0 * scale0 and lo * scale <= hi0 * scale0
-            where = dg.where(first.loc.file, first.loc.line, plan.root)
-            name = m.plain(ind.name)
+            data = dict(stated=v, computed=v0, indicator=ind_id, year=year)
             if not overlap:
-                yield _make("PD310", other, f"{name} {year} 年（{role}）在两处数值不同：{other.quantity.text}，"
-                            f"而 {where} 为 {first.quantity.text}",
-                            stated=v, computed=v0, difference=(v or 0) - (v0 or 0), indicator=ind_id)
+                elsewhere = "；".join(f"{_at(plan, s.loc)}为 {s.quantity.text}"
+                                     for s in stated if s is not other)
+                yield _make("PD310", other, f"{name} {year} 年{what}在 {len(stated)} 处陈述，数值不同："
+                            f"此处为 {other.quantity.text}；{elsewhere}",
+                            difference=(v or 0) - (v0 or 0), **data)
             elif (first.quantity.comparator or "=") != (other.quantity.comparator or "="):
-                yield _make("PD311", other, f"{name} {year} 年（{role}）比较关系不一致："
-                            f"{other.quantity.text} 与 {where} 的 {first.quantity.text}",
-                            stated=v, computed=v0, difference=0.0, indicator=ind_id)
+                yield _make("PD311", other, f"{name} {year} 年{what}比较关系不一致："
+                            f"此处为 {other.quantity.text}，{_at(plan, first.loc)}为 "
+                            f"{first.quantity.text}", difference=0.0, **data)
+
+
+def _at(plan: m.Plan, loc: m.Loc) -> str:
+    """Another place, ready for the word after it (第四章 专栏 2（…:56）为 / …:56 为)."""
+    where = places.where(plan, loc)
+    return where if where.endswith("）") else where + " "
+
+
+ROLE_NAMES = {"value": "的数值", "target": "的目标值", "rate": "的年均增速",
+              "actual-rate": "的实际增速"}
+"""The role groups of `one_value` in an editor's words."""
 
 
 # ------------------------------------------------------------------ totals and counts
@@ -243,8 +257,8 @@ def totals(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             yield _make("PD320", node, f"各部分之和 {parts:g} 超过总数 {total.text}", **data)
         elif node.exhaustive and parts < total.value - slack:
             yield _make("PD320", node, f"各部分之和 {parts:g} 与总数 {total.text} 不符",
-                        "如“其中”只列出一部分，在 <sum> 上写 exhaustive=\"false\"；否则改正数字。",
-                        **data)
+                        "核对总数和各部分，改正抄错的数字；若“其中”本来只列出一部分，"
+                        "在 <sum> 上写 exhaustive=\"false\"。", **data)
 
 
 def counts(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -278,4 +292,4 @@ def units(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             got, _ = _base_unit(s.quantity.unit)
             if got != want:
                 yield _make("PD340", s, f"{m.plain(ind.name)} 的单位是 {ind.unit}，此处写作 {s.quantity.unit}",
-                            indicator=ind.id)
+                            indicator=ind.id, year=s.year, text=s.quantity.unit)

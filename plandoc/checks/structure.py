@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .. import places
 
 
 def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -17,7 +18,7 @@ def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         if t.id in first:
             f = first[t.id]
             yield dg.make("PD200", t.loc.file, t.loc.line, t.loc.column,
-                          f"id 重复：{t.id}（首次出现在 {dg.where(f.loc.file, f.loc.line, plan.root)}）")
+                          f"id 重复：{t.id}（首次出现在 {places.where(plan, f.loc)}）", text=t.id)
         else:
             first[t.id] = t
 
@@ -95,11 +96,23 @@ def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
         yield from blocks(a.blocks)
 
 
+KINDS = {"col": "专栏", "fig": "图", "ch": "章", "sec": "节", "pt": "篇", "tbl": "表"}
+
+
 def references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    import difflib
+
+    known = {t.id: t for t in plan.targets if t.id}
     for ref in nodes(plan, m.Ref):
         if not ref.kind:
+            kind = KINDS.get(ref.to.split("-")[0], "")
+            close = difflib.get_close_matches(ref.to, sorted(known), n=1, cutoff=0.75)
+            hint = (f"是不是 {close[0]}（{known[close[0]].label}）？" if close else "") + \
+                (f"若这个{kind}已被删除，删去这处引用；若改了 id，改用新的 id。" if kind else
+                 "改成已有的 id，或删去这处引用。")
             yield dg.make("PD201", ref.loc.file, ref.loc.line, ref.loc.column,
-                          f"引用的目标不存在：{ref.to}")
+                          f"引用的{kind or '目标'} {ref.to} 不存在（已删除，或 id 写错）", hint,
+                          text=ref.to)
 
 
 def indicator_references(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -179,7 +192,7 @@ def unreferenced(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         if thing.id not in referred:
             yield dg.make("PD350", thing.loc.file, thing.loc.line, thing.loc.column,
                           f"{thing.label} 没有被正文引用（{thing.id}）",
-                          f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”），或忽略。")
+                          f"在相关段落加 <ref to=\"{thing.id}\"/>（显示为“{thing.label}”）；印刷版本就不引用的，在 accepted.xml 中记录决定。")
 
 
 def notice_signoff(plan: m.Plan) -> Iterator[dg.Diagnostic]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .. import places
 
 FINAL = "。！？；：…”’）」』》】!?;:)"
 PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "「": "」", "(": ")"}
@@ -25,7 +26,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 FULLWIDTH_DIGIT = re.compile(r"[０-９]+")
 NEAR_MISS_MIN = 4
-"""Gazetteer names shorter than this are not searched for near-misses."""
+"""Gazetteer names this long or longer: any one character off is a near-miss."""
+NEAR_MISS_SHORT = 3
+"""Names of three characters: only a homophone slip counts (see `_homophone_slip`)."""
 MIN_REPEAT = 8
 """Sentences shorter than this (in CJK characters) may repeat freely (e.g. 明确责任。)."""
 
@@ -60,15 +63,28 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
             elif isinstance(b, m.Column):
                 yield from walk(b.blocks)
 
+    def titled(blocks):  # titles (the most visible text) first, then the blocks
+        for b in blocks:
+            if isinstance(b, m.Column):
+                yield "title", b.loc, m.corrected(b.title)
+                yield from titled(b.blocks)
+            elif isinstance(b, m.Figure):
+                yield "title", b.loc, m.corrected(b.caption)
+            else:
+                yield from walk((b,))
+
     if plan.notice:
         yield from walk(plan.notice.blocks)
     yield from walk(plan.preamble)
     for part in plan.parts:
-        yield from walk(part.blocks)
+        yield "title", part.loc, m.corrected(part.title)
+        yield from titled(part.blocks)
         for ch in part.chapters:
-            yield from walk(ch.blocks)
+            yield "title", ch.loc, m.corrected(ch.title)
+            yield from titled(ch.blocks)
             for sec in ch.sections:
-                yield from walk(sec.blocks)
+                yield "title", sec.loc, m.corrected(sec.title)
+                yield from titled(sec.blocks)
     yield from walk(plan.closing)
     for a in plan.appendices:
         yield from walk(a.blocks)
@@ -91,11 +107,12 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
         local: set[str] = set()
         for sentence in _long_sentences(text):
             if sentence in local:
-                yield _make("PD360", loc, f"同一段中句子重复：{sentence}")
+                yield _make("PD360", loc, f"同一段中句子重复：{sentence}", text=sentence)
             elif sentence in seen:
                 first = seen[sentence]
-                yield _make("PD360", loc, f"句子与 {dg.where(first.file, first.line, plan.root)} 重复：{sentence}",
-                            "如系有意重申可忽略；否则删去其一。", dg.Severity.NOTE)
+                yield _make("PD360", loc, f"句子与 {places.where(plan, first)} 重复：{sentence}",
+                            "若非有意重申，删去其一；有意重申可在 accepted.xml 中记录决定。",
+                            dg.Severity.NOTE, text=sentence)
             local.add(sentence)
             seen.setdefault(sentence, loc)
 
@@ -103,8 +120,9 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for kind, loc, text in _blocks(plan):
         stripped = text.rstrip()
-        if kind != "subhead" and stripped and stripped[-1] not in FINAL:  # headings have none
-            yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}")
+        if kind not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:  # headings have none
+            yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}",
+                        text=stripped[-12:])
 
 
 # The per-text work below is memoised on the text itself: in `serve`, a rebuild after
@@ -132,7 +150,7 @@ def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for _, loc, text in _blocks(plan):
         what = _unbalanced(text)
         if what:
-            yield _make("PD362", loc, f"括号或引号不成对：{what}")
+            yield _make("PD362", loc, f"括号或引号不成对：{what}", text=what)
 
 
 @functools.cache
@@ -169,7 +187,8 @@ def traditional(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for _, loc, text in _blocks(plan):
         found = _traditional_chars(text, names)
         if found:
-            yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]))
+            yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]),
+                        text="，".join(found))
 
 
 @functools.lru_cache(maxsize=4)
@@ -207,8 +226,8 @@ def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> boo
 def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Windows one character off a name of four or more characters, with the same final
     character. A window inside an occurrence of a known name (洪市镇 in 芦洪市镇) is no
-    miss. Three-character names are left out: sharing two characters with one of them
-    (沿江湖 and 东江湖) happens by chance far more often than by a slip."""
+    miss. For three-character names the caller keeps only homophone slips: sharing two
+    characters with one of them (沿江湖 and 东江湖) happens by chance far more often."""
     index = _index(names)
     found: dict[str, str] = {}
     for final in _finals(names).finditer(text):
@@ -226,17 +245,92 @@ def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tu
     return tuple(found.items())
 
 
+@functools.cache
+def _pinyin_table() -> dict[str, str]:
+    """Code point (as text) -> its pinyin readings with tone marks ("cén,qián,zàn"): the
+    character table pypinyin ships, read as JSON (about 30 ms) instead of through `import
+    pypinyin` (150 ms or more, which every `check` would pay). {} if it is not installed."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return {}
+    try:
+        return json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _readings(char: str) -> frozenset[str]:
+    """The readings of a character, tones included (all of them: 涔 reads cén, qián, zàn)."""
+    return frozenset(r for r in _pinyin_table().get(str(ord(char)), "").split(",") if r)
+
+
+def _homophone_slip(word: str, name: str) -> bool:
+    """Whether the one character that differs sounds the same, tone included: the slip a
+    pinyin input method makes (岑 cén for 涔 cén), and not a different word that happens to
+    share two characters with a short name (沿江湖 beside 东江湖, 小湘湖 beside 潇湘湖)."""
+    (a, b), = [(x, y) for x, y in zip(word, name) if x != y]
+    return CJK.fullmatch(a) is not None and bool(_readings(a) & _readings(b))
+
+
 def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    """A word one character away from a gazetteer name (same final character)."""
-    names = tuple(sorted({n.text for n in plan.gazetteer if len(n.text) >= NEAR_MISS_MIN}))
-    if not names:
-        return
+    """A word one character away from a gazetteer name (same final character); for
+    names of three characters only a homophone of the differing character counts."""
     known = frozenset(n.text for n in plan.gazetteer)
+    names = tuple(sorted(n for n in known if len(n) >= NEAR_MISS_MIN))
+    short = tuple(sorted(n for n in known if len(n) == NEAR_MISS_SHORT))
     for _, loc, text in _blocks(plan):
-        for word, name in _near_misses(text, names, known):
+        found = list(_near_misses(text, names, known)) if names else []
+        found += [(w, n) for w, n in (_near_misses(text, short, known) if short else ())
+                  if _homophone_slip(w, n)]
+        for word, name in found:
             yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
                         f"如确为 {word}，把它加入 gazetteer.xml；否则改为 {name}。",
                         found=word, expected=name)
+
+
+TITLE_END = "。，、；：！？,.;:!?"
+DOUBLE_PUNCT = re.compile(r"[。，、；：！？]{2,}")
+
+
+def title_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """Titles print in the contents, the bookmarks and the running heads: no full stop
+    at the end, no doubled punctuation, no spaces around."""
+    for kind, loc, text in _blocks(plan):
+        if kind != "title" or not text:
+            continue
+        if text.rstrip()[-1:] in tuple(TITLE_END):
+            yield _make("PD373", loc, f"标题以标点“{text.rstrip()[-1]}”结束：{text.strip()}",
+                        f"删去标题末尾的“{text.rstrip()[-1]}”。", text=text.strip())
+        elif DOUBLE_PUNCT.search(text):
+            run = DOUBLE_PUNCT.search(text).group()
+            yield _make("PD373", loc, f"标题中有连续的标点“{run}”：{text.strip()}",
+                        "只留一个标点。", text=text.strip())
+        elif text != text.strip():
+            yield _make("PD373", loc, f"标题首尾有空白：“{text}”", "删去标题首尾的空格或换行。",
+                        text=text.strip())
+
+
+CJK_TEXT = "\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\uff01-\uff0f\uff1a-\uff20\u201c\u201d"
+STRAY_SPACE = re.compile(f"([{CJK_TEXT}])([ \t\u3000]*\n[ \t\u3000]*|[ \t]+)([{CJK_TEXT}])")
+
+
+def stray_spaces(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """Whitespace between two Chinese characters: a browser prints it as a space. Most
+    often a line wrapped inside a paragraph, the next line's indent becoming a space."""
+    for kind, loc, text in _blocks(plan):
+        for hit in STRAY_SPACE.finditer(text):
+            wrapped = "\n" in hit.group(2)
+            around = hit.group(1) + "␣" + hit.group(3)
+            line = loc.line + text.count("\n", 0, hit.start(2)) if loc.line else 0
+            yield dg.make("PD374", loc.file, line, 0 if line != loc.line else loc.column,
+                          ("段落中间换行，网页和 PDF 上会印出一个空格：" if wrapped else
+                           "中文之间有空格：") + around,
+                          "把两行接起来（python build.py fmt 会合并这种折行）。" if wrapped else
+                          "删去这个空格。", text=hit.group(1) + hit.group(3))
 
 
 def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -246,9 +340,10 @@ def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     minority = "％" if full < half else "%" if half < full else None
     for _, loc, text in blocks:
         for run in FULLWIDTH_DIGIT.findall(text):
-            yield _make("PD365", loc, f"全角数字：{run}")
+            yield _make("PD365", loc, f"全角数字：{run}", text=run)
         if minority and minority in text:
-            yield _make("PD366", loc, f"百分号混用：全文多用 {'%' if minority == '％' else '％'}，此处用 {minority}")
+            yield _make("PD366", loc, f"百分号混用：全文多用 {'%' if minority == '％' else '％'}，此处用 {minority}",
+                        text=minority)
 
 
 PLACEHOLDER = re.compile(
