@@ -485,7 +485,7 @@ def _contradiction(plan: m.Plan, page: m.Page, loc: m.Loc, found, statement: m.S
                    f"或改正为规划所载的 {statement.quantity.text}（见 {where}）。",
                    severity=None if found.confident else dg.Severity.NOTE,
                    indicator=found.ind, year=found.year, role=found.role,
-                   stated=found.quantity.text, expected=statement.quantity.text)
+                   printed=found.quantity.text, expected=statement.quantity.text)
 
 
 _ROLE_NAMES = {"target": "目标值", "base": "基期值", "actual": "实现值", "rate": "年均增速", "actual-rate": "实现增速"}

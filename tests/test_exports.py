@@ -282,3 +282,22 @@ def test_xlsx_keeps_text_as_text_and_names_sheets_uniquely(mini_copy, tmp_path):
     assert wb.sheetnames == ["指标", "专栏 1", "专栏 1 (2)"]
     cell = wb["专栏 1 (2)"]["F2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_every_fixture_finding_validates_against_the_diagnostics_schema(tmp_path):
+    """Every catalogued code's findings (the diagnostics fixtures laid over the mini plan)
+    fit the strict reading of the diagnostics schema, data keys included."""
+    from plans import DIAG_FIXTURES
+
+    validator = _validator("diagnostics.schema.json")
+    checked = 0
+    for fixture in sorted(DIAG_FIXTURES.iterdir()):
+        meta = json.loads((fixture / "fixture.json").read_text(encoding="utf-8"))
+        if "import" in meta or "review" in meta:
+            continue  # not a compile: the importer's and the review's own tests cover them
+        plan_dir, _ = overlay(fixture.name, tmp_path / fixture.name)
+        compiled = compile_plan(plan_dir)
+        out = json.loads(json.dumps([d.as_dict() for d in compiled.diagnostics], ensure_ascii=False))
+        assert _errors(validator, out) == [], fixture.name
+        checked += 1
+    assert checked > 50
