@@ -172,3 +172,10 @@ def test_a_number_typed_in_a_page_is_checked_against_the_plan(tmp_path):
     line = (plan / "pages" / "jiedu.md").read_text(encoding="utf-8").splitlines()[d.line - 1]
     assert line[d.column - 1:].startswith("54%")
     assert dict(d.data)["expected"] == "56" and "专栏 1" in d.hint
+
+
+def test_a_page_is_linted_like_the_plan_but_may_quote_its_sentences(tmp_path):
+    quoted = "创建美丽乡村示范村 200 个，其中省级 30 个左右、市级 70 个左右、县级 100 个左右。"
+    plan_dir = _with_page(tmp_path, f"推進改革开放，没有句号\n\n纲要提出：{quoted}")
+    found = sorted((d.code, d.line) for d in compile_plan(plan_dir).diagnostics if d.file.endswith(".md"))
+    assert found == [("PD361", 8), ("PD363", 8)]

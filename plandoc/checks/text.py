@@ -88,6 +88,10 @@ def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
     yield from walk(plan.closing)
     for a in plan.appendices:
         yield from walk(a.blocks)
+    for page in plan.pages:  # companion pages are linted like the plan (kinds marked "page")
+        yield "page-title", page.loc, page.title
+        for kind, loc, text in walk(page.blocks):
+            yield f"page-{kind}", loc, text
 
 
 def _make(code, loc, message, hint=None, severity=None, **data):
@@ -103,7 +107,9 @@ def _long_sentences(text: str) -> tuple[str, ...]:
 
 def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     seen: dict[str, m.Loc] = {}
-    for _, loc, text in _blocks(plan):
+    for kind, loc, text in _blocks(plan):
+        if kind.startswith("page"):
+            continue  # a companion page quotes the plan's sentences on purpose
         local: set[str] = set()
         for sentence in _long_sentences(text):
             if sentence in local:
@@ -120,7 +126,8 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for kind, loc, text in _blocks(plan):
         stripped = text.rstrip()
-        if kind not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:  # headings have none
+        if kind.removeprefix("page-") not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:
+            # headings have none
             yield _make("PD361", loc, f"段落没有以句末标点结束：…{stripped[-12:]}",
                         text=stripped[-12:])
 
