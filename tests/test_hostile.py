@@ -3,6 +3,8 @@ correctly), never a traceback, never a read outside the plan, in bounded time.""
 
 from __future__ import annotations
 
+import re
+import shutil
 import time
 from pathlib import Path
 
@@ -167,3 +169,86 @@ def test_huge_spans_are_refused_quickly(mini_copy):
     t0 = time.perf_counter()
     assert "PD110" in codes(mini_copy)
     assert time.perf_counter() - t0 < 5
+
+
+# ---- second pass (issue 13): the holes a red team found
+
+
+def test_plan_xml_symlinked_out_of_the_plan_is_never_opened(mini_copy, tmp_path):
+    """plan.xml itself is resolved inside the plan: a link to another plan, or to
+    /etc/passwd, is refused before it is read, and the message quotes nothing of it."""
+    secret = tmp_path / "secret.xml"
+    secret.write_text("root:x:0:0:机密\n", encoding="utf-8")
+    (mini_copy / "plan.xml").unlink()
+    (mini_copy / "plan.xml").symlink_to(secret)
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD002"]
+    assert "root" not in diags[0].message and "机密" not in diags[0].message
+    other = tmp_path / "other"
+    shutil.copytree(MINI, other)
+    (mini_copy / "plan.xml").unlink()
+    (mini_copy / "plan.xml").symlink_to(other / "plan.xml")
+    assert codes(mini_copy) == ["PD002"]
+
+
+def test_files_reached_through_a_symlinked_directory_are_refused(mini_copy, tmp_path):
+    outside = tmp_path / "elsewhere"
+    shutil.move(mini_copy / "chapters", outside)
+    (mini_copy / "chapters").symlink_to(outside)
+    assert "PD002" in codes(mini_copy)
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "GBK", "utf-16", "US-ASCII"])
+def test_an_encoding_declaration_other_than_utf8_is_an_error(mini_copy, encoding):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("UTF-8", encoding, 1), encoding="utf-8")
+    diags = compile_plan(mini_copy).diagnostics
+    assert [(d.code, d.line, d.column) for d in diags] == [("PD006", 1, 31)]
+
+
+def test_fmt_never_rewrites_a_file_it_cannot_read_faithfully(mini_copy):
+    """A mis-declared encoding would be written back as mojibake; a DOCTYPE would be
+    dropped with its entities left undefined: fmt reports both and leaves the bytes."""
+    from plandoc.fmt import fmt
+    ch, ind = mini_copy / "chapters" / "ch01.xml", mini_copy / "indicators.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("UTF-8", "ISO-8859-1", 1) + "  ", encoding="utf-8")
+    text = ind.read_text(encoding="utf-8")
+    ind.write_text(text.replace("<indicators", '<!DOCTYPE indicators [<!ENTITY x "某">]>\n<indicators', 1)
+                   .replace("</indicators>", "<!-- &x; --></indicators>  "), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (ch, ind)}
+    outcomes = {o.path.name: o for o in fmt(mini_copy)}
+    assert "PD006" in outcomes["ch01.xml"].error and "PD101" in outcomes["indicators.xml"].error
+    assert all(p.read_bytes() == data for p, data in before.items())
+
+
+def test_bad_utf8_column_counts_characters(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter().encode("utf-8").replace("正文".encode(), "正".encode() + b"\xff"))
+    (d,) = compile_plan(mini_copy).diagnostics
+    line = chapter().splitlines()[d.line - 1]
+    assert line[d.column - 1] == "文"  # the bad byte stands where 文 was, after 正
+
+
+def _nested(depth: int) -> str:
+    return "<p>" + "<em>" * depth + "深" + "</em>" * depth + "。</p>"
+
+
+def test_nesting_past_the_limit_is_refused_before_any_renderer(mini_copy):
+    from plandoc.load import MAX_DEPTH
+    put(mini_copy, "chapters/ch01.xml", chapter(_nested(250)))
+    assert codes(mini_copy) == ["PD120"]
+    put(mini_copy, "chapters/ch01.xml", chapter(_nested(MAX_DEPTH)))
+    assert codes(mini_copy) == ["PD120"]  # chapter and p take two levels more
+
+
+def test_every_renderer_renders_the_deepest_nesting_check_accepts(mini_copy, tmp_path):
+    from plandoc.load import MAX_DEPTH
+    ch = mini_copy / "chapters" / "ch01.xml"
+    deep = "<em>" * (MAX_DEPTH - 4) + "深" + "</em>" * (MAX_DEPTH - 4)
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", f"坚持{deep}。"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert compiled.ok and compiled.diagnostics == ()
+    written = build(compiled.plan, tmp_path / "out", ["json", "csv", "xlsx", "html", "pdf"])
+    assert {p.name for p in written} >= {"plan.json", "indicators.csv", "indicators.xlsx", "plan.pdf"}
+    page = (tmp_path / "out" / "site" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
+    (tags,) = re.findall(r"((?:<[a-z]+>)+)深", page)
+    assert tags.count("<") == MAX_DEPTH - 4
