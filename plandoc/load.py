@@ -24,6 +24,10 @@ MAX_DEPTH = 48
 chapter, section, column, table, row, cell, paragraph, emphasis); every renderer is tested
 at this depth (tests/test_hostile.py), far below Python's recursion limit."""
 
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: they make text display in another order than it is stored
+(Trojan Source); Chinese text has no use for them (PD367, anywhere in a source file)."""
+
 _DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators",
@@ -153,6 +157,11 @@ def parse_file(path: Path, rel: str, display: str, kind: str,
                              f"编码声明为 {name}，源文件必须是 UTF-8",
                              '把第一行改为 <?xml version="1.0" encoding="UTF-8"?>，并确认文件确实以 UTF-8 保存。'))
         return src
+    if BIDI.search(text):
+        for n, line_text in enumerate(src.lines, 1):
+            for found in BIDI.finditer(line_text):
+                diags.append(dg.make("PD367", display, n, found.start() + 1,
+                                     f"双向控制字符 U+{ord(found.group()):04X}，显示顺序会与存储顺序不同"))
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         diags.append(dg.make("PD005", display, line, 0, "文件含有 NUL 字符"))

@@ -252,3 +252,32 @@ def test_every_renderer_renders_the_deepest_nesting_check_accepts(mini_copy, tmp
     page = (tmp_path / "out" / "site" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
     (tags,) = re.findall(r"((?:<[a-z]+>)+)深", page)
     assert tags.count("<") == MAX_DEPTH - 4
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "inf", "-Infinity", "1e309", "[inf]"])
+def test_non_finite_values_are_errors(mini_copy, value):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("<v>3000</v>", f"<v>{value}</v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert [d.code for d in compiled.diagnostics] == ["PD121"] and not compiled.ok
+
+
+def test_an_empty_value_cell_is_a_note_and_a_dash_is_not(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    ch.write_text(text.replace("<v>3000</v>", "<v> </v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert [(d.code, d.severity.value) for d in compiled.diagnostics] == [("PD122", "note")] and compiled.ok
+    ch.write_text(text.replace("<v>3000</v>", "<v>-</v>"), encoding="utf-8")
+    assert codes(mini_copy) == []
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]])
+def test_bidi_controls_are_linted_wherever_they_are(mini_copy, char):
+    ind = mini_copy / "indicators.xml"  # in a comment: no check of the model would see it
+    ind.write_text(ind.read_text(encoding="utf-8").replace("</indicators>", f"<!-- 审{char}阅 --></indicators>"),
+                   encoding="utf-8")
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD367"]
+    line = ind.read_text(encoding="utf-8").splitlines()[diags[0].line - 1]
+    assert line[diags[0].column - 1] == char

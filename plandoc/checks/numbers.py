@@ -8,6 +8,7 @@ printed as 2500 for [2499.5, 2500.5); a value with 左右 (≈) is allowed 10 %.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -275,3 +276,20 @@ def units(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             if got != want:
                 yield _make("PD340", s, f"{m.plain(ind.name)} 的单位是 {ind.unit}，此处写作 {s.quantity.unit}",
                             indicator=ind.id)
+
+
+def values(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A stated value that is no finite number (NaN, inf, 1e309) is an error; an empty
+    cell in a table's value column a note: plans print "none" as -."""
+    for s in plan.statements:
+        text = s.quantity.text.strip().strip("[]［］").strip()
+        if s.source == "table" and s.quantity.kind == "empty":
+            yield _make("PD122", s, f"指标 {s.indicator} 的 {s.year or ''} {s.role} 单元格是空的",
+                        "填上数值；确实没有数值时写 -。")
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not math.isfinite(number):
+            yield _make("PD121", s, f"指标 {s.indicator} 的数值不是有限数：{s.quantity.text}")
