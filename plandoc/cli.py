@@ -218,10 +218,14 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
     try:
         plans = []
         for spec in (old, new):
+            refused: list[dg.Diagnostic] = []
             try:
-                plan_dir = materialise(spec, Path.cwd(), work)
+                plan_dir = materialise(spec, Path.cwd(), work, refused)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from None
+            if refused:  # a revision that links out of the plan is not compared at all
+                _report(refused, "text")
+                sys.exit(1)
             compiled = compile_plan(plan_dir)
             if compiled.plan is None:
                 _report(compiled.diagnostics, "text")

