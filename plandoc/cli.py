@@ -119,6 +119,11 @@ def _check_out(plan_dir: Path, out_dir: Path) -> None:
     plan, out = plan_dir.resolve(), out_dir.resolve()
     if out == plan or plan in out.parents or out in plan.parents:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
+    from .pipeline import foreign_out
+
+    refused = foreign_out(out)
+    if refused is not None:
+        raise click.UsageError(refused + "。请指定一个新目录或空目录。")
 
 
 STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "html": "网站 (site)", "pdf": "PDF"}

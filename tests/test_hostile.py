@@ -319,3 +319,25 @@ def test_csv_neutralises_formulas_and_keeps_numbers(mini_copy, tmp_path):
     assert "-33" in cells and "-" in cells
     assert not any(c[:1] in "=+@\t\r" and c != "+" for c in cells if c)
     assert not any(c.startswith("-") and c not in ("-", "-33") for c in cells)
+
+
+def test_out_refuses_a_directory_that_is_not_a_previous_output(tmp_path):
+    from plandoc.pipeline import STAMP
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / "notes.txt").write_text("私人笔记", encoding="utf-8")
+    inode = home.stat().st_ino
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--plan", str(MINI), "--out", str(home),
+                        "--format", "json"], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and STAMP in r.stderr
+    assert home.stat().st_ino == inode and sorted(p.name for p in home.iterdir()) == [".ssh", "notes.txt"]
+    compiled = compile_plan(MINI)  # the library refuses too, not only the command line
+    with pytest.raises(FileExistsError):
+        build(compiled.plan, home, ["json"])
+    out = tmp_path / "out"  # a previous output (stamped) is rebuilt; an empty directory is fine
+    out.mkdir()
+    for _ in range(2):
+        r = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--plan", str(MINI), "--out", str(out),
+                            "--format", "json"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    assert (out / STAMP).is_file() and (out / "plan.json").is_file()
