@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from . import diagnostics as dg
+from . import images
 from . import model as m
 from . import numerals
 from .labels import labels
@@ -394,6 +395,9 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
         ctx.diags.append(dg.make("PD220", ctx.src.display, line, c,
                                  f"{label} 缺少图片：{wanted}",
                                  f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg），输出中暂用占位框。"))
+    if image is not None:
+        line, c = ctx.src.locate(el)
+        ctx.diags += images.check(ctx.sources.root / image, image, ctx.src.display, line, c)
     caption = _inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)

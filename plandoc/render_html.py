@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import diagnostics as dg
 from . import model as m
-from . import site_charts, site_indicators, site_search, site_view
+from . import images, site_charts, site_indicators, site_search, site_view
 from .site_view import Link, SiteView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -217,7 +217,11 @@ def _assets(site: Path, plan: m.Plan) -> list[Path]:
         if fig.image:
             dst = site / MEDIA / fig.image
             dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / fig.image, dst)
+            if dst.suffix.lower() == ".svg":  # published without scripts or outside links
+                clean, removed = images.svg_clean((root / fig.image).read_bytes())
+                dst.write_bytes(clean if removed else (root / fig.image).read_bytes())
+            else:
+                shutil.copyfile(root / fig.image, dst)
             out.append(dst)
     return out
 

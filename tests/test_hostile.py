@@ -341,3 +341,75 @@ def test_out_refuses_a_directory_that_is_not_a_previous_output(tmp_path):
                             "--format", "json"], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
     assert (out / STAMP).is_file() and (out / "plan.json").is_file()
+
+
+def _png(width: int, height: int, idat: bytes | None = None) -> bytes:
+    """A PNG header for any size; the pixel data is a real one only when small."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    if idat is None:
+        idat = zlib.compress(b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def _gif() -> bytes:
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("P", (4, 4)).save(buf, "GIF")
+    return buf.getvalue()
+
+
+def _with_image(plan: Path, name: str, data: bytes) -> list:
+    (plan / "figures" / "fig-map.svg").unlink()
+    (plan / "figures" / name).write_bytes(data)
+    return compile_plan(plan).diagnostics
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("fig-map.png", _png(40, 30)[:-30], "损坏"),                      # truncated: no IEND, short IDAT
+    ("fig-map.png", b"\xff\xd8\xff\xe0" + b"\x00" * 200, "损坏"),      # JPEG magic, nothing behind it
+    ("fig-map.png", _gif(), "GIF"),                                     # not what its name says
+    ("fig-map.jpg", _png(4, 4), "PNG"),
+    ("fig-map.png", _png(12000, 12000, idat=b"x\x9c\x03\x00"), "12000×12000"),  # a few bytes, 144 Mpx
+    ("fig-map.png", _png(60000, 60000, idat=b"x\x9c\x03\x00"), "像素过多"),     # past Pillow's own limit
+    ("fig-map.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "SVG"),
+    ("fig-map.svg", b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "SVG"),
+])
+def test_unusable_images_are_refused_at_load(mini_copy, name, data, says):
+    t0 = time.perf_counter()
+    diags = _with_image(mini_copy, name, data)
+    assert time.perf_counter() - t0 < 5
+    assert [d.code for d in diags] == ["PD230"] and says in diags[0].message
+    assert diags[0].file.endswith("chapters/ch01.xml") and diags[0].line > 0
+
+
+def test_a_sound_raster_image_passes(mini_copy, tmp_path):
+    assert _with_image(mini_copy, "fig-map.png", _png(40, 30)) == ()
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["html"])
+    assert (tmp_path / "out" / "site" / "media" / "figures" / "fig-map.png").read_bytes() == _png(40, 30)
+
+
+EVIL_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
+<script>alert(2)</script><rect width="10" height="10" onclick="alert(3)" style="fill:url(http://evil.example/a)"/>
+<image xlink:href="http://evil.example/track.png" width="5" height="5"/><use href="#r"/>
+<a href=" javascript:alert(4)"><text>链接</text></a><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+<style>@import url(http://evil.example/x.css);</style><rect id="r" width="3" height="3" fill="#336"/></svg>""".encode("utf-8")
+
+
+def test_svg_active_content_is_reported_and_never_published(mini_copy, tmp_path):
+    diags = _with_image(mini_copy, "fig-map.svg", EVIL_SVG)
+    assert [(d.code, d.severity.value) for d in diags] == [("PD231", "warning")]
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["html"])
+    (published,) = (tmp_path / "out" / "site").rglob("fig-map.svg")
+    text = published.read_text(encoding="utf-8")
+    for bad in ("<script", "onload", "onclick", "evil.example", "javascript", "foreignObject", "@import"):
+        assert bad not in text, bad
+    assert 'href="#r"' in text and 'id="r"' in text and "链接" in text  # the drawing itself stays
