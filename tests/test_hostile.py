@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from plandoc.pipeline import build, compile_plan
 
@@ -413,3 +414,23 @@ def test_svg_active_content_is_reported_and_never_published(mini_copy, tmp_path)
     for bad in ("<script", "onload", "onclick", "evil.example", "javascript", "foreignObject", "@import"):
         assert bad not in text, bad
     assert 'href="#r"' in text and 'id="r"' in text and "链接" in text  # the drawing itself stays
+
+
+def test_import_reports_every_character_xml_cannot_hold(tmp_path):
+    """The red team's input: control characters and NUL in a plain-text plan reach no
+    lxml ValueError; each one is a finding with its line and column, and the written
+    XML is well-formed."""
+    from plandoc.importer import run
+    text = tmp_path / "t.txt"
+    text.write_bytes("永州\n第一章 总则\n\x01\x00坚持。\x0c\x1b\n".encode("utf-8") + "\ufffe尾。\n".encode("utf-8"))
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(text), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert "Traceback" not in r.stderr and r.returncode in (0, 1), r.stderr
+    result = run(text, tmp_path / "out2")
+    found = [(f.lines, f.message) for f in result.findings if f.kind == "control-char"]
+    assert found == [((3,), "U+0001 at column 1 removed"), ((3,), "U+0000 at column 2 removed"),
+                     ((3,), "U+000C at column 6 removed"), ((3,), "U+001B at column 7 removed"),
+                     ((4,), "U+FFFE at column 1 removed")]
+    for path in result.files:
+        etree.parse(str(path))  # well-formed
+    assert "\x00" not in (tmp_path / "out2" / "import-report.md").read_text(encoding="utf-8")

@@ -23,13 +23,17 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 def _fill(el: etree._Element, nodes: list[Node]) -> None:
-    for node in nodes:
+    texts: list[str] = []  # runs of text joined once: no quadratic string concatenation
+    for node in [*nodes, None]:
         if isinstance(node, str):
-            if len(el):
-                el[-1].tail = (el[-1].tail or "") + node
-            else:
-                el.text = (el.text or "") + node
+            texts.append(node)
             continue
+        if texts:
+            if len(el):
+                el[-1].tail = (el[-1].tail or "") + "".join(texts)
+            else:
+                el.text = (el.text or "") + "".join(texts)
+            texts = []
         if isinstance(node, Em):
             _fill(etree.SubElement(el, "em"), list(node.children))
         elif isinstance(node, Sub):
