@@ -6,7 +6,10 @@ an entry, a table row, an indicator definition stays on its line, its mixed cont
 untouched); attributes in a fixed order (id first, then the order below, then the rest
 alphabetically); comments kept where they are. Idempotent, and it never changes a
 character of text: only whitespace between structural elements is rewritten. Writes
-are atomic (a temporary file in the same directory, then rename).
+are atomic (a temporary file in the same directory, then rename). A file the loader
+refuses (not UTF-8 or declared otherwise, NUL, DOCTYPE, entities, processing
+instructions, nesting too deep) is reported and never rewritten: fmt writes back only
+what it read faithfully.
 """
 
 from __future__ import annotations
