@@ -44,6 +44,8 @@ def _problem(path: str, _mtime: int, size: int) -> str | None:
     if suffix == ".svg":
         clean, _ = svg_clean(Path(path).read_bytes())
         return None if clean is not None else "不是可用的 SVG（XML 格式错误、含 DOCTYPE 实体，或根元素不是 <svg>）"
+    if suffix not in FORMATS:
+        return f"不支持的图片格式 {suffix or '（无扩展名）'}：可用 PNG、JPEG、WEBP 或 SVG"
     from PIL import Image  # only plans with raster images pay for it
 
     try:

@@ -434,3 +434,12 @@ def test_import_reports_every_character_xml_cannot_hold(tmp_path):
     for path in result.files:
         etree.parse(str(path))  # well-formed
     assert "\x00" not in (tmp_path / "out2" / "import-report.md").read_text(encoding="utf-8")
+
+
+def test_an_image_format_plandoc_does_not_publish_is_refused(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace('<figure id="fig-map">', '<figure id="fig-map" src="figures/map.gif">'),
+                  encoding="utf-8")
+    (mini_copy / "figures" / "map.gif").write_bytes(_gif())
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD230"] and ".gif" in diags[0].message
