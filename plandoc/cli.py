@@ -209,15 +209,22 @@ def fmt_(plan_dir: Path, check_only: bool) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="另写一页修订对照（红线）HTML。Also write a redline HTML page.")
-def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
-    """比较两个版本的规划（目录，或 plan/ 的 git 修订版本如 HEAD~1）。Compare two versions of a plan."""
+              help="另写一份可打印的修订对照稿（HTML）。Also write the redline as a printable HTML page.")
+@click.option("--pdf", "pdf_out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="另写修订对照稿 PDF（页码、签字栏）。Also write the redline as PDF.")
+@click.option("--old-name", default=None, help="原版本的名称，如“征求意见稿”。Name of the old version.")
+@click.option("--new-name", default=None, help="修订版本的名称，如“送审稿”。Name of the new version.")
+@click.option("--date", "on", default=None, help="对照日期 YYYY-MM-DD（默认：SOURCE_DATE_EPOCH，或新版本的提交日期，或今天）。")
+def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | None,
+          old_name: str | None, new_name: str | None, on: str | None) -> None:
+    """比较两个版本的规划（目录，或 plan/ 的 git 修订版本如 HEAD~1），供审核签发。Compare two versions of a plan."""
     import json
     import shutil
     import tempfile
 
-    from .diff import diff_plans, format_html, format_text, materialise
+    from .diff import diff_plans, materialise
     from .pipeline import compile_plan
+    from .redline import format_text
 
     work = Path(tempfile.mkdtemp(prefix="plandoc-diff-"))
     try:
@@ -243,9 +250,36 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None) -> None:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(format_text(result))
+    if html_out is not None or pdf_out is not None:
+        _write_redline(result, plans[1], (old, old_name), (new, new_name), on, html_out, pdf_out)
+
+
+def _write_redline(result, plan, old: tuple, new: tuple, on: str | None,
+                   html_out: Path | None, pdf_out: Path | None) -> None:
+    import datetime as dt
+    import os
+    import re
+
+    from .diff import version_name
+    from .print_view import chinese_date
+    from .redline import Versions, format_html, write_pdf
+
+    (old_spec, old_name), (new_spec, new_name) = old, new
+    old_auto, _ = version_name(old_spec, Path.cwd())
+    new_auto, new_day = version_name(new_spec, Path.cwd())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if on is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", on):
+        raise click.UsageError(f"--date 须为 YYYY-MM-DD：{on}")
+    day = on or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d")
+                 if epoch.isdigit() else new_day or dt.date.today().isoformat())
+    versions = Versions(plan.meta.title, old_name or old_auto, new_name or new_auto, chinese_date(day))
+    page = format_html(result, versions)
     if html_out is not None:
-        html_out.write_text(format_html(result, old, new), encoding="utf-8")
+        html_out.write_text(page, encoding="utf-8")
         click.echo(f"写出 {html_out}", err=True)
+    if pdf_out is not None:
+        write_pdf(page, pdf_out)
+        click.echo(f"写出 {pdf_out}", err=True)
 
 
 @main.command()

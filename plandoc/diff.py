@@ -1,16 +1,27 @@
-"""Compare two versions of a plan: structure, text per paragraph, indicators.
+"""Compare two versions of a plan, for sign-off: what changed, said as an editor reads it.
 
-`diff_plans(old, new)` takes two compiled models. Structure is matched by id
-(chapters added, removed, moved to another part or place, renamed; likewise sections,
-columns and figures). Text is aligned per chapter by sequence (block ids change when a
-paragraph's text changes, so they cannot be the key) and a replaced paragraph gets a
-character-level diff, which suits Chinese. Indicators are compared fact by fact,
-keyed by (year, role, where). Versions are directories or git revisions of plan/.
+`diff_plans(old, new)` takes two compiled models and returns a `PlanDiff`:
+
+- **structure**: parts, chapters, sections, columns and figures added, removed, renamed,
+  or *moved* — only when a thing changed its parent or its order among the things both
+  versions have (a longest common subsequence keeps the rest in place);
+- **renumbering**: labels that changed only because something was inserted or removed
+  before them, summarised as runs (专栏 7–37 依次改为 专栏 8–38), never listed as changes;
+- **cells**: table changes cell by cell; in an indicator table keyed by indicator, year and
+  role (常住人口城镇化率，2020年实现值：46.94 → 47.10), elsewhere by row and column heading;
+- **indicators**: changes to an indicator's definition (unit, 属性, category…);
+- **text**: changed paragraphs, list items, entries and captions, aligned per chapter and
+  diffed token by token: numbers are whole tokens (46.94 → 47.10), Chinese text goes
+  character by character. References count by their target, so renumbering changes no text.
+
+Versions are directories or git revisions of plan/ (`materialise`); the redline is
+formatted by `plandoc.redline`.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -18,10 +29,12 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-from markupsafe import escape
-
 from . import diagnostics as dg
 from . import model as m
+
+KINDS = ("part", "chapter", "section", "column", "figure")
+ROLE_NAMES = {"base": "基期值", "actual": "实现值", "target": "目标值", "rate": "年均增速〔累计〕",
+              "actual-rate": "实现增速〔累计〕"}
 
 
 @dataclass(frozen=True)
@@ -29,186 +42,408 @@ class Change:
     kind: str
     """added | removed | moved | renamed | changed."""
     what: str
-    """part | chapter | section | column | figure | block | indicator | fact."""
+    """part | chapter | section | column | figure | indicator | cell."""
     id: str
     old: str | None = None
     new: str | None = None
     where: str | None = None
+    """Where it stands, as an editor reads it (第九章 …, 专栏 2 第 5 行)."""
+
+
+@dataclass(frozen=True)
+class Renumbering:
+    what: str
+    scope: str
+    """The chapter whose sections were renumbered (sections only), else empty."""
+    old: str
+    """专栏 7–37"""
+    new: str
+    """专栏 8–38"""
+    count: int
 
 
 @dataclass
 class PlanDiff:
     structure: list[Change] = field(default_factory=list)
-    text: list[dict] = field(default_factory=list)
-    """Per changed block: chapter, kind (added|removed|changed), old, new, ops."""
+    renumbering: list[Renumbering] = field(default_factory=list)
+    cells: list[Change] = field(default_factory=list)
     indicators: list[Change] = field(default_factory=list)
+    text: list[dict] = field(default_factory=list)
+    """Per changed block: chapter, where, kind (added|removed|changed), old, new, ops."""
 
     def as_dict(self) -> dict:
-        return {"structure": [asdict(c) for c in self.structure], "text": self.text,
-                "indicators": [asdict(c) for c in self.indicators]}
+        return {"structure": [asdict(c) for c in self.structure],
+                "renumbering": [asdict(r) for r in self.renumbering],
+                "cells": [asdict(c) for c in self.cells],
+                "indicators": [asdict(c) for c in self.indicators], "text": self.text}
 
     @property
     def empty(self) -> bool:
-        return not (self.structure or self.text or self.indicators)
+        return not (self.structure or self.renumbering or self.cells or self.indicators or self.text)
 
 
-def _things(plan: m.Plan) -> dict[str, dict[str, tuple]]:
-    """kind -> id -> (label, title, parent, position)."""
-    out: dict[str, dict[str, tuple]] = {k: {} for k in ("part", "chapter", "section", "column", "figure")}
+# ------------------------------------------------------------------ structure
+
+@dataclass(frozen=True)
+class _Thing:
+    label: str
+    title: str
+    parent: str | None
+    order: int
+    """Position in document order among things of its kind."""
+
+
+def _things(plan: m.Plan) -> dict[str, dict[str, _Thing]]:
+    out: dict[str, dict[str, _Thing]] = {k: {} for k in KINDS}
     for p in plan.parts:
-        out["part"][p.id] = (p.label, m.plain(p.title), None, p.number)
+        out["part"][p.id] = _Thing(p.label, m.plain(p.title), None, len(out["part"]))
         for c in p.chapters:
-            out["chapter"][c.id] = (c.label, m.plain(c.title), p.id, c.number)
+            out["chapter"][c.id] = _Thing(c.label, m.plain(c.title), p.id, len(out["chapter"]))
             for s in c.sections:
-                out["section"][s.id] = (s.label, m.plain(s.title), c.id, s.number)
+                out["section"][s.id] = _Thing(s.label, m.plain(s.title), c.id, len(out["section"]))
     for col in plan.columns:
-        out["column"][col.id] = (col.label, m.plain(col.title), col.chapter, col.number)
+        out["column"][col.id] = _Thing(col.label, m.plain(col.title), col.chapter, len(out["column"]))
     for f in plan.figures:
-        out["figure"][f.id] = (f.label, m.plain(f.caption), f.chapter, f.number)
+        out["figure"][f.id] = _Thing(f.label, m.plain(f.caption), f.chapter, len(out["figure"]))
     return out
 
 
-def _structure(old: m.Plan, new: m.Plan) -> list[Change]:
-    changes = []
-    a, b = _things(old), _things(new)
-    for kind in a:
-        old_ids = [i for i, _ in sorted(a[kind].items(), key=lambda kv: kv[1][3])]
-        new_ids = [i for i, _ in sorted(b[kind].items(), key=lambda kv: kv[1][3])]
-        common = [i for i in old_ids if i in b[kind]]
-        common_new = [i for i in new_ids if i in a[kind]]
-        for i in new_ids:
-            if i not in a[kind]:
-                changes.append(Change("added", kind, i, None, f"{b[kind][i][0]} {b[kind][i][1]}",
-                                      b[kind][i][2]))
-        for i in old_ids:
-            if i not in b[kind]:
-                changes.append(Change("removed", kind, i, f"{a[kind][i][0]} {a[kind][i][1]}", None,
-                                      a[kind][i][2]))
-        # moved: another parent, or out of order among the ids both versions have
-        matcher = difflib.SequenceMatcher(a=common, b=common_new, autojunk=False)
-        in_order = {common[blk.a + k] for blk in matcher.get_matching_blocks() for k in range(blk.size)}
-        for i in common:
-            (ol, ot, op, _), (nl, nt, np_, _) = a[kind][i], b[kind][i]
-            if op != np_ or i not in in_order:
-                changes.append(Change("moved", kind, i, f"{ol} ({op})", f"{nl} ({np_})", np_))
-            if ot != nt:
-                changes.append(Change("renamed", kind, i, ot, nt, np_))
-    return changes
-
-
-def _block_texts(plan: m.Plan) -> dict[str, list[tuple[str, str]]]:
-    """chapter id -> [(block id, text)] in reading order (columns' blocks included)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-
-    def walk(blocks, acc):
-        for b in blocks:
-            if isinstance(b, m.Paragraph | m.Entry | m.Subhead):
-                acc.append((b.id, b.text))
-            elif isinstance(b, m.ListBlock):
-                acc.extend((it.id, it.marker + it.text) for it in b.items)
-            elif isinstance(b, m.Table):
-                acc.append((b.id, "\n".join("\t".join(m.plain(c.content) for c in r.cells)
-                                            for r in b.head + b.body)))
-            elif isinstance(b, m.Figure):
-                acc.append((b.id, f"{b.label} {m.plain(b.caption)}"))
-            elif isinstance(b, m.Column):
-                acc.append((b.id, f"{b.label} {m.plain(b.title)}"))
-                walk(b.blocks, acc)
-
-    for name, blocks in (("notice", plan.notice.blocks if plan.notice else ()),
-                         ("preamble", plan.preamble), ("closing", plan.closing)):
-        out[name] = []
-        walk(blocks, out[name])
-    for p in plan.parts:
-        out[p.id] = []
-        walk(p.blocks, out[p.id])
-        for c in p.chapters:
-            acc: list[tuple[str, str]] = []
-            walk(c.blocks, acc)
-            for s in c.sections:
-                walk(s.blocks, acc)
-            out[c.id] = acc
-    return out
-
-
-def char_ops(old: str, new: str) -> list[list]:
-    """[op, text] runs: op is '=', '-' or '+'."""
-    ops = []
+def _in_place(old: list[str], new: list[str]) -> set[str]:
+    """The ids that keep their relative order: a longest common subsequence."""
     sm = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return {old[b.a + k] for b in sm.get_matching_blocks() for k in range(b.size)}
+
+
+def _moved(kind: str, a: dict[str, _Thing], b: dict[str, _Thing]) -> set[str]:
+    common = [i for i in sorted(a, key=lambda i: a[i].order) if i in b]
+    moved = {i for i in common if a[i].parent != b[i].parent}
+    staying = [i for i in common if i not in moved]
+    # parts and chapters are numbered through the whole plan, the rest within a parent
+    groups: dict[str | None, list[str]] = {}
+    for i in staying:
+        groups.setdefault(None if kind in ("part", "chapter") else a[i].parent, []).append(i)
+    for ids in groups.values():
+        new_order = sorted(ids, key=lambda i: b[i].order)
+        kept = _in_place(ids, new_order)
+        moved |= {i for i in ids if i not in kept}
+    return moved
+
+
+def _structure(old: m.Plan, new: m.Plan) -> tuple[list[Change], list[Renumbering]]:
+    changes: list[Change] = []
+    renumbered: list[Renumbering] = []
+    a, b = _things(old), _things(new)
+    where_old, where_new = _places(old), _places(new)
+    for kind in KINDS:
+        x, y = a[kind], b[kind]
+        for i in sorted(y, key=lambda i: y[i].order):
+            if i not in x:
+                changes.append(Change("added", kind, i, None, f"{y[i].label} {y[i].title}",
+                                      where_new.get(y[i].parent or "", "")))
+        for i in sorted(x, key=lambda i: x[i].order):
+            if i not in y:
+                changes.append(Change("removed", kind, i, f"{x[i].label} {x[i].title}", None,
+                                      where_old.get(x[i].parent or "", "")))
+        moved = _moved(kind, x, y)
+        for i in sorted((i for i in x if i in y), key=lambda i: y[i].order):
+            if i in moved:
+                changes.append(Change("moved", kind, i,
+                                      f"{x[i].label} {x[i].title}（{where_old.get(x[i].parent or '', '')}）",
+                                      f"{y[i].label} {y[i].title}（{where_new.get(y[i].parent or '', '')}）",
+                                      where_new.get(y[i].parent or "", "")))
+            if x[i].title != y[i].title:
+                changes.append(Change("renamed", kind, i, x[i].title, y[i].title,
+                                      f"{y[i].label}"))
+        renumbered += _renumbering(kind, x, y, moved, where_new)
+    return changes, renumbered
+
+
+def _renumbering(kind: str, x: dict[str, _Thing], y: dict[str, _Thing], moved: set[str],
+                 where: dict[str, str]) -> list[Renumbering]:
+    """Runs of things whose label changed but which did not move: one line per run."""
+    runs: list[list[str]] = []
+    previous: tuple[str, int] | None = None
+    for i in sorted((i for i in x if i in y and i not in moved), key=lambda i: x[i].order):
+        if x[i].label == y[i].label:
+            previous = None
+            continue
+        shift = y[i].order - x[i].order
+        if previous and previous[1] == shift and (kind != "section" or x[previous[0]].parent == x[i].parent):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+        previous = (i, shift)
+    out = []
+    for run in (r for r in runs if r):
+        first, last = run[0], run[-1]
+        scope = where.get(y[first].parent or "", "") if kind == "section" else ""
+        out.append(Renumbering(kind, scope, _span(x[first].label, x[last].label),
+                               _span(y[first].label, y[last].label), len(run)))
+    return out
+
+
+def _span(first: str, last: str) -> str:
+    """专栏 7, 专栏 37 -> 专栏 7–37; 第十二章, 第十四章 -> 第十二章至第十四章."""
+    if first == last:
+        return first
+    found = re.fullmatch(r"(\D+?)\s*(\d+)", first), re.fullmatch(r"(\D+?)\s*(\d+)", last)
+    if found[0] and found[1] and found[0].group(1) == found[1].group(1):
+        return f"{first}–{found[1].group(2)}"
+    return f"{first}至{last}"
+
+
+def _places(plan: m.Plan) -> dict[str, str]:
+    """id of a part, chapter or section -> how an editor names it (第九章 推进数字永州建设)."""
+    out: dict[str, str] = {}
+    for p in plan.parts:
+        out[p.id] = f"{p.label} {m.plain(p.title)}".strip()
+        for c in p.chapters:
+            out[c.id] = f"{c.label} {m.plain(c.title)}"
+            for s in c.sections:
+                out[s.id] = f"{c.label} {s.label} {m.plain(s.title)}"
+    for name, label in (("notice", "通知"), ("preamble", "序言"), ("closing", "结束语")):
+        out[name] = label
+    return out
+
+
+# ------------------------------------------------------------------ blocks
+
+@dataclass(frozen=True)
+class _Block:
+    id: str
+    key: str
+    """What is compared: the text with references by target id, without computed labels."""
+    inlines: tuple
+    """The printed inline content (for showing the text with the version's own labels)."""
+    where: str
+
+
+def _walk(plan: m.Plan):
+    """(chapter key, block, where) for every block in reading order, columns' blocks included."""
+    places = _places(plan)
+
+    def blocks(items, chapter, where):
+        for blk in items:
+            if isinstance(blk, m.Column):
+                inner = f"{blk.label} {m.plain(blk.title)}"
+                yield chapter, blk, inner
+                yield from blocks(blk.blocks, chapter, inner)
+            else:
+                yield chapter, blk, where
+
+    notice = plan.notice.blocks if plan.notice else ()
+    for name, items in (("notice", notice), ("preamble", plan.preamble)):
+        yield from blocks(items, name, places[name])
+    for p in plan.parts:
+        yield from blocks(p.blocks, p.id, places[p.id])
+        for c in p.chapters:
+            yield from blocks(c.blocks, c.id, places[c.id])
+            for s in c.sections:
+                yield from blocks(s.blocks, c.id, places[s.id])
+    yield from blocks(plan.closing, "closing", places["closing"])
+
+
+def _text_blocks(plan: m.Plan) -> dict[str, list[_Block]]:
+    out: dict[str, list[_Block]] = {}
+    for chapter, blk, where in _walk(plan):
+        acc = out.setdefault(chapter, [])
+        if isinstance(blk, m.Paragraph):
+            acc.append(_Block(blk.id, m.id_text(blk.lead + blk.content), blk.lead + blk.content, where))
+        elif isinstance(blk, m.Entry | m.Subhead):
+            inl = (*getattr(blk, "name", ()), *getattr(blk, "content", ()))
+            acc.append(_Block(blk.id, m.id_text(inl), inl, where))
+        elif isinstance(blk, m.ListBlock):
+            # the item marker is computed (1. 2. …): inserting an item must not change the others
+            acc.extend(_Block(it.id, m.id_text(_inlines(it)), _inlines(it), where) for it in blk.items)
+        elif isinstance(blk, m.Figure):
+            acc.append(_Block(blk.id, "图：" + m.id_text(blk.caption), blk.caption, where))
+    return out
+
+
+def _inlines(item) -> tuple:
+    return (*getattr(item, "lead", ()), *getattr(item, "content", ()))
+
+
+TOKEN = re.compile(r"\u2329[^\u232a]*\u232a|[-+]?\d[\d,]*(?:\.\d+)?%?|[A-Za-z]+|\s+|.", re.S)
+"""A reference, a number (whole: 46.94, 1,417.89, 54%), a Latin word, white space, or one character."""
+
+
+def token_ops(old: str, new: str) -> list[list]:
+    """[op, text] runs, op '=', '-' or '+': numbers change as whole tokens, Chinese by character."""
+    xs, ys = TOKEN.findall(old), TOKEN.findall(new)
+    ops: list[list] = []
+
+    def put(op, tokens):
+        if not tokens:
+            return
+        text = "".join(tokens)
+        if ops and ops[-1][0] == op:
+            ops[-1][1] += text
+        else:
+            ops.append([op, text])
+
+    sm = difflib.SequenceMatcher(a=xs, b=ys, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
-            ops.append(["=", old[i1:i2]])
+            put("=", xs[i1:i2])
         else:
-            if i2 > i1:
-                ops.append(["-", old[i1:i2]])
-            if j2 > j1:
-                ops.append(["+", new[j1:j2]])
+            put("-", xs[i1:i2])
+            put("+", ys[j1:j2])
     return ops
 
 
+def _shown(ops: list[list], labels_old: dict[str, str], labels_new: dict[str, str]) -> list[list]:
+    """Replace ⟨target⟩ tokens by each version's label (deleted runs: the old version's)."""
+    def label(op, text):
+        table = labels_old if op == "-" else labels_new
+        return re.sub(r"\u2329([^\u232a]*)\u232a", lambda g: table.get(g.group(1), g.group(1)), text)
+    return [[op, label(op, text)] for op, text in ops]
+
+
+def _labels(plan: m.Plan) -> dict[str, str]:
+    return {t.id: t.label for t in plan.targets if t.label}
+
+
 def _text(old: m.Plan, new: m.Plan) -> list[dict]:
-    a, b = _block_texts(old), _block_texts(new)
+    a, b = _text_blocks(old), _text_blocks(new)
+    la, lb = _labels(old), _labels(new)
     out = []
     for chapter in [*a, *(k for k in b if k not in a)]:
         xs, ys = a.get(chapter, []), b.get(chapter, [])
-        sm = difflib.SequenceMatcher(a=[t for _, t in xs], b=[t for _, t in ys], autojunk=False)
+        sm = difflib.SequenceMatcher(a=[x.key for x in xs], b=[y.key for y in ys], autojunk=False)
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
             if tag == "equal":
                 continue
             olds, news = xs[i1:i2], ys[j1:j2]
             pairs = min(len(olds), len(news)) if tag == "replace" else 0
-            for k in range(pairs):
-                out.append({"chapter": chapter, "kind": "changed", "old_id": olds[k][0],
-                            "new_id": news[k][0], "old": olds[k][1], "new": news[k][1],
-                            "ops": char_ops(olds[k][1], news[k][1])})
-            for bid, t in olds[pairs:]:
-                out.append({"chapter": chapter, "kind": "removed", "old_id": bid, "new_id": None,
-                            "old": t, "new": None, "ops": [["-", t]]})
-            for bid, t in news[pairs:]:
-                out.append({"chapter": chapter, "kind": "added", "old_id": None, "new_id": bid,
-                            "old": None, "new": t, "ops": [["+", t]]})
+            for x, y in zip(olds[:pairs], news[:pairs]):
+                out.append(_entry(chapter, "changed", x, y, _shown(token_ops(x.key, y.key), la, lb)))
+            for x in olds[pairs:]:
+                out.append(_entry(chapter, "removed", x, None, _shown([["-", x.key]], la, lb)))
+            for y in news[pairs:]:
+                out.append(_entry(chapter, "added", None, y, _shown([["+", y.key]], la, lb)))
     return out
 
 
-def _fact_key(s: m.Statement) -> tuple:
-    return (s.year or 0, s.role, s.from_year or 0, s.source, s.column or "")
+def _entry(chapter: str, kind: str, x: _Block | None, y: _Block | None, ops: list[list]) -> dict:
+    return {"chapter": chapter, "where": (y or x).where, "kind": kind,
+            "old_id": x.id if x else None, "new_id": y.id if y else None,
+            "old": m.plain(x.inlines) if x else None, "new": m.plain(y.inlines) if y else None,
+            "ops": ops}
 
+
+# ------------------------------------------------------------------ tables
+
+def _tables(plan: m.Plan) -> dict[tuple[str, int], tuple[m.Table, str]]:
+    """(container id, index in container) -> (table, where): tables keep their place as a key
+    even when a fix inside a cell changes a derived table id."""
+    out: dict[tuple[str, int], tuple[m.Table, str]] = {}
+    seen: dict[str, int] = {}
+    for _, blk, where in _walk(plan):
+        if isinstance(blk, m.Table):
+            container = blk.column or blk.chapter
+            n = seen.get(container, 0)
+            seen[container] = n + 1
+            name = where if blk.column else f"{where} {blk.label}"
+            out[(container, n)] = (blk, name)
+    return out
+
+
+def _indicator_cells(plan: m.Plan, table: m.Table) -> dict[tuple, tuple[str, str]]:
+    names = {i.id: m.plain(i.name) for i in plan.indicators}
+    out = {}
+    for s in plan.statements:
+        if s.source == "table" and s.block == table.id:
+            key = (s.indicator, s.year or 0, s.role, s.from_year or 0)
+            years = f"{s.from_year}—{s.year}年" if s.from_year else f"{s.year}年" if s.year else ""
+            out.setdefault(key, (f"{names.get(s.indicator, s.indicator)}，{years}{ROLE_NAMES.get(s.role, s.role)}",
+                                 s.quantity.text))
+    return out
+
+
+def _grid_rows(table: m.Table) -> list[tuple[str, ...]]:
+    return [tuple(m.plain(c.content) for c in row.cells) for row in table.head + table.body]
+
+
+def _plain_cells(x: m.Table, y: m.Table, where: str) -> list[Change]:
+    rx, ry = _grid_rows(x), _grid_rows(y)
+    head = [m.plain(c.content) for c in y.head[-1].cells] if y.head else []
+    out = []
+    sm = difflib.SequenceMatcher(a=rx, b=ry, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(pairs):
+            old_row, new_row = rx[i1 + k], ry[j1 + k]
+            for c in range(max(len(old_row), len(new_row))):
+                o = old_row[c] if c < len(old_row) else None
+                n = new_row[c] if c < len(new_row) else None
+                if o != n:
+                    col = head[c] if c < len(head) else f"第 {c + 1} 列"
+                    out.append(Change("changed", "cell", y.id, o, n, f"{where} 第 {j1 + k + 1} 行 {col}"))
+        for row in rx[i1 + pairs:i2]:
+            out.append(Change("removed", "cell", x.id, "　".join(row), None, f"{where} 行"))
+        for row in ry[j1 + pairs:j2]:
+            out.append(Change("added", "cell", y.id, None, "　".join(row), f"{where} 行"))
+    return out
+
+
+def _cells(old: m.Plan, new: m.Plan) -> list[Change]:
+    a, b = _tables(old), _tables(new)
+    out: list[Change] = []
+    for key in [*b, *(k for k in a if k not in b)]:
+        if key not in a or key not in b:
+            table, where = b.get(key) or a[key]
+            kind = "added" if key not in a else "removed"
+            out.append(Change(kind, "cell", table.id, None if kind == "added" else where,
+                              where if kind == "added" else None, where))
+            continue
+        (x, _), (y, where) = a[key], b[key]
+        if x.indicator and y.indicator:
+            cx, cy = _indicator_cells(old, x), _indicator_cells(new, y)
+            for k in [*cy, *(k for k in cx if k not in cy)]:
+                o, n = cx.get(k, ("", None))[1], cy.get(k, ("", None))[1]
+                if o != n:
+                    kind = "added" if o is None else "removed" if n is None else "changed"
+                    out.append(Change(kind, "cell", k[0], o, n, f"{where}：{(cy.get(k) or cx[k])[0]}"))
+            if _grid_rows(x) != _grid_rows(y) and not any(c.where and c.where.startswith(where) for c in out):
+                out += _plain_cells(x, y, where)
+        else:
+            out += _plain_cells(x, y, where)
+    return out
+
+
+# ------------------------------------------------------------------ indicators
 
 def _indicators(old: m.Plan, new: m.Plan) -> list[Change]:
+    """Changes to what an indicator is (its values are compared where they stand)."""
     a = {i.id: i for i in old.indicators}
     b = {i.id: i for i in new.indicators}
+    names = {"unit": "单位", "category": "类别", "nature": "属性", "parent": "上级指标", "basis": "口径"}
     changes = []
     for iid in sorted(set(a) | set(b)):
         if iid not in b:
             changes.append(Change("removed", "indicator", iid, m.plain(a[iid].name), None))
-            continue
-        if iid not in a:
+        elif iid not in a:
             changes.append(Change("added", "indicator", iid, None, m.plain(b[iid].name)))
-            continue
-        x, y = a[iid], b[iid]
-        for attr in ("unit", "category", "nature", "parent", "basis"):
-            if getattr(x, attr) != getattr(y, attr):
-                changes.append(Change("changed", "indicator", iid, f"{attr}={getattr(x, attr)}",
-                                      f"{attr}={getattr(y, attr)}", m.plain(y.name)))
-        fx = {}
-        for s in x.facts:
-            fx.setdefault(_fact_key(s), s)
-        fy = {}
-        for s in y.facts:
-            fy.setdefault(_fact_key(s), s)
-        for key in sorted(set(fx) | set(fy)):
-            where = f"{m.plain(y.name)} {key[0] or ''} {key[1]} ({key[3]}{' ' + key[4] if key[4] else ''})"
-            old_t = fx[key].quantity.text if key in fx else None
-            new_t = fy[key].quantity.text if key in fy else None
-            if old_t != new_t:
-                kind = "added" if old_t is None else "removed" if new_t is None else "changed"
-                changes.append(Change(kind, "fact", iid, old_t, new_t, where))
+        else:
+            x, y = a[iid], b[iid]
+            if m.plain(x.name) != m.plain(y.name):
+                changes.append(Change("renamed", "indicator", iid, m.plain(x.name), m.plain(y.name)))
+            for attr, name in names.items():
+                if getattr(x, attr) != getattr(y, attr):
+                    changes.append(Change("changed", "indicator", iid, f"{name}：{getattr(x, attr) or '（无）'}",
+                                          f"{name}：{getattr(y, attr) or '（无）'}", m.plain(y.name)))
     return changes
 
 
 def diff_plans(old: m.Plan, new: m.Plan) -> PlanDiff:
-    return PlanDiff(_structure(old, new), _text(old, new), _indicators(old, new))
+    structure, renumbering = _structure(old, new)
+    return PlanDiff(structure, renumbering, _cells(old, new), _indicators(old, new), _text(old, new))
 
+
+# ------------------------------------------------------------------ versions
 
 def materialise(spec: str, repo: Path, workdir: Path,
                 refused: list[dg.Diagnostic] | None = None) -> Path:
@@ -248,47 +483,18 @@ def _refuse_outside(spec: str, refused: list[dg.Diagnostic], member: tarfile.Tar
         return None
 
 
-def format_text(d: PlanDiff) -> str:
-    lines = []
-    if d.structure:
-        lines.append("结构 (structure):")
-        for c in d.structure:
-            lines.append(f"  {c.kind:8} {c.what:8} {c.id}: {c.old or ''} → {c.new or ''}".rstrip())
-    if d.indicators:
-        lines.append("指标 (indicators):")
-        for c in d.indicators:
-            lines.append(f"  {c.kind:8} {c.where or c.id}: {c.old} → {c.new}")
-    if d.text:
-        lines.append(f"文字 (text): {len(d.text)} 处")
-        for t in d.text:
-            shown = "".join(f"[-{s}-]" if op == "-" else f"{{+{s}+}}" if op == "+" else
-                            (s if len(s) <= 24 else s[:10] + "…" + s[-10:]) for op, s in t["ops"])
-            lines.append(f"  {t['chapter']} {t['kind']}: {shown}")
-    return "\n".join(lines) if lines else "两个版本相同 (no differences)"
-
-
-def format_html(d: PlanDiff, old_name: str, new_name: str) -> str:
-    """A self-contained redline page (no scripts, no external resources)."""
-    def ops_html(ops):
-        return "".join(f"<del>{escape(s)}</del>" if op == "-" else f"<ins>{escape(s)}</ins>"
-                       if op == "+" else str(escape(s)) for op, s in ops)
-
-    rows = []
-    for c in d.structure:
-        rows.append(f"<tr><td>{escape(c.kind)}</td><td>{escape(c.what)}</td><td>{escape(c.id)}</td>"
-                    f"<td>{escape(c.old or '')}</td><td>{escape(c.new or '')}</td></tr>")
-    facts = [f"<tr><td>{escape(c.kind)}</td><td>{escape(c.where or c.id)}</td>"
-             f"<td>{escape(c.old or '')}</td><td>{escape(c.new or '')}</td></tr>" for c in d.indicators]
-    texts = [f'<section class="{escape(t["kind"])}"><h3>{escape(t["chapter"])} · {escape(t["kind"])}</h3>'
-             f"<p>{ops_html(t['ops'])}</p></section>" for t in d.text]
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>规划修订对照</title>
-<style>body{{font-family:"Noto Serif CJK SC","Source Han Serif SC",serif;max-width:60em;margin:2em auto;line-height:1.8}}
-del{{background:#fdd;color:#900}}ins{{background:#dfd;color:#060;text-decoration:underline}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.2em .5em}}</style></head>
-<body><main><h1>规划修订对照</h1><p>{escape(old_name)} → {escape(new_name)}</p>
-<h2>结构</h2><table><tr><th scope="col">变化</th><th scope="col">对象</th><th scope="col">id</th><th scope="col">原</th><th scope="col">新</th></tr>{''.join(rows)}</table>
-<h2>指标</h2><table><tr><th scope="col">变化</th><th scope="col">事实</th><th scope="col">原</th><th scope="col">新</th></tr>{''.join(facts)}</table>
-<h2>文字</h2>{''.join(texts) or '<p>无文字变化。</p>'}
-</main></body></html>
-"""
+def version_name(spec: str, repo: Path) -> tuple[str, str]:
+    """(name, date) of a version: a git revision as 'abc1234（提交说明）' with its commit
+    date; a directory by its path, with no date."""
+    if Path(spec).is_dir():
+        return spec, ""
+    rev = spec.partition(":")[0]
+    if rev.startswith("-"):
+        return spec, ""
+    r = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h%x00%cs%x00%s", rev, "--"],
+                       capture_output=True, text=True)
+    parts = r.stdout.strip().split("\0")
+    if r.returncode != 0 or len(parts) != 3:
+        return spec, ""
+    short, day, subject = parts
+    return f"{spec}（{short}，{subject}）" if spec != short else f"{short}（{subject}）", day
