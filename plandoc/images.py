@@ -57,12 +57,34 @@ def _problem(path: str, _mtime: int, size: int) -> str | None:
                     return f"扩展名是 {suffix}，内容却是 {im.format or '未知格式'}"
                 if width * height > MAX_PIXELS:
                     return f"像素过多：{width}×{height}，上限 {MAX_PIXELS // 1_000_000} 百万像素"
-                im.load()  # a truncated or corrupt file fails here, not silently in the PDF
+                if _truncated(Path(path), im.format):
+                    return "图片已损坏：文件被截断"
+                im.load()  # a corrupt file fails here, not silently in the PDF
     except Image.DecompressionBombError as exc:  # past Pillow's own limit: refused on open
         return f"像素过多，上限 {MAX_PIXELS // 1_000_000} 百万像素（{exc}）"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"图片已损坏或格式无法识别：{exc}"
     return None
+
+
+def _truncated(path: Path, fmt: str) -> bool:
+    """Whether the file ends before its format says it does. Checked by hand because
+    WeasyPrint, once imported, sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process,
+    and a truncated image then decodes padded with grey."""
+    data = path.read_bytes()
+    if fmt == "PNG":  # walk the chunks to IEND
+        pos = 8
+        while pos + 8 <= len(data):
+            length, kind = int.from_bytes(data[pos: pos + 4], "big"), data[pos + 4: pos + 8]
+            pos += 12 + length
+            if kind == b"IEND":
+                return pos > len(data)
+        return True
+    if fmt == "JPEG":
+        return data.rfind(b"\xff\xd9") < data.find(b"\xff\xda")  # no end of image after the scan
+    if fmt == "WEBP":
+        return len(data) < int.from_bytes(data[4:8], "little") + 8
+    return False
 
 
 def svg_clean(data: bytes) -> tuple[bytes | None, list[str]]:

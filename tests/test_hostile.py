@@ -443,3 +443,19 @@ def test_an_image_format_plandoc_does_not_publish_is_refused(mini_copy):
     (mini_copy / "figures" / "map.gif").write_bytes(_gif())
     diags = compile_plan(mini_copy).diagnostics
     assert [d.code for d in diags] == ["PD230"] and ".gif" in diags[0].message
+
+
+@pytest.mark.parametrize("name", ["fig-map.png", "fig-map.jpg", "fig-map.webp"])
+def test_truncated_images_are_refused_even_where_pillow_tolerates_them(mini_copy, monkeypatch, name):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (serve's PDF
+    worker imports it): the check must not depend on that flag."""
+    import io
+
+    from PIL import Image, ImageFile
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    buf = io.BytesIO()
+    Image.effect_noise((64, 64), 40).convert("RGB").save(buf, {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}[name[8:]])
+    assert _with_image(mini_copy, name, buf.getvalue()) == ()
+    (mini_copy / "figures" / name).write_bytes(buf.getvalue()[: len(buf.getvalue()) * 2 // 3])
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD230"] and "损坏" in diags[0].message
