@@ -459,3 +459,17 @@ def test_truncated_images_are_refused_even_where_pillow_tolerates_them(mini_copy
     (mini_copy / "figures" / name).write_bytes(buf.getvalue()[: len(buf.getvalue()) * 2 // 3])
     diags = compile_plan(mini_copy).diagnostics
     assert [d.code for d in diags] == ["PD230"] and "损坏" in diags[0].message
+
+
+def test_huge_paragraphs_are_not_kept_in_the_check_caches(mini_copy):
+    """serve recompiles on every edit: the per-paragraph caches of the text checks must
+    not keep megabyte paragraphs (the importer fuzzer grew to 4.7 GB before this)."""
+    from plandoc.checks import text as text_checks
+    compile_plan(mini_copy)
+    before = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持" + "很长的一句话，" * 100000 + "。"),
+                  encoding="utf-8")
+    compile_plan(mini_copy)
+    after = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
+    assert after == before
