@@ -68,7 +68,8 @@ def split_rows(chunk: TableChunk) -> tuple[list[Row], int]:
         rows.append(Row(line.no, cells, line.no in chunk.breaks, cells[-1] == "" and len(cells) > 1))
     counts = Counter(len(r.cells) for r in rows)
     ncols = max(counts, key=lambda n: (counts[n], n))
-    return rows, ncols
+    widest = max(len(_pad(r.cells, 0)) for r in rows)  # never fewer columns than a row fills
+    return rows, max(ncols, widest)
 
 
 def _gap_under_group(above: list[str], row: list[str]) -> bool:
