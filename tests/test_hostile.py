@@ -473,3 +473,16 @@ def test_huge_paragraphs_are_not_kept_in_the_check_caches(mini_copy):
     compile_plan(mini_copy)
     after = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
     assert after == before
+
+
+def test_import_of_a_paragraph_xml_cannot_hold_is_refused_cleanly(tmp_path):
+    """A paragraph past libxml2's 10 MB text-node limit cannot become a plan file: the
+    command says so and exits 2 (the importer fuzzer found the traceback)."""
+    lines = (ROOT / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt").read_text(encoding="utf-8").split("\n")
+    lines = lines[:300] + lines[1945:]
+    lines[219] *= 20000  # a paragraph of the first chapter, 3.7 million characters (11 MB)
+    text = tmp_path / "t.txt"
+    text.write_text("\n".join(lines), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(text), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "过长" in r.stderr, r.stderr[-500:]

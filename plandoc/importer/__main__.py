@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import run
 from .report import KINDS
+from .source import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         if path is not None and not path.is_file():
             print(f"error: cannot read {path}", file=sys.stderr)
             return 2
-    result = run(args.text, args.out, args.ids)
+    try:
+        result = run(args.text, args.out, args.ids)
+    except InputError as exc:
+        print(f"error: {args.text}: {exc}", file=sys.stderr)
+        return 2
     print(" ".join(f"{k}={v}" for k, v in result.counts.items()))
     for kind, n in result.by_kind().items():
         print(f"  {kind:16} {n:4}  {KINDS[kind][1]}")

@@ -94,6 +94,10 @@ class Back:
     printed_date: str = ""
 
 
+class InputError(ValueError):
+    """A text the importer cannot turn into a plan (the command says why and exits 2)."""
+
+
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold (C0 controls but tab and newline, U+FFFE, U+FFFF)."""
 
