@@ -6,8 +6,10 @@ repeated with its ids suffixed, indicators shared, so the checks have more to
 compare too), then runs `check`, the HTML build and the PDF build on each as
 separate processes and prints wall time and peak memory (the child's max RSS),
 with the ratio to the 1× run: linear growth shows as ratios near 1, 4, 16.
+`import` runs on the seed text made 1×, 4× and 16× as long the same way (its body,
+from the first part to the closing words, repeated; notice, TOC and back matter once).
 
-    .venv/bin/python benchmarks/growth.py [--sizes 1,4,16] [--no-pdf]
+    .venv/bin/python benchmarks/growth.py [--sizes 1,4,16] [--steps check,html,pdf,import] [--no-pdf]
 """
 
 from __future__ import annotations
@@ -57,6 +59,18 @@ def synthesise(times: int, dest: Path) -> Path:
     return dest
 
 
+SEED = ROOT / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt"
+
+
+def synthesise_text(times: int, dest: Path) -> Path:
+    """The seed text with its body (first part to the closing words) `times` over."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    start = [i for i, line in enumerate(lines) if line.startswith("第一篇")][1]  # [0] is the TOC
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("全市人民"))
+    dest.write_text("\n".join(lines[:start] + lines[start:end] * times + lines[end:]), encoding="utf-8")
+    return dest
+
+
 def measure(cmd: list[str]) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB and exit status of one child process."""
     t0 = time.perf_counter()
@@ -68,22 +82,26 @@ def measure(cmd: list[str]) -> tuple[float, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,4,16")
+    ap.add_argument("--steps", default="check,html,pdf,import")
     ap.add_argument("--no-pdf", action="store_true")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     py = sys.executable
-    steps = [("check", ["check"]), ("html", ["build", "--format", "html"])]
-    if not args.no_pdf:
-        steps.append(("pdf", ["build", "--format", "pdf"]))
+    wanted = [s for s in args.steps.split(",") if not (args.no_pdf and s == "pdf")]
     work = Path(tempfile.mkdtemp(prefix="plandoc-growth-"))
     base: dict[str, tuple[float, float]] = {}
     print(f"{'size':>5} {'step':6} {'wall':>9} {'x1':>6} {'peak MB':>9} {'x1':>6}")
     try:
         for n in sizes:
             plan = synthesise(n, work / f"plan{n}")
-            for name, argv in steps:
-                extra = ["--out", str(work / f"out{n}")] if argv[0] == "build" else []
-                wall, peak, code = measure([py, str(ROOT / "build.py"), *argv, "--plan", str(plan), *extra])
+            out = ["--out", str(work / f"out{n}")]
+            steps = {"check": ["check", "--plan", str(plan)],
+                     "html": ["build", "--format", "html", "--plan", str(plan), *out],
+                     "pdf": ["build", "--format", "pdf", "--plan", str(plan), *out],
+                     "import": ["import", str(synthesise_text(n, work / f"seed{n}.txt")),
+                                "--out", str(work / f"imported{n}")]}
+            for name in wanted:
+                wall, peak, code = measure([py, str(ROOT / "build.py"), *steps[name]])
                 status = "" if code in (0, 1) else f"  (exit {code})"
                 base.setdefault(name, (wall, peak))
                 print(f"{n:>4}x {name:6} {wall:8.2f}s {wall / base[name][0]:6.1f} {peak:9.0f} "

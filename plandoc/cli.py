@@ -159,14 +159,20 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: boo
             click.echo(f"写出 {path}", err=True)
 
 
-def _check_out(plan_dir: Path, out_dir: Path) -> None:
+def _check_out(plan_dir: Path, out_dir: Path, replaced: bool = True) -> None:
     """The output directory must be a directory, and neither inside the plan nor holding it:
-    the build replaces it as a whole and never writes into plan/."""
+    the build replaces it as a whole and never writes into plan/. A directory that is only
+    written into (review's reviews/, `replaced` False) may hold other files."""
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out 不是目录：{out_dir}")
     plan, out = plan_dir.resolve(), out_dir.resolve()
     if out == plan or plan in out.parents or out in plan.parents:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
+    from .pipeline import foreign_out
+
+    refused = foreign_out(out) if replaced else None
+    if refused is not None:
+        raise click.UsageError(refused + "。请指定一个新目录或空目录。")
 
 
 STEP_NAMES = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "docx": "Word (docx)", "html": "网站 (site)",
@@ -301,10 +307,14 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | N
     try:
         plans = []
         for spec in (old, new):
+            refused: list[dg.Diagnostic] = []
             try:
-                plan_dir = materialise(spec, Path.cwd(), work)
+                plan_dir = materialise(spec, Path.cwd(), work, refused)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from None
+            if refused:  # a revision that links out of the plan is not compared at all
+                _report(refused, "text")
+                sys.exit(1)
             compiled = compile_plan(plan_dir)
             if compiled.plan is None:
                 _report(compiled.diagnostics, "text", dg.Severity.ERROR)
@@ -380,7 +390,7 @@ def review_(copies: tuple[Path, ...], plan_dir: Path, out_dir: Path, apply_: boo
     from .review_files import decisions as read_decisions
     from .review_files import write
 
-    _check_out(plan_dir, out_dir)
+    _check_out(plan_dir, out_dir, replaced=False)  # reviews/ is written into, never swapped
     try:  # read before anything is written: the summary table is rewritten below
         decided = read_decisions(decisions) if decisions else None
     except (ValueError, KeyError) as exc:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from lxml import etree
 
 from . import diagnostics as dg
+from . import images
 from . import model as m
 from . import numerals
 from .labels import (Scheme, appendix_labels, labels, levels, numbered_chapters, part_elements,
@@ -401,7 +402,11 @@ def _indicator_body(ctx: _Context, el: etree._Element, stated: list, n_head: int
                     skip = span - 1
                     content = _inline(ctx, v)
                     quantity = parse_quantity(m.plain(content))
-                    if quantity.kind == "empty":  # a blank cell states nothing
+                    if quantity.kind == "empty":  # a blank cell states nothing: plans print none as -
+                        line, c = ctx.src.locate(v)
+                        ctx.diags.append(dg.make("PD122", ctx.src.display, line, c,
+                                                 f"指标 {ind} 的 {spec.year or ''} {spec.role} 单元格是空的",
+                                                 "填上数值；确实没有数值时写 -。", indicator=ind))
                         cells.append(m.Cell(content, False, span, 1))
                         continue
                     stated.append((ind, spec, quantity, ctx.loc(v), n_head + len(body), len(cells)))
@@ -471,6 +476,9 @@ def _figure(ctx: _Context, el: etree._Element) -> m.Figure:
                                  f"{label} 缺少图片：{wanted}",
                                  f"把图片放到规划目录下的 {wanted}（也可用 .svg/.jpg）；图件确实另行印发时，"
                                  "记为已接受，公开输出只印图题和“（图件另行印发）”。"))
+    if image is not None:
+        line, c = ctx.src.locate(el)
+        ctx.diags += images.check(ctx.sources.root / image, image, ctx.src.display, line, c)
     caption = _inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)

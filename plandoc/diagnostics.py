@@ -80,7 +80,7 @@ def _c(code, severity, title, what, why, example, fix):
     return Code(code, Severity(severity), title, what, why, example, fix)
 
 
-CATALOGUE: dict[str, Code] = {c.code: c for c in [
+CATALOGUE: dict[str, Code] = {c.code: c for c in sorted([  # documented in code order
     # ---- files and loading: PD0xx
     _c("PD001", "error", "文件缺失 (missing file)",
        "plan.xml 或它列出的某个文件不存在或无法读取。",
@@ -107,6 +107,11 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "乱码会原样进入网站和 PDF。",
        "用 GBK 保存的 XML 文件",
        "以 UTF-8（无 BOM 亦可）重新保存文件。"),
+    _c("PD006", "error", "编码声明不是 UTF-8 (encoding declaration other than UTF-8)",
+       "XML 声明写了 UTF-8 以外的编码（如 encoding=\"ISO-8859-1\" 或 \"GBK\"）。",
+       "解析器会按声明解码，标题变成乱码却只有警告；fmt 再把乱码写回源文件，损坏就无法挽回。",
+       '<?xml version="1.0" encoding="ISO-8859-1"?>',
+       '把声明改为 <?xml version="1.0" encoding="UTF-8"?>，并确认文件以 UTF-8 保存。'),
     _c("PD050", "error", "不是 Word 文档 (not a .docx)",
        "import 的输入以 zip 签名或 .docx 扩展名表明是 Word 文档，但它不是合法的 zip 包，或缺少 word/document.xml。",
        "只有 Word/WPS 保存的 .docx（Office Open XML）才能按其结构导入。",
@@ -204,6 +209,21 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "编号由结构生成，结构变化要在 XML 中完成；硬套会破坏编号。",
        "审阅人把“第八章”改成“第九章”，或在两段之间按回车拆段",
        "按意见在 XML 中调整结构（移动、拆分章节），编号会自动更新。"),
+    _c("PD120", "error", "嵌套过深 (nesting too deep)",
+       "元素嵌套超过 48 层（load.MAX_DEPTH）。真实的规划约嵌套 12 层（篇、章、节、专栏、表格、段落、强调）。",
+       "每个渲染器（网站、PDF、JSON、表格）都在这个深度上测试过；更深的嵌套会耗尽递归，构建失败。",
+       "<p><em><em><em>…（几百层）…</em></em></em></p>",
+       "去掉多余的嵌套：强调一层就够了。"),
+    _c("PD121", "error", "数值不是有限数 (value is not a finite number)",
+       "指标表或 <fact> 中的数值写成 NaN、inf、1e309 之类，不是有限的数。",
+       "这样的值无法比较和计算，写进 JSON 和表格会得到无效的数字。",
+       "<v>NaN</v>",
+       "写出实际数值；没有数值时写 -。"),
+    _c("PD122", "note", "数值列中的空单元格 (empty value cell)",
+       "指标表数值列中的 <v/> 是空的。规划文本用 - 表示“无”。",
+       "空单元格可能是漏填的数字，也可能本该是 -。此项仅供参考。",
+       "<row ind=\"gdp\"><v>2107.7</v><v/><v>7.3</v></row>",
+       "填上数值；确实没有数值时写 -。"),
     # ---- identity and references: PD2xx
     _c("PD160", "error", "旧 id 重复 (former id in use)",
        "<section> 或表格的 former 列出的旧 id 又是某个元素现在的 id，或在别处也列为旧 id。",
@@ -275,6 +295,16 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "构建不读取规划目录以外的文件，也不访问网络。",
        '<figure src="../../secret.png">',
        "把图片放进 plan/figures/，使用相对路径。"),
+    _c("PD230", "error", "图片无法使用 (unusable image)",
+       "图片文件不是它的扩展名所说的格式（PNG、JPEG、SVG），已损坏，或像素超过上限（4000 万像素，load 时只读文件头判断）。",
+       "损坏或过大的图片会从 PDF 中悄然消失；一张 12000×12000 的 PNG 只有几百 KB，解码却要 1 GB 以上内存。",
+       "figures/fig-map.png 实为 JPEG，或被截断，或宽高 12000×12000",
+       "重新导出图片（PNG 或 JPEG，长边 4000 像素以内足够印刷），或改用 SVG。"),
+    _c("PD231", "warning", "SVG 含有活动内容 (active content in an SVG)",
+       "SVG 图片含有脚本、事件属性（onload 等）、<foreignObject> 或指向外部的链接。",
+       "网站会原样发布图片文件；直接打开它时脚本会在网站的源下运行，外部链接会让阅读者的浏览器访问别处。输出中这些内容已被删除。",
+       '<svg onload="alert(1)"><script>…</script><image href="http://example.com/x.png"/></svg>',
+       "从源文件中删去这些内容（绘图软件导出时选“纯 SVG”）。"),
     # ---- print edition: PD25x
     _c("PD250", "warning", "通知缺少落款 (notice without issuer or date)",
        "印发通知没有署名（<signature>）或成文日期（<notice date=\"…\">），或两者都没有。",
@@ -420,6 +450,11 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "体例不一致。",
        "全文用 %，此处用 ％",
        "统一为全文多用的一种。"),
+    _c("PD367", "warning", "双向控制字符 (bidirectional control character)",
+       "文本含有 Unicode 双向控制字符（U+202A–U+202E、U+2066–U+2069）。",
+       "这些看不见的字符会让文字显示的顺序与存储的顺序不同（Trojan Source），审阅者看到的不是读者得到的；中文文本用不到它们。",
+       "“2025年\u202e%01\u202c”显示为别的顺序",
+       "删除这些字符。"),
     _c("PD373", "warning", "标题标点 (punctuation in a title)",
        "章、节、专栏或图的标题以句末标点结束，或含有连续的标点、首尾空白。",
        "标题印在目录、书签和页眉里，多余的标点最显眼。",
@@ -441,7 +476,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "错误使构建中止，必须改正；只有警告和提示可以记录决定。",
        '<finding code="PD310" block="col-main-indicators" indicator="gdp" year="2020"/>',
        "改正规划中的错误，并删去这条 <finding>。"),
-]}
+], key=lambda c: c.code)}
 
 
 def make(code: str, file: str, line: int, column: int, message: str, hint: str | None = None,

@@ -26,8 +26,10 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
+from . import diagnostics as dg
 from . import model as m
 
 KINDS = ("part", "chapter", "section", "subsection", "column", "figure", "appendix")
@@ -464,9 +466,12 @@ def diff_plans(old: m.Plan, new: m.Plan) -> PlanDiff:
 
 # ------------------------------------------------------------------ versions
 
-def materialise(spec: str, repo: Path, workdir: Path) -> Path:
+def materialise(spec: str, repo: Path, workdir: Path,
+                refused: list[dg.Diagnostic] | None = None) -> Path:
     """A plan directory for `spec`: a directory as is, else a git revision of plan/
-    (`REV` or `REV:path`) extracted with git archive into `workdir`."""
+    (`REV` or `REV:path`) extracted with git archive into `workdir`. A member the
+    tarfile data filter refuses (a link leaving the plan, an absolute path) is not
+    extracted: it becomes a PD002 diagnostic in `refused`."""
     path = Path(spec)
     if path.is_dir():
         return path
@@ -483,8 +488,20 @@ def materialise(spec: str, repo: Path, workdir: Path) -> Path:
         f.write(archive.stdout)
         f.seek(0)
         with tarfile.open(fileobj=f) as tar:
-            tar.extractall(dest, filter="data")
+            tar.extractall(dest, filter=partial(_refuse_outside, spec, [] if refused is None else refused))
     return dest / sub
+
+
+def _refuse_outside(spec: str, refused: list[dg.Diagnostic], member: tarfile.TarInfo,
+                    dest: str) -> tarfile.TarInfo | None:
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError as exc:
+        target = f" → {member.linkname}" if member.linkname else ""
+        refused.append(dg.make("PD002", f"{spec}:{member.name}", 0, 0,
+                               f"修订版本中的文件离开了规划目录，未取出：{member.name}{target}（{type(exc).__name__}）",
+                               "在该修订版本之后删除这个符号链接，把文件本身放进 plan/。"))
+        return None
 
 
 def version_name(spec: str, repo: Path) -> tuple[str, str]:

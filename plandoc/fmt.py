@@ -8,7 +8,9 @@ alphabetically); comments kept where they are. Idempotent, and it never changes 
 character of text: only whitespace between structural elements is rewritten, and a
 line wrapped between two Chinese characters inside a paragraph is joined (the newline
 and the next line's indent would print as a space, PD374). Writes are atomic (a
-temporary file in the same directory, then rename).
+temporary file in the same directory, then rename). A file the loader refuses (not
+UTF-8 or declared otherwise, NUL, DOCTYPE, entities, processing instructions, nesting
+too deep) is reported and never rewritten: fmt writes back only what it read faithfully.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import diagnostics as dg
 from .checks.text import STRAY_SPACE
-from .load import secure_parser
+from .load import parse_file, resolve_inside, secure_parser
 
 STRUCTURAL = {
     "plan", "meta", "notice", "preamble", "part", "closing", "imprint", "cc",
@@ -112,10 +115,28 @@ class Outcome:
     error: str | None = None
 
 
+KINDS = {"plan.xml": "plan", "indicators.xml": "indicators", "gazetteer.xml": "gazetteer"}
+
+
 def plan_files(plan_dir: Path) -> list[Path]:
-    files = [plan_dir / n for n in ("plan.xml", "indicators.xml", "gazetteer.xml")]
-    files += sorted((plan_dir / "chapters").glob("*.xml"))
-    return [f for f in files if f.is_file() and not f.is_symlink()]
+    """The plan's files that are really inside it (no symbolic link, none leading out)."""
+    rels = list(KINDS) + sorted(f"chapters/{p.name}" for p in (plan_dir / "chapters").glob("*.xml"))
+    files = [resolve_inside(plan_dir, rel) for rel in rels]
+    return [f for f in files if f is not None and f.is_file() and not f.is_symlink()]
+
+
+def unreadable(path: Path, plan_dir: Path) -> str | None:
+    """Why `path` must not be rewritten, or None: the loader's reasons to refuse a file
+    (not UTF-8, another encoding declared, NUL, DOCTYPE, entities, processing
+    instructions, too deep): a file the loader cannot read faithfully is never written."""
+    rel = path.relative_to(plan_dir).as_posix()
+    diags: list[dg.Diagnostic] = []
+    parse_file(path, rel, str(path), KINDS.get(rel, "chapter"), diags)
+    refusals = [d for d in diags if d.code != "PD102"]  # a misplaced root is still formattable
+    if not refusals:
+        return None
+    d = refusals[0]
+    return f"{d.message} [{d.code}] (line {d.line})"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -135,6 +156,10 @@ def fmt(plan_dir: Path, check: bool = False) -> list[Outcome]:
     """Format every plan file; with `check`, only report what would change."""
     outcomes = []
     for path in plan_files(plan_dir):
+        reason = unreadable(path, plan_dir)
+        if reason is not None:
+            outcomes.append(Outcome(path, False, reason))
+            continue
         data = path.read_bytes()
         try:
             text = format_text(data)

@@ -19,6 +19,17 @@ from . import diagnostics as dg
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger source files are refused (PD005): a plan chapter is a few hundred KB at most."""
 
+MAX_DEPTH = 48
+"""Deeper element nesting is refused (PD120): a real plan nests about 12 deep (plan, part,
+chapter, section, column, table, row, cell, paragraph, emphasis); every renderer is tested
+at this depth (tests/test_hostile.py), far below Python's recursion limit."""
+
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: they make text display in another order than it is stored
+(Trojan Source); Chinese text has no use for them (PD367, anywhere in a source file)."""
+
+_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+
 ROOTS = {"plan": "plan", "chapter": "chapter", "indicators": "indicators",
          "gazetteer": "gazetteer", "accepted": "accepted"}
 
@@ -134,11 +145,26 @@ def parse_file(path: Path, rel: str, display: str, kind: str,
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1  # the line up to the bad byte is valid UTF-8
+        col = len(data[start: exc.start].decode("utf-8-sig")) + 1
         diags.append(dg.make("PD005", display, line, col,
                              f"不是合法的 UTF-8：第 {exc.start} 字节 0x{data[exc.start]:02x}"))
         return src
     src.lines = text.splitlines()
+    declared = _DECLARATION.match(data)
+    if declared and declared.group(1).decode("ascii", "replace").upper() not in ("UTF-8", "UTF8"):
+        # lxml would decode the file by the declaration: mojibake in the site, and in the
+        # source too once `fmt` wrote it back
+        name = declared.group(1).decode("ascii", "replace")
+        diags.append(dg.make("PD006", display, 1, len(data[: declared.start(1)].decode("utf-8-sig")) + 1,
+                             f"编码声明为 {name}，源文件必须是 UTF-8",
+                             '把第一行改为 <?xml version="1.0" encoding="UTF-8"?>，并确认文件确实以 UTF-8 保存。'))
+        return src
+    if BIDI.search(text):
+        for n, line_text in enumerate(src.lines, 1):
+            for found in BIDI.finditer(line_text):
+                diags.append(dg.make("PD367", display, n, found.start() + 1,
+                                     f"双向控制字符 U+{ord(found.group()):04X}，显示顺序会与存储顺序不同"))
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         diags.append(dg.make("PD005", display, line, 0, "文件含有 NUL 字符"))
@@ -169,6 +195,12 @@ def parse_file(path: Path, rel: str, display: str, kind: str,
     if refused:
         return src
     root = tree.getroot()
+    deep = _too_deep(root)
+    if deep is not None:
+        line, col = src.locate(deep)
+        diags.append(dg.make("PD120", display, line, col,
+                             f"元素嵌套超过 {MAX_DEPTH} 层：<{deep.tag}>"))
+        return src
     if root.tag != ROOTS[kind]:
         line, col = src.locate(root)
         diags.append(dg.make("PD102", display, line, col,
@@ -262,6 +294,17 @@ def _recover(data: bytes) -> etree._ElementTree | None:
     return etree.ElementTree(root) if root is not None else None
 
 
+def _too_deep(root: etree._Element) -> etree._Element | None:
+    """The first element nested deeper than MAX_DEPTH, or None (one pass, no recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return el
+        stack.extend((child, depth + 1) for child in el if isinstance(child.tag, str))
+    return None
+
+
 def _root_siblings(tree: etree._ElementTree):
     root = tree.getroot()
     for direction in (root.itersiblings(preceding=True), root.itersiblings()):
@@ -294,8 +337,11 @@ def load(plan_dir: Path) -> Sources:
     diags: list[dg.Diagnostic] = []
     sources = Sources(root=plan_dir, plan=None, indicators=None, chapters=[], gazetteer=None,
                       chapter_parts={}, diagnostics=diags)
-    plan_path = plan_dir / "plan.xml"
+    plan_path = resolve_inside(plan_dir, "plan.xml")
     display = _display(plan_dir, "plan.xml")
+    if plan_path is None:  # a symbolic link out of the plan: never opened
+        diags.append(dg.make("PD002", display, 0, 0, "plan.xml 是指向规划目录之外的符号链接"))
+        return sources
     if not plan_path.is_file():
         diags.append(dg.make("PD001", display, 0, 0, f"找不到规划根文件 {display}",
                              "用 --plan 指向含 plan.xml 的目录，或用 python build.py import 生成它。"))

@@ -110,6 +110,26 @@ OUTPUTS = {"json": ["plan.json"],
            "docx": ["plan.docx"], "html": ["site"], "editorial": ["editorial"], "pdf": ["plan.pdf"]}
 """What each format writes below the output directory (replaced as a whole)."""
 
+STAMP = ".plandoc-output"
+"""Written into every output (same bytes every time): `--out` replaces a directory as a
+whole, so it must be empty, or carry this stamp of a previous build."""
+STAMP_TEXT = "plandoc output: every build replaces this directory as a whole.\n"
+
+
+def foreign_out(out_dir: Path) -> str | None:
+    """Why out_dir must not be built into, or None: a non-empty directory that is not a
+    previous plandoc output (no stamp, and entries other than what builds write) would be
+    swapped away, `/etc` or `$HOME` included."""
+    if not out_dir.is_dir() or (out_dir / STAMP).is_file():
+        return None
+    known = {name for names in OUTPUTS.values() for name in names}
+    others = sorted(p.name for p in out_dir.iterdir() if p.name not in known)
+    if not others:
+        return None  # empty, or the outputs of a build older than the stamp
+    shown = "、".join(others[:3]) + (" …" if len(others) > 3 else "")
+    return (f"--out 指向的目录不是空目录，也不是 plandoc 的输出（没有 {STAMP}），"
+            f"构建会整体替换它：{out_dir}（含 {shown}）")
+
 
 def build(plan: Plan, out_dir: Path, formats: list[str],
           findings: tuple[dg.Diagnostic, ...] = (),
@@ -121,6 +141,9 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
     `progress` is told the name of each format before it is rendered; `options` gives
     keyword arguments to a format's renderer (serve's quick rebuild uses them)."""
     out_dir = out_dir.resolve()
+    refused = foreign_out(out_dir)
+    if refused is not None:
+        raise FileExistsError(refused)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with lock(out_dir):
         _clean_leftovers(out_dir)
@@ -145,6 +168,7 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
                 module, _, function = RENDERERS[fmt].partition(":")
                 render = getattr(importlib.import_module(module), function)
                 written += render(plan, staging, findings, **(options or {}).get(fmt, {}))
+            (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
             _swap(staging, out_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

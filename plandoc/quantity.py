@@ -57,6 +57,8 @@ def parse(text: str) -> Quantity:
         return Quantity(text=raw, kind="text", comparator=comparator, cumulative=cumulative)
     number = m.group(0).replace(",", "")
     rest = s[m.end():].strip()
+    if re.match(r"[eE][-+]?\d", rest):  # 1e309: plans never print exponents (checks.numbers.values)
+        return Quantity(text=raw, kind="text", comparator=comparator, cumulative=cumulative)
     for word, comp in _SUFFIX:
         if rest.endswith(word):
             comparator = comparator or comp

@@ -87,13 +87,22 @@ def rows(plan: m.Plan) -> list[list]:
 
 
 def _csv_value(v) -> str:
+    """A cell as CSV text. A text cell a spreadsheet would run as a formula (starting
+    with = + - @, tab or CR; OWASP's advice) gets a leading apostrophe; one that reads
+    as a number (-33, +5) stays as it is (docs/json.md)."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
         return repr(v) if v != int(v) else str(int(v))
-    return str(v)
+    text = str(v)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMERIC.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NUMERIC = re.compile(r"[-+]?\d+(?:\.\d+)?%?|-")  # - alone: how plans print "none"
 
 
 def _csv_bytes(header: list[str], body: list[list]) -> bytes:

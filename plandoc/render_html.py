@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import diagnostics as dg
 from . import model as m
-from . import site_charts, site_indicators, site_search, site_view
+from . import images, site_charts, site_indicators, site_search, site_view
 from .print_view import chinese_date
 from .site_view import Link, SiteView
 from . import resources
@@ -268,7 +268,11 @@ def _assets(site: Path, plan: m.Plan) -> list[Path]:
         if fig.image:
             dst = site / MEDIA / fig.image
             dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / fig.image, dst)
+            if dst.suffix.lower() == ".svg":  # published without scripts or outside links
+                clean, removed = images.svg_clean((root / fig.image).read_bytes())
+                dst.write_bytes(clean if removed else (root / fig.image).read_bytes())
+            else:
+                shutil.copyfile(root / fig.image, dst)
             out.append(dst)
     return out
 

@@ -21,6 +21,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import diagnostics as dg
 from .incremental import QuickBuilder
@@ -103,11 +104,31 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-        if host not in ("127.0.0.1", "localhost"):  # a DNS-rebinding page must not read it
+    def parse_request(self) -> bool:
+        """Every request, whatever its method, passes the same gate before any handler:
+        the Host header (a DNS-rebinding page must not read the preview), the method
+        (GET and HEAD; anything else 405) and the path (no NUL: 400)."""
+        if not super().parse_request():
+            return False
+        host = (self.headers.get("Host") or "").strip().lower()
+        host = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0]
+        if host not in ("127.0.0.1", "localhost", "::1"):
             self.send_error(HTTPStatus.FORBIDDEN, "preview serves 127.0.0.1 and localhost only")
-            return
+            return False
+        if self.command not in ("GET", "HEAD"):
+            self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+            self.send_header("Allow", "GET, HEAD")
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.close_connection = True
+            self.end_headers()
+            return False
+        if "\x00" in unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "NUL in path")
+            return False
+        return True
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
         path = self.path.split("?", 1)[0]
         if path == "/__plandoc__/live.js":
             return self._send(LIVE_JS.encode(), "text/javascript; charset=utf-8")
@@ -177,12 +198,25 @@ class Preview:
             shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
             self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
-        self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
-        self.hub.publish("reload")  # the page first: the editor is waiting for it
-        self.quick.build(compiled, ("json",))
+        try:
+            self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
+            self.hub.publish("reload")  # the page first: the editor is waiting for it
+            self.quick.build(compiled, ("json",))
+        except Exception as exc:  # the last good site stays served; every open page is told
+            self.failed("网站", exc)
+            return False
         if self.pdf:
             self.pdf_wanted.set()
         return True
+
+    def failed(self, what: str, exc: BaseException) -> None:
+        """A build that raised: said on the console and shown in every open page's overlay."""
+        message = f"{what}构建失败：{type(exc).__name__}: {exc}"
+        self.say(message)
+        self.hub.publish("errors", json.dumps([{
+            "file": str(self.plan_dir), "line": 0, "column": 0, "code": "build", "severity": "error",
+            "message": message, "hint": "这是 plandoc 的缺陷或环境问题：请报告，并附上这条消息。",
+            "data": {}}], ensure_ascii=False))
 
     def pdf_worker(self) -> None:
         """Rebuild the PDF after the site, latest edit wins, never blocking the site."""
@@ -196,7 +230,7 @@ class Preview:
                     build(compiled.plan, self.out_dir, ["pdf"], compiled.diagnostics)
                     self.say("PDF 已更新 (PDF rebuilt)")
                 except Exception as exc:  # the site keeps being served; say what broke
-                    self.say(f"PDF 构建失败：{exc}")
+                    self.failed("PDF ", exc)
 
     def watch(self, paths: list[Path]) -> None:
         from watchfiles import watch
@@ -214,8 +248,8 @@ class Preview:
             self.say(f"变更：{', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             try:
                 self.rebuild()
-            except Exception as exc:
-                self.say(f"重建失败：{exc}")
+            except Exception as exc:  # compile itself raised: a bug, shown like any failure
+                self.failed("", exc)
 
 
 def serve(plan_dir: Path, out_dir: Path, port: int, pdf: bool, say: Callable[[str], None],
@@ -224,7 +258,10 @@ def serve(plan_dir: Path, out_dir: Path, port: int, pdf: bool, say: Callable[[st
     """Serve until Ctrl-C (or `stop` is set); `ready` receives the URL once listening."""
     hub = Hub()
     preview = Preview(plan_dir, out_dir, hub, pdf, say)
-    preview.rebuild()
+    try:
+        preview.rebuild()
+    except Exception as exc:
+        preview.failed("", exc)
     site = out_dir.resolve() / "editorial"  # the editor's view: report, placeholders
     handler = type("BoundHandler", (Handler,), {"hub": hub})
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))

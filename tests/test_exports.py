@@ -277,8 +277,8 @@ def test_xlsx_keeps_text_as_text_and_names_sheets_uniquely(mini_copy, tmp_path):
     table = text[text.index("<indicator-table>"):text.index("</indicator-table>") + len("</indicator-table>")]
     ch.write_text(text.replace(table, table + table.replace("<v>7.3</v>", "<v>=1+1</v>")), encoding="utf-8")
     compiled = compile_plan(mini_copy)
-    build(compiled.plan, tmp_path, ["xlsx"])
-    wb = load_workbook(tmp_path / "indicators.xlsx")
+    build(compiled.plan, tmp_path / "out", ["xlsx"])  # not tmp_path: it holds the plan (--out refuses it)
+    wb = load_workbook(tmp_path / "out" / "indicators.xlsx")
     assert wb.sheetnames == ["指标", "专栏 1", "专栏 1 (2)"]
     cell = wb["专栏 1 (2)"]["F2"]
     assert cell.value == "=1+1" and cell.data_type == "s"

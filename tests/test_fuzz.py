@@ -132,3 +132,82 @@ def test_recognition_never_raises_on_any_prose(text, wrap):
     lines = f"<p>{wrap.format(body, body)}</p>".splitlines() or [""]
     offsets = sorted(block.raw_at(f.start) for f in found)
     assert len(rtext.locate(lines, 1, 1, offsets)) == len(offsets)
+
+
+# ---- the importer: mutated plain text
+
+SEED_LINES = (FIXTURES / "seed" / "yongzhou-14th.txt").read_text(encoding="utf-8").split("\n")
+IMPORT_BASE = SEED_LINES[:300] + SEED_LINES[1945:]
+"""Notice, title, TOC, the first chapters (sections, a column, the indicator table) and
+the closing and back matter of the seed: every kind of line the importer recognises."""
+
+HOSTILE_CHARS = st.sampled_from(
+    [chr(c) for c in range(0x20)] + ["\x7f", "\ufffe", "\uffff", "\u202e", "\u2066", "\u3000",
+                                     "\ufeff", "\u00a0", "\t", "𠀀", "\u0301"])
+HEADINGS = st.sampled_from(["第一章", "第章", "第一百万章 太多", "第零篇", "第一篇", "第二节　",
+                            "第三章\t\t\t12", "第四章 " + "长" * 5000, "专栏", "专栏 99999", "图 1",
+                            "目  录", "第一节 （续）", "第十三章 标题……………… 7", "（一）", "一、"])
+
+
+def _mutate_text(lines: list[str], data) -> list[str]:
+    lines = list(lines)
+    for _ in range(data.draw(st.integers(1, 6), label="mutations")):
+        i = data.draw(st.integers(0, len(lines) - 1), label="line")
+        op = data.draw(st.sampled_from(["control", "huge", "heading", "delete", "duplicate",
+                                        "swap", "blank", "tabs", "truncate", "text"]), label="op")
+        if op == "control":
+            at = data.draw(st.integers(0, len(lines[i])), label="at")
+            lines[i] = lines[i][:at] + data.draw(st.text(HOSTILE_CHARS, min_size=1, max_size=5)) + lines[i][at:]
+        elif op == "huge":
+            lines[i] = (lines[i] or "很长的一行。") * data.draw(st.sampled_from([100, 2000, 20000]), label="times")
+        elif op == "heading":
+            heading = data.draw(HEADINGS, label="heading")
+            lines.insert(i, heading) if data.draw(st.booleans(), label="insert") else \
+                lines.__setitem__(i, heading + lines[i])
+        elif op == "delete":
+            del lines[i: i + data.draw(st.integers(1, 40), label="n")]
+        elif op == "duplicate":
+            lines[i:i] = lines[i: i + data.draw(st.integers(1, 40), label="n")]
+        elif op == "swap":
+            j = data.draw(st.integers(0, len(lines) - 1), label="other")
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "blank":
+            lines.insert(i, data.draw(st.sampled_from(["", " ", "\t", "\u3000", "　 　"]), label="blank"))
+        elif op == "tabs":
+            lines[i] = "\t".join(lines[i][k: k + 3] for k in range(0, len(lines[i]), 3))
+        elif op == "truncate":
+            lines = lines[:i + 1]
+        elif op == "text":
+            lines[i] = data.draw(st.text(max_size=60).map(lambda t: "".join(
+                c for c in t if not 0xD800 <= ord(c) <= 0xDFFF)), label="text")
+        if not lines:
+            lines = [""]
+    return lines
+
+
+@settings(max_examples=max(EXAMPLES // 2, 10), deadline=None, derandomize=os.environ.get("CI") == "true",
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(data=st.data())
+def test_mutated_plain_text_never_crashes_the_importer(tmp_path_factory, data):
+    """Whatever the text, the importer writes well-formed XML and a report, and the plan
+    it wrote compiles to diagnostics, never a traceback."""
+    from plandoc.importer import run
+    from plandoc.importer.source import InputError
+
+    work = tmp_path_factory.mktemp("fuzz-import")
+    text = work / "plan.txt"
+    text.write_text("\n".join(_mutate_text(IMPORT_BASE, data)), encoding="utf-8")
+    try:
+        result = run(text, work / "out")
+    except InputError as exc:  # a refusal the command reports cleanly (exit 2), not a crash
+        assert "过长" in str(exc)
+        event("refused: paragraph too long")
+        return
+    for path in result.files:
+        etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    assert (work / "out" / "import-report.md").is_file()
+    compiled = compile_plan(work / "out")
+    for d in compiled.diagnostics:
+        assert d.code in CATALOGUE and d.message and d.hint
+    event("imported clean" if compiled.ok else "imported with diagnostics")

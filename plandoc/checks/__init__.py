@@ -28,6 +28,7 @@ CHECKS: list[Callable[[Plan], Iterator[dg.Diagnostic]]] = [
     numbers.totals,
     numbers.counts,
     numbers.units,
+    numbers.values,
     text.repeated_sentences,
     text.final_punctuation,
     text.brackets,

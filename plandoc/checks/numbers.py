@@ -8,6 +8,7 @@ printed as 2500 for [2499.5, 2500.5); a value with 左右 (≈) is allowed 10 %.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -293,3 +294,16 @@ def units(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             if got != want:
                 yield _make("PD340", s, f"{m.plain(ind.name)} 的单位是 {ind.unit}，此处写作 {s.quantity.unit}",
                             indicator=ind.id, year=s.year, text=s.quantity.unit)
+
+
+def values(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """A stated value that is no finite number (NaN, inf, 1e309) is an error (an empty
+    cell in a table's value column is convert's PD122 note: plans print "none" as -)."""
+    for s in plan.statements:
+        text = s.quantity.text.strip().strip("[]［］").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not math.isfinite(number):
+            yield _make("PD121", s, f"指标 {s.indicator} 的数值不是有限数：{s.quantity.text}")

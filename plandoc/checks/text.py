@@ -98,7 +98,23 @@ def _make(code, loc, message, hint=None, severity=None, **data):
     return dg.make(code, loc.file, loc.line, loc.column, message, hint, severity, **data)
 
 
-@functools.lru_cache(maxsize=65536)
+CACHED_CHARS = 4096
+"""Paragraphs up to this length are remembered between compiles (serve recompiles on
+every edit); a longer one is worked out each time, so that a hostile plan cannot make
+the caches hold gigabytes (65536 entries of megabyte paragraphs)."""
+
+
+def _paragraph_cache(fn):
+    cached = functools.lru_cache(maxsize=65536)(fn)
+
+    @functools.wraps(fn)
+    def call(text: str, *args):
+        return cached(text, *args) if len(text) <= CACHED_CHARS else fn(text, *args)
+    call.cache_info = cached.cache_info
+    return call
+
+
+@_paragraph_cache
 def _long_sentences(text: str) -> tuple[str, ...]:
     """The sentences of a text long enough that a repetition is worth reporting."""
     return tuple(s for s in (s.strip() for s in SENTENCE.findall(text))
@@ -138,7 +154,7 @@ def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 _BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
 
 
-@functools.lru_cache(maxsize=65536)
+@_paragraph_cache
 def _unbalanced(text: str) -> str | None:
     closers = {v: k for k, v in PAIRS.items()}
     stack: list[str] = []
@@ -169,7 +185,7 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-@functools.lru_cache(maxsize=65536)
+@_paragraph_cache
 def _traditional_chars(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
     if _converter().convert(text) == text:  # nearly every paragraph: no name to look for
         return ()
@@ -229,7 +245,7 @@ def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> boo
     return all(covered)
 
 
-@functools.lru_cache(maxsize=65536)
+@_paragraph_cache
 def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Windows one character off a name of four or more characters, with the same final
     character. A window inside an occurrence of a known name (洪市镇 in 芦洪市镇) is no

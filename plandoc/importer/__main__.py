@@ -13,6 +13,7 @@ from pathlib import Path
 from . import run
 from .docx import DocxError
 from .report import KINDS
+from .source import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         result = run(args.text, args.out, args.ids)
+    except InputError as exc:
+        print(f"error: {args.text}: {exc}", file=sys.stderr)
+        return 2
     except DocxError as exc:
         print(f"{args.text}:0:0: error[{exc.code}] {exc.message}", file=sys.stderr)
         print("    提示：请在 Word/WPS 中另存为 .docx（Word 文档）后再导入；不要导入来历不明的文件。", file=sys.stderr)

@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "heading-split": ("repair", "Heading split over two lines joined"),
     "title-space": ("repair", "Stray space in a title removed"),
     "debris": ("repair", "Page debris dropped"),
+    "control-char": ("repair", "Character XML cannot hold removed"),
     "unterminated": ("doubt", "Paragraph ends without sentence-final punctuation"),
     "subhead": ("doubt", "Short unpunctuated line in a column kept as a sub-heading"),
     "lead-doubtful": ("doubt", "Possible lead sentence not marked"),
@@ -96,10 +97,12 @@ def write_markdown(path: Path, source: Path, counts: dict[str, int], findings: F
            "Line numbers refer to the source text. ⇥ marks a tab.", "", "## Counts", ""]
     out += [f"- {k}: {v}" for k, v in counts.items()]
     out += ["", "## Findings by kind", ""]
-    by_kind = findings.counts()
-    out += [f"- {k} ({KINDS[k][0]}): {n}" for k, n in by_kind.items()]
+    grouped: dict[str, list[Finding]] = {}  # one pass over the findings, not one per kind
+    for f in findings.items:
+        grouped.setdefault(f.kind, []).append(f)
+    out += [f"- {k} ({KINDS[k][0]}): {len(v)}" for k, v in grouped.items()]
     for kind, (severity, heading) in KINDS.items():
-        items = findings.of(kind)
+        items = grouped.get(kind, [])
         if not items:
             continue
         out += ["", f"## {heading} — `{kind}` ({severity}, {len(items)})", "",

@@ -97,9 +97,28 @@ class Back:
     printed_date: str = ""
 
 
-def read_lines(path: Path) -> list[Line]:
+class InputError(ValueError):
+    """A text the importer cannot turn into a plan (the command says why and exits 2)."""
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (C0 controls but tab and newline, U+FFFE, U+FFFF)."""
+
+
+def read_lines(path: Path, findings: Findings | None = None) -> list[Line]:
+    """The numbered lines; a character XML cannot hold is removed, each one a finding
+    with its line and column (a form feed too: it would otherwise reach lxml)."""
     text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return [Line(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    lines = [Line(i, t) for i, t in enumerate(text.split("\n"), 1)]
+    if findings is None or not NOT_XML.search(text):
+        return lines
+    for k, line in enumerate(lines):
+        for found in NOT_XML.finditer(line.text):
+            findings.add("control-char", line.no, f"U+{ord(found.group()):04X} at column {found.start() + 1} removed",
+                         NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>",
+                                     line.text[max(0, found.start() - 10): found.start() + 10]))
+        lines[k] = Line(line.no, NOT_XML.sub("", line.text))
+    return lines
 
 
 def split_blocks(lines: list[Line], findings: Findings) -> list[Block]:

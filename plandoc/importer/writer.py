@@ -17,27 +17,35 @@ from ..fmt import format_text
 from . import indicators, inline, structure as st
 from .inline import Em, Node, Ref, Sic, Sub
 from .report import Findings
-from .source import Back, Front, Unit
+from .source import Back, Front, InputError, Unit
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 def _fill(el: etree._Element, nodes: list[Node]) -> None:
-    for node in nodes:
+    """Append `nodes` to `el`. Linear: runs of text are joined once, and the last child is
+    tracked (lxml's len() and el[-1] walk all children: quadratic on a long paragraph)."""
+    last = el[-1] if len(el) else None
+    texts: list[str] = []
+    for node in [*nodes, None]:
         if isinstance(node, str):
-            if len(el):
-                el[-1].tail = (el[-1].tail or "") + node
-            else:
-                el.text = (el.text or "") + node
+            texts.append(node)
             continue
+        if texts:
+            if last is not None:
+                last.tail = (last.tail or "") + "".join(texts)
+            else:
+                el.text = (el.text or "") + "".join(texts)
+            texts = []
         if isinstance(node, Em):
-            _fill(etree.SubElement(el, "em"), list(node.children))
-        elif isinstance(node, Sub):
-            etree.SubElement(el, "sub").text = node.text
-        elif isinstance(node, Sic):
-            etree.SubElement(el, "sic", corr=node.corr).text = node.text
+            last = etree.SubElement(el, "em")
+            _fill(last, list(node.children))
+        elif isinstance(node, (Sub, Sic)):
+            last = etree.SubElement(el, "sub") if isinstance(node, Sub) else \
+                etree.SubElement(el, "sic", corr=node.corr)
+            last.text = node.text
         elif isinstance(node, Ref):
-            etree.SubElement(el, "ref", to=node.to)
+            last = etree.SubElement(el, "ref", to=node.to)
 
 
 def _text(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
@@ -248,6 +256,9 @@ def indicators_root(registry: indicators.Registry) -> etree._Element:
 
 def serialise(root: etree._Element, path: Path) -> None:
     """Write `root` in the formatter's canonical form (one layout for plan files)."""
-    text = format_text(etree.tostring(root, encoding="UTF-8"))
+    try:
+        text = format_text(etree.tostring(root, encoding="UTF-8"))
+    except etree.XMLSyntaxError as exc:  # a paragraph past libxml2's 10 MB text limit
+        raise InputError(f"无法写出 {path.name}：{exc.msg}；输入中有过长的段落，不是规划正文") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
