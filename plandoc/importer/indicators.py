@@ -185,6 +185,7 @@ def _repair(row: tables.Row, layout: list[tuple[str, str, str, str]], child_abov
 
 def _values(cells: list[str], layout: list[tuple[str, str, str, str]]) -> list[tuple[str, int]]:
     idx = [i for i, col in enumerate(layout) if col[0] == "value"]
+    cells = cells + [""] * (len(layout) - len(cells))  # a short row: its missing cells are empty (fuzz)
     out: list[tuple[str, int]] = []
     k = 0
     while k < len(idx):
