@@ -134,17 +134,41 @@ def foreign_out(out_dir: Path) -> str | None:
 def build(plan: Plan, out_dir: Path, formats: list[str],
           findings: tuple[dg.Diagnostic, ...] = (),
           progress: Callable[[str], None] | None = None,
-          options: dict[str, dict] | None = None) -> list[Path]:
+          options: dict[str, dict] | None = None,
+          unlocked: tuple[str, ...] = ()) -> list[Path]:
     """Render `plan` in every format into out_dir, atomically per build.
 
     `findings` are the diagnostics of the compile, shown on the site's report page;
     `progress` is told the name of each format before it is rendered; `options` gives
-    keyword arguments to a format's renderer (serve's quick rebuild uses them)."""
+    keyword arguments to a format's renderer (serve's quick rebuild uses them). Formats
+    in `unlocked` are rendered before the output's lock is taken, into a directory of
+    their own, and moved in under the lock: a slow renderer (serve's background PDF)
+    never holds up a quick rebuild of the site."""
     out_dir = out_dir.resolve()
     refused = foreign_out(out_dir)
     if refused is not None:
         raise FileExistsError(refused)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    early = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.render-", dir=out_dir.parent)) if unlocked else None
+    try:
+        ready = {fmt: _render(fmt, plan, early, findings, progress, options)
+                 for fmt in formats if early is not None and fmt in unlocked}
+        return _build_locked(plan, out_dir, formats, findings, progress, options, ready, early)
+    finally:
+        if early is not None:
+            shutil.rmtree(early, ignore_errors=True)
+
+
+def _render(fmt: str, plan: Plan, where: Path, findings, progress, options) -> list[Path]:
+    if progress is not None:
+        progress(fmt)
+    module, _, function = RENDERERS[fmt].partition(":")
+    render = getattr(importlib.import_module(module), function)
+    return render(plan, where, findings, **(options or {}).get(fmt, {}))
+
+
+def _build_locked(plan: Plan, out_dir: Path, formats: list[str], findings, progress, options,
+                  ready: dict[str, list[Path]], early: Path | None) -> list[Path]:
     with lock(out_dir):
         _clean_leftovers(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
@@ -163,11 +187,13 @@ def build(plan: Plan, out_dir: Path, formats: list[str],
                         shutil.rmtree(target)
                     elif target.exists():
                         target.unlink()
-                if progress is not None:
-                    progress(fmt)
-                module, _, function = RENDERERS[fmt].partition(":")
-                render = getattr(importlib.import_module(module), function)
-                written += render(plan, staging, findings, **(options or {}).get(fmt, {}))
+                if fmt in ready and early is not None:  # rendered before the lock: move it in
+                    for name in OUTPUTS[fmt]:
+                        if (early / name).exists():
+                            os.replace(early / name, staging / name)
+                    written += [staging / p.relative_to(early) for p in ready[fmt]]
+                else:
+                    written += _render(fmt, plan, staging, findings, progress, options)
             (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
             _swap(staging, out_dir)
         except BaseException:

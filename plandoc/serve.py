@@ -227,7 +227,8 @@ class Preview:
             compiled = compile_plan(self.plan_dir)
             if compiled.ok:
                 try:
-                    build(compiled.plan, self.out_dir, ["pdf"], compiled.diagnostics)
+                    # laid out outside the output's lock: the site's quick rebuilds go on meanwhile
+                    build(compiled.plan, self.out_dir, ["pdf"], compiled.diagnostics, unlocked=("pdf",))
                     self.say("PDF 已更新 (PDF rebuilt)")
                 except Exception as exc:  # the site keeps being served; say what broke
                     self.failed("PDF ", exc)
