@@ -54,10 +54,12 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
     """The print view of `plan`; `environ` (default os.environ) supplies SOURCE_DATE_EPOCH."""
     environ = os.environ if environ is None else environ
     root = Path(plan.root or ".")
+    tables = plan.tables + tuple(b for page in plan.pages if page.printed for b in page.blocks
+                                 if isinstance(b, m.Table))  # a printed 编制说明's tables
     return PrintView(
-        widths={t.id: column_widths(t) for t in plan.tables},
+        widths={t.id: column_widths(t) for t in tables},
         short={t.id: tuple(tuple(kind for _, _, kind in row) for row in _kinds(t))
-               for t in plan.tables},
+               for t in tables},
         images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
         notice_date=chinese_date(plan.notice.date) if plan.notice and plan.notice.date else None,

@@ -179,3 +179,19 @@ def test_a_page_is_linted_like_the_plan_but_may_quote_its_sentences(tmp_path):
     plan_dir = _with_page(tmp_path, f"推進改革开放，没有句号\n\n纲要提出：{quoted}")
     found = sorted((d.code, d.line) for d in compile_plan(plan_dir).diagnostics if d.file.endswith(".md"))
     assert found == [("PD361", 8), ("PD363", 8)]
+
+
+def test_a_page_marked_print_is_an_appendix_of_the_print_edition(tmp_path):
+    """The 编制说明 may be printed after the plan (front matter `print = true`); a page
+    without it is not in the print edition."""
+    from plandoc.render_pdf import print_html
+
+    plan_dir = _with_page(tmp_path, "## 编制过程\\n\\n本说明随纲要印发。\\n\\n| 阶段 | 时间 |\\n|---|---|\\n| 起草 | 2020年 |\\n",
+                          name="notes", kind="编制说明")
+    page = plan_dir / "pages" / "notes.md"
+    html = print_html(compile_plan(plan_dir).plan)
+    assert "本说明随纲要印发" not in html
+    page.write_text(page.read_text(encoding="utf-8").replace("order = 1", "order = 1\nprint = true"), encoding="utf-8")
+    html = print_html(compile_plan(plan_dir).plan)
+    assert 'class="appendix companion" id="page-notes"' in html and "本说明随纲要印发" in html
+    assert html.index("本说明随纲要印发") > html.index('class="closing"')
