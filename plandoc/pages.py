@@ -169,11 +169,8 @@ class _Reader:
     def _loc(self, token: Token | None, needle: str = "") -> m.Loc:
         first = (token.map[0] if token is not None and token.map else 0) + self.src.body_line
         last = (token.map[1] if token is not None and token.map else first + 1) + self.src.body_line
-        for n in range(first, min(last, len(self.lines))):
-            col = self.lines[n].find(needle) if needle else 0
-            if col >= 0:
-                return m.Loc(self.src.display, n + 1, col + 1)
-        return m.Loc(self.src.display, first + 1, 1)
+        line, col = _find(self.lines, first, last, needle)
+        return m.Loc(self.src.display, line, col)
 
     def blocks(self, tokens: list[Token]) -> list[m.Block]:
         out: list[m.Block] = []
@@ -305,6 +302,16 @@ class _Reader:
         return m.Quote(ind, year, role, statement.quantity, statement.block, statement.chapter, loc)
 
 
+def _find(lines: list[str], first: int, last: int, needle: str) -> tuple[int, int]:
+    """1-based line and column of `needle` in lines[first:last] (0-based bounds), else the
+    start of line `first`."""
+    for n in range(first, min(last, len(lines))):
+        col = lines[n].find(needle) if needle else 0
+        if col >= 0:
+            return n + 1, col + 1
+    return first + 1, 1
+
+
 def _closing(tokens: list[Token], i: int) -> int:
     """Index of the token closing tokens[i] (itself for a token that does not nest)."""
     if tokens[i].nesting != 1:
@@ -406,13 +413,13 @@ def attach(plan: m.Plan, plan_dir: Path, recogniser=None) -> tuple[m.Plan, list[
     wrong; with `recogniser` (the plan's, `plandoc.recognise`), numbers typed in a page
     are checked against the plan's facts."""
     diags: list[dg.Diagnostic] = []
-    pages = [p for src, pid in _sources(plan_dir, plan.root, diags)
-             if (p := read_page(plan, src, pid, diags)) is not None]
-    pages.sort(key=lambda p: (p.order, p.file))
+    read = [(p, src) for src, pid in _sources(plan_dir, plan.root, diags)
+            if (p := read_page(plan, src, pid, diags)) is not None]
+    read.sort(key=lambda pair: (pair[0].order, pair[0].file))
     if recogniser is not None:
-        for page in pages:
-            diags += typed_numbers(plan, page, recogniser)
-    return replace(plan, pages=tuple(pages)), diags
+        for page, src in read:
+            diags += typed_numbers(plan, page, recogniser, src.text.split("\n"))
+    return replace(plan, pages=tuple(p for p, _ in read)), diags
 
 
 # ------------------------------------------------------------------ numbers typed in a page
@@ -448,9 +455,10 @@ def _page_texts(blocks) -> list[tuple[m.Loc, tuple[m.Inline, ...]]]:
     return out
 
 
-def typed_numbers(plan: m.Plan, page: m.Page, recogniser) -> list[dg.Diagnostic]:
+def typed_numbers(plan: m.Plan, page: m.Page, recogniser, lines: list[str]) -> list[dg.Diagnostic]:
     """PD285 where a page types a number the plan states otherwise (through the same
-    recognition the plan's own prose is checked with); an ambiguous binding is a note."""
+    recognition the plan's own prose is checked with); an ambiguous binding is a note.
+    `lines` are the page's source lines, to point at the number itself."""
     out: list[dg.Diagnostic] = []
     recogniser.chapter()
     for loc, inlines in _page_texts(page.blocks):
@@ -460,7 +468,8 @@ def typed_numbers(plan: m.Plan, page: m.Page, recogniser) -> list[dg.Diagnostic]
             stated_by_plan = stated(plan, found.ind, found.year, found.role)
             if stated_by_plan is None or _same(found.quantity, stated_by_plan.quantity):
                 continue
-            out.append(_contradiction(plan, page, loc, found, stated_by_plan))
+            at = _find(lines, loc.line - 1, loc.line + 20, found.quantity.text)
+            out.append(_contradiction(plan, m.Loc(loc.file, *at), found, stated_by_plan))
     return out
 
 
@@ -472,13 +481,12 @@ def _same(a: m.Quantity, b: m.Quantity) -> bool:
         None, a.comparator) and a.cumulative == b.cumulative
 
 
-def _contradiction(plan: m.Plan, page: m.Page, loc: m.Loc, found, statement: m.Statement) -> dg.Diagnostic:
+def _contradiction(plan: m.Plan, loc: m.Loc, found, statement: m.Statement) -> dg.Diagnostic:
     names = {i.id: m.plain(i.name) for i in plan.indicators}
     name = names.get(found.ind, found.ind)
-    line = _line_of(loc, found.quantity.text)
     labels = {c.id: c.label for c in plan.columns} | {c.id: c.label for c in plan.chapters}
     where = labels.get(statement.column or "", labels.get(statement.chapter, statement.chapter))
-    return dg.make("PD285", loc.file, line[0], line[1],
+    return dg.make("PD285", loc.file, loc.line, loc.column,
                    f"页面所写与规划不一致：{name} {found.year} 年{_ROLE_NAMES.get(found.role, found.role)}"
                    f"写作 {found.quantity.text}，规划为 {statement.quantity.text}",
                    f"改用引用 {{{{{found.ind} {found.year} {found.role}}}}}，数值就随规划而定；"
@@ -489,16 +497,3 @@ def _contradiction(plan: m.Plan, page: m.Page, loc: m.Loc, found, statement: m.S
 
 
 _ROLE_NAMES = {"target": "目标值", "base": "基期值", "actual": "实现值", "rate": "年均增速", "actual-rate": "实现增速"}
-
-
-def _line_of(loc: m.Loc, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` in the source at or after the block's first line."""
-    try:
-        lines = Path(loc.file).read_text(encoding="utf-8").split("\n")
-    except OSError:
-        return loc.line, loc.column
-    for n in range(max(loc.line - 1, 0), min(loc.line + 20, len(lines))):
-        col = lines[n].find(needle)
-        if col >= 0:
-            return n + 1, col + 1
-    return loc.line, loc.column
