@@ -28,3 +28,17 @@ def overlay(code: str, dest: Path) -> tuple[Path, list[dict]]:
     for rel in meta.get("delete", []):
         (plan / rel).unlink()
     return plan, meta["expected"]
+
+
+def mini_repo(dest: Path, message: str = "v1") -> tuple[Path, list[str]]:
+    """A git repository at dest/repo holding a copy of the mini plan as plan/, committed
+    once with `message`; returns the repository and the git command prefix for it."""
+    import subprocess
+
+    repo = dest / "repo"
+    shutil.copytree(MINI, repo / "plan")
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", message], check=True)
+    return repo, git

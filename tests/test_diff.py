@@ -15,7 +15,7 @@ from pathlib import Path
 from plandoc.diff import diff_plans, token_ops, version_name
 from plandoc.pipeline import compile_plan
 
-from plans import MINI, ROOT
+from plans import MINI, ROOT, mini_repo
 
 PLAN = ROOT / "plan"
 
@@ -73,12 +73,7 @@ def test_inserted_chapter_and_removed_column(mini_copy):
 
 
 def test_cli_json_and_html_between_git_revisions(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(MINI, repo / "plan")
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    repo, git = mini_repo(tmp_path, "v1")
     _edit(repo / "plan" / "chapters" / "ch01.xml", "<v>54</v>", "<v>55</v>")
     subprocess.run([*git, "commit", "-qam", "v2"], check=True)
     html = tmp_path / "redline.html"
@@ -188,12 +183,7 @@ def test_redline_html_and_pdf_have_the_title_block_and_signature(tmp_path):
 
 
 def test_version_names_a_git_revision_by_hash_subject_and_date(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(MINI, repo / "plan")
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "征求意见稿"], check=True)
+    repo, git = mini_repo(tmp_path, "征求意见稿")
     name, day = version_name("HEAD", repo)
     assert name.startswith("HEAD（") and "征求意见稿" in name and len(day) == 10
     assert version_name(str(repo / "plan"), repo) == (str(repo / "plan"), "")

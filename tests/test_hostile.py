@@ -15,7 +15,7 @@ from lxml import etree
 
 from plandoc.pipeline import build, compile_plan
 
-from plans import MINI, ROOT
+from plans import MINI, ROOT, mini_repo
 
 
 def codes(plan_dir: Path) -> list[str]:
@@ -288,12 +288,7 @@ def test_bidi_controls_are_linted_wherever_they_are(mini_copy, char):
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "../../../etc/passwd"])
 def test_diff_of_a_revision_with_a_symlink_out_of_the_plan_is_a_diagnostic(tmp_path, target):
-    repo = tmp_path / "repo"
-    shutil.copytree(MINI, repo / "plan")
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    repo, git = mini_repo(tmp_path, "v1")
     (repo / "plan" / "chapters" / "ch01.xml").unlink()
     (repo / "plan" / "chapters" / "ch01.xml").symlink_to(target)
     subprocess.run([*git, "commit", "-qam", "v2"], check=True)

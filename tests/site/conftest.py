@@ -87,6 +87,12 @@ def mini(_builds) -> Built:
     return _builds("mini")
 
 
+@pytest.fixture(scope="session")
+def plan_site(_builds) -> Built:
+    """The bundled plan's site (built once per session)."""
+    return _builds("plan")
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

@@ -9,17 +9,12 @@ from plandoc import model as m
 
 
 @pytest.fixture(scope="module")
-def bundled(_builds):
-    return _builds("plan")
+def base(plan_site, serve):
+    return serve(plan_site.site)
 
 
-@pytest.fixture(scope="module")
-def base(bundled, serve):
-    return serve(bundled.site)
-
-
-def test_plan_links_and_quoted_facts_land_on_their_anchors(bundled, base, open_page):
-    (page_model,) = bundled.plan.pages
+def test_plan_links_and_quoted_facts_land_on_their_anchors(plan_site, base, open_page):
+    (page_model,) = plan_site.plan.pages
     page, watch = open_page()
     page.goto(base + "pages/jiedu.html", wait_until="networkidle")
     links = page.eval_on_selector_all("article.companion a.xref, article.companion a.quote",

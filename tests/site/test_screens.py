@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from plandoc import model as m
 
 WIDTHS = (1280, 390)
-
-
-@pytest.fixture(scope="module")
-def plan_site(_builds):
-    return _builds("plan")
 
 
 @pytest.fixture(scope="module")
