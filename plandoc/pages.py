@@ -27,16 +27,18 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.rules_inline.state_inline import Delimiter
-from markdown_it.token import Token
 
 from . import diagnostics as dg
 from . import model as m
 from .load import resolve_inside
+
+if TYPE_CHECKING:  # markdown-it is imported only when a plan has pages (check's start-up)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 FOLDER = "pages"
 KINDS = {"解读": True, "编制说明": True, "说明": False}
@@ -53,6 +55,8 @@ CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”�
 def _cjk_emphasis(state: StateInline, silent: bool) -> bool:
     """`*`/`**` next to Chinese text open and close on either side of punctuation (what
     CJK-friendly Markdown does); elsewhere CommonMark's own rule decides."""
+    from markdown_it.rules_inline.state_inline import Delimiter
+
     start = state.pos
     if silent or state.src[start] != "*":
         return False
@@ -90,6 +94,8 @@ def _quote(state: StateInline, silent: bool) -> bool:
 
 
 def markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.inline.ruler.before("emphasis", "cjk_emphasis", _cjk_emphasis)
     md.inline.ruler.before("link", "plan_quote", _quote)

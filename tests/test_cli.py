@@ -71,7 +71,9 @@ def test_check_does_not_import_the_pdf_engine():
     code = ("import sys\nfrom plandoc.cli import main\n"
             "try:\n    main(['check', '--plan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "assert 'weasyprint' not in sys.modules, 'check imported weasyprint'\n"
-            "assert 'jinja2' not in sys.modules, 'check imported jinja2'\n")
+            "assert 'jinja2' not in sys.modules, 'check imported jinja2'\n"
+            # the mini plan has no companion pages: no Markdown parser either
+            "assert 'markdown_it' not in sys.modules, 'check imported markdown_it'\n")
     r = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
