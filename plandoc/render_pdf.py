@@ -17,8 +17,11 @@ from markupsafe import Markup, escape
 
 from . import model as m
 from .cells import unbroken_runs
+from .print_assembly import Interrupted, LayoutCache, assemble, whole
 from .print_view import PrintView, view
 from . import resources
+
+__all__ = ["Interrupted", "LayoutCache", "layout", "print_html", "render", "write"]
 
 TEMPLATES = resources.TEMPLATES
 STYLESHEET = TEMPLATES / "pdf" / "print.css"
@@ -64,28 +67,40 @@ def _href(ref: m.Ref) -> str:
 
 
 def print_html(plan: m.Plan, pv: PrintView | None = None) -> str:
-    """The print HTML of `plan` (to be laid out with STYLESHEET)."""
+    """The print HTML of the whole of `plan` as one document (to be laid out with
+    STYLESHEET); the edition itself is laid out piece by piece (print_assembly)."""
     pv = pv or view(plan)
-    return environment().get_template("pdf/plan.html.j2").render(plan=plan, v=pv, href=_href)
+    return environment().get_template("pdf/plan.html.j2").render(
+        plan=plan, v=pv, href=_href, piece=whole(plan))
 
 
-def layout(plan: m.Plan, pv: PrintView | None = None):
-    """Lay the plan out into pages: a weasyprint.Document (pages, bookmarks, metadata)."""
+def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None = None,
+           interrupted=None):
+    """Lay the plan out into pages: a weasyprint.Document (pages, bookmarks, metadata),
+    assembled from its pieces (print_assembly); `cache` keeps them for the next call."""
     import weasyprint
 
     from . import justify
 
     justify.apply()
     pv = pv or view(plan)
+    cache = LayoutCache() if cache is None else cache
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
-    html = weasyprint.HTML(string=print_html(plan, pv), base_url=str(TEMPLATES / "pdf"),
-                           url_fetcher=fetch)
-    document = html.render(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetch)],
-                           **PDF_OPTIONS)
-    repeat_split_cells(document)
-    first_page_without_continued(document)
-    close_split_columns(document)
-    return document
+    cache.prepare(str(STYLESHEET), fetch)
+    template = environment().get_template("pdf/plan.html.j2")
+
+    def html_of(piece) -> str:
+        return template.render(plan=plan, v=pv, href=_href, piece=piece)
+
+    def lay_out(html: str):
+        document = weasyprint.HTML(string=html, base_url=str(TEMPLATES / "pdf"), url_fetcher=fetch) \
+            .render(stylesheets=[cache.stylesheet], font_config=cache.font_config, **PDF_OPTIONS)
+        repeat_split_cells(document)
+        first_page_without_continued(document)
+        close_split_columns(document)
+        return document
+
+    return assemble(plan, html_of, lay_out, cache, interrupted)
 
 
 def close_split_columns(document) -> None:
@@ -246,6 +261,8 @@ def _linear_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
-def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
-    """Write out_dir/plan.pdf. `findings` are not printed: the print edition is the plan."""
-    return [write(layout(plan), out_dir / "plan.pdf")]
+def render(plan: m.Plan, out_dir: Path, findings: tuple = (), cache: LayoutCache | None = None,
+           interrupted=None) -> list[Path]:
+    """Write out_dir/plan.pdf. `findings` are not printed: the print edition is the plan.
+    `cache` and `interrupted`: serve's PDF worker (see print_assembly)."""
+    return [write(layout(plan, cache=cache, interrupted=interrupted), out_dir / "plan.pdf")]
