@@ -8,17 +8,18 @@ stylesheet, and their pages are put together into one document (`Document.copy`)
 links, the outline and the PDF/UA tags are made from the assembled pages, so they span
 the pieces as they would span one document.
 
-A piece's layout depends only on its own HTML, which names its first page number:
-a 篇 that starts on an even page is laid out after one page the assembly drops, so its
-margins, running heads and page numbers are those it is printed with. The front matter
+A piece's layout depends only on its own HTML and the parity of its first page: a 篇
+that starts on an even page is laid out after one page the assembly drops, so its
+margins and running heads are those it is printed with. Its page numbers come from the
+assembly: where the 篇 before it grew or shrank by an even number of pages, only its
+margin boxes are made again (`pdf_patches.renumber`), not its text. The front matter
 is laid out last, with the page of every heading written into its contents (no
 `target-counter()`, whose cost grew with the square of the plan), and with one body
 page at its end, dropped too, that brings out the blank page the 纲要 opens after.
 
 `LayoutCache` keeps the pieces of the last assembly by the hash of their HTML: serve's
-PDF worker keeps one, so an edit re-lays the 篇 it touched (and the front matter, whose
-contents name every page); an edit that moves the pages after it re-lays the 篇 that
-follow. `build` assembles with an empty cache, so a full build and serve's PDF after the
+PDF worker keeps one, so an edit re-lays the 篇 it touched (and the front matter when a heading's page
+moved); the 篇 after it are renumbered, or laid out again where their parity changed. `build` assembles with an empty cache, so a full build and serve's PDF after the
 same edits are the same bytes (tests/pdf/test_assembly.py).
 """
 
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import model as m
+from .pdf_patches import Laid, renumber
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class LayoutCache:
     parsed stylesheet they share. Holds the pieces of the last assembly only."""
 
     def __init__(self) -> None:
-        self.pieces: dict[str, tuple] = {}
+        self.pieces: dict[str, Laid] = {}
         self.font_config = None
         self.stylesheet = None
         self.laid_out = 0
@@ -93,15 +95,17 @@ def assemble(plan: m.Plan, html_of: Callable[[Piece], str], lay_out: Callable,
              cache: LayoutCache, interrupted: Callable[[], bool] | None = None):
     """The edition as one weasyprint.Document: every 篇 laid out (or taken from the
     cache) from page 1 on, then the front matter with their pages in its contents.
-    `html_of(piece)` is the piece's print HTML, `lay_out(html)` its Document.
-    `interrupted()` is asked before each piece; True raises Interrupted."""
-    kept: dict[str, tuple] = {}
+    `html_of(piece)` is the piece's print HTML; `lay_out(html, first, drop_last)` its
+    pdf_patches.Laid. `interrupted()` is asked before each piece; True raises
+    Interrupted."""
+    kept: dict[str, Laid] = {}
     body, heading_pages, start = [], {}, 1
     for piece in pieces(plan):
         if interrupted is not None and interrupted():
             raise Interrupted
-        piece = replace(piece, start=start)
-        pages = _piece(cache, kept, html_of(piece), lay_out, skip_first=start % 2 == 0)[0]
+        laid_at = 2 - start % 2  # laid out from page 1 or 2, by its parity; numbered here
+        laid = _piece(cache, kept, html_of(replace(piece, start=laid_at)), lay_out, first=laid_at - 1)
+        pages = renumber(laid, start - laid_at)
         for number, page in enumerate(pages, start):
             for anchor in sorted(page.anchors):
                 heading_pages.setdefault(anchor, number)
@@ -110,19 +114,17 @@ def assemble(plan: m.Plan, html_of: Callable[[Piece], str], lay_out: Callable,
     if interrupted is not None and interrupted():
         raise Interrupted
     front = Piece(front=True, sentinel=True, pages=heading_pages)
-    pages, document = _piece(cache, kept, html_of(front), lay_out, drop_last=True)
+    laid = _piece(cache, kept, html_of(front), lay_out, drop_last=True)
     cache.pieces = kept
-    return document.copy(pages + body)
+    return laid.document.copy(laid.pages + body)
 
 
-def _piece(cache: LayoutCache, kept: dict, html: str, lay_out: Callable,
-           skip_first: bool = False, drop_last: bool = False) -> tuple:
-    """(pages, document) of one piece, from the cache or laid out now."""
+def _piece(cache: LayoutCache, kept: dict, html: str, lay_out: Callable, first: int = 0,
+           drop_last: bool = False) -> Laid:
+    """One piece, from the cache or laid out now."""
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     if key not in cache.pieces:
-        document = lay_out(html)
+        cache.pieces[key] = lay_out(html, first, drop_last)
         cache.laid_out += 1
-        pages = document.pages[1 if skip_first else 0:len(document.pages) - (1 if drop_last else 0)]
-        cache.pieces[key] = (pages, document)
     kept[key] = cache.pieces[key]
     return kept[key]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from plandoc import justify, render_pdf
+from plandoc import justify, pdf_patches, render_pdf
 from plandoc.pipeline import compile_plan
 
 from .conftest import PLANS
@@ -23,9 +23,9 @@ def whole_document(plan):
     document = weasyprint.HTML(string=render_pdf.print_html(plan),
                                base_url=str(render_pdf.TEMPLATES / "pdf")).render(
         stylesheets=[weasyprint.CSS(filename=str(render_pdf.STYLESHEET))], **render_pdf.PDF_OPTIONS)
-    render_pdf.repeat_split_cells(document)
-    render_pdf.first_page_without_continued(document)
-    render_pdf.close_split_columns(document)
+    pdf_patches.repeat_split_cells(document)
+    pdf_patches.first_page_without_continued(document)
+    pdf_patches.close_split_columns(document)
     return document
 
 
@@ -75,15 +75,20 @@ def test_an_edit_re_lays_its_part_only(plan_ok, tmp_path):
     assert pdf_bytes(again, tmp_path, "cached") == pdf_bytes(render_pdf.layout(plan), tmp_path, "fresh")
 
 
-def test_pages_added_before_a_part_move_it_and_it_is_laid_out_again(plan_ok, tmp_path):
+@pytest.mark.parametrize("paragraphs, moved, laid_out", [
+    (20, 2, 5),  # 第二篇 moves by two pages: only its page numbers are made again
+    (10, 1, 6),  # by one: it now starts on the other side of the sheet, laid out again
+])
+def test_pages_added_before_a_part_renumber_it(plan_ok, tmp_path, paragraphs, moved, laid_out):
     cache = render_pdf.LayoutCache()
     first = render_pdf.layout(compile_plan(plan_ok).plan, cache=cache)
-    long = "".join(f"<p>新增的第{i}段，占满几行文字，使第一篇多出几页，第二篇的页码随之后移。</p>" for i in range(60))
+    long = "".join(f"<p>新增的第{i}段，占满几行文字，使第一篇多出几页，第二篇的页码随之后移。</p>"
+                   for i in range(paragraphs))
     edit(plan_ok, "ch01-review.xml", "  <p>", long + "<p>")  # 第一篇
     plan = compile_plan(plan_ok).plan
     again = render_pdf.layout(plan, cache=cache)
-    assert len(again.pages) > len(first.pages)
-    assert cache.laid_out == 6  # both 篇 (the second starts on a later page) and the contents
+    assert len(again.pages) - len(first.pages) == moved
+    assert cache.laid_out == laid_out  # 3 at first; then 第一篇, the contents (and 第二篇)
     assert pdf_bytes(again, tmp_path, "cached") == pdf_bytes(render_pdf.layout(plan), tmp_path, "fresh")
 
 

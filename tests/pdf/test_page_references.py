@@ -11,14 +11,14 @@ import sys
 import pydyf
 import pytest
 
-from plandoc import render_pdf
+from plandoc import pdf_patches
 
 from .conftest import PLANS, ROOT
 
 
 @pytest.fixture
 def counted(monkeypatch):
-    """pydyf's own property, counting its calls, then render_pdf's cache on top of it."""
+    """pydyf's own property, counting its calls, then pdf_patches' cache on top of it."""
     original = pydyf.PDF.page_references.fget
     calls = []
 
@@ -27,7 +27,7 @@ def counted(monkeypatch):
         return original(pdf)
 
     monkeypatch.setattr(pydyf.PDF, "page_references", property(counting))
-    render_pdf._linear_page_references()
+    pdf_patches.linear_page_references()
     return calls, original
 
 
