@@ -202,6 +202,8 @@ class Preview:
             shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
             self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
+        if self.pdf:  # the worker compiles and lays out in its own process meanwhile
+            self.pdf_wanted.set()
         try:
             self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
             self.hub.publish("reload")  # the page first: the editor is waiting for it
@@ -209,8 +211,6 @@ class Preview:
         except Exception as exc:  # the last good site stays served; every open page is told
             self.failed("网站", exc)
             return False
-        if self.pdf:
-            self.pdf_wanted.set()
         return True
 
     def failed(self, what: str, exc: BaseException) -> None:
