@@ -8,13 +8,21 @@ justification patch is `plandoc.justify`; this module holds the rest:
   edition can take other page numbers without laying its text out again (`renumber`);
 - three corrections made to the laid-out boxes (`repeat_split_cells`,
   `first_page_without_continued`, `close_split_columns`);
-- `linear_page_references`: pydyf's page list read in O(1).
+- `linear_page_references`: pydyf's page list read in O(1);
+- `reuse_compressed`: a stream whose bytes were compressed by an earlier write of the
+  same process (serve's PDF worker) is not compressed again.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import zlib
 from dataclasses import dataclass, field
+
+TESTED_PYDYF = ("0.13",)
+"""pydyf versions (major.minor) whose Stream.data and PDF.page_references are patched
+here (pyproject.toml pins the same)."""
 
 
 @dataclass
@@ -59,7 +67,6 @@ def lay_out(html, stylesheet, font_config, options: dict, first: int = 0, drop_l
     page_boxes = layout_document(html, root_box, context)
     document = Document([Page(box) for box in page_boxes], DocumentMetadata(**get_html_metadata(html)),
                         html.url_fetcher, font_config, color_profiles, options["output_intent"])
-    document._html = html
     count = len(document.pages) - first - (1 if drop_last else 0)
     return Laid(document, context, first, count, 0, document.pages[first:first + count])
 
@@ -221,3 +228,62 @@ def linear_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+
+
+def check_pydyf(version: str) -> None:
+    """Raise UntestedWeasyPrint (an environment error) unless pydyf is a tested version."""
+    from .justify import UntestedWeasyPrint
+
+    if ".".join(version.split(".")[:2]) not in TESTED_PYDYF:
+        raise UntestedWeasyPrint(
+            f"plandoc.pdf_patches (pydyf Stream.data and PDF.page_references) is tested on "
+            f"pydyf {', '.join(TESTED_PYDYF)} only, found {version}: re-check both in "
+            f"pydyf/__init__.py, run tests/pdf/, then add the version to TESTED_PYDYF")
+
+
+def reuse_compressed(compressed: dict[bytes, bytes]):
+    """A write_pdf finisher that compresses every stream itself, taking the compressed
+    bytes of a stream from `compressed` (content hash -> deflated bytes, at pydyf's
+    level 9) where an earlier write made them, and leaves in `compressed` only this
+    write's: after an edit, the pages that did not change cost no compression. The bytes
+    are pydyf's own (tests/pdf/test_page_references.py compares the files)."""
+    import pydyf
+
+    _install_stream_data()
+
+    def finisher(_document, pdf) -> None:
+        kept: dict[bytes, bytes] = {}
+        for item in pdf.objects:
+            if isinstance(item, pydyf.Stream) and item.compress:
+                raw = b"\n".join(pydyf._to_bytes(op) for op in item.stream)
+                key = hashlib.sha256(raw).digest()
+                body = compressed.get(key)
+                if body is None:
+                    deflate = zlib.compressobj(level=9)
+                    body = deflate.compress(raw) + deflate.flush()
+                kept[key] = item.__dict__["_plandoc_deflated"] = body
+        compressed.clear()
+        compressed.update(kept)
+
+    return finisher
+
+
+def _install_stream_data() -> None:
+    """pydyf.Stream.data, but a stream that carries its deflated bytes uses them."""
+    import pydyf
+
+    original = pydyf.Stream.data.fget
+    if getattr(original, "plandoc", False):
+        return
+
+    def data(stream) -> bytes:
+        body = stream.__dict__.get("_plandoc_deflated")
+        if body is None:
+            return original(stream)
+        extra = pydyf.Dictionary(stream.extra.copy())
+        extra["Filter"] = "/FlateDecode"
+        extra["Length"] = len(body)
+        return b"\n".join((extra.data, b"stream", body, b"endstream"))
+
+    data.plandoc = True
+    pydyf.Stream.data = property(data)

@@ -37,6 +37,9 @@ class Worker:
         self.reader = threading.Thread(target=self._read, args=(report,), daemon=True)
         self.reader.start()
 
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
     def request(self) -> None:
         """A PDF of the plan as it is now is wanted (any work in progress is dropped)."""
         try:

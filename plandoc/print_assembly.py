@@ -74,10 +74,15 @@ class LayoutCache:
     """Laid-out pieces by the hash of their HTML, with the font configuration and the
     parsed stylesheet they share. Holds the pieces of the last assembly only."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
+        """Whether the pieces serve a later assembly (serve's worker); a build's cache
+        does not keep what only renumbering needs (each piece's layout context)."""
         self.pieces: dict[str, Laid] = {}
         self.font_config = None
         self.stylesheet = None
+        self.compressed: dict[bytes, bytes] = {}
+        """The deflated streams of the last PDF written (pdf_patches.reuse_compressed)."""
         self.laid_out = 0
         """How many pieces were laid out (not taken from the cache) since creation."""
 
@@ -106,6 +111,8 @@ def assemble(plan: m.Plan, html_of: Callable[[Piece], str], lay_out: Callable,
         laid_at = 2 - start % 2  # laid out from page 1 or 2, by its parity; numbered here
         laid = _piece(cache, kept, html_of(replace(piece, start=laid_at)), lay_out, first=laid_at - 1)
         pages = renumber(laid, start - laid_at)
+        if not cache.keep:
+            laid.context = None  # its computed styles and page states: memory a build frees
         for number, page in enumerate(pages, start):
             for anchor in sorted(page.anchors):
                 heading_pages.setdefault(anchor, number)

@@ -84,7 +84,7 @@ def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None 
 
     justify.apply()
     pv = pv or view(plan)
-    cache = LayoutCache() if cache is None else cache
+    cache = LayoutCache(keep=False) if cache is None else cache
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
     cache.prepare(str(STYLESHEET), fetch)
     template = environment().get_template("pdf/plan.html.j2")
@@ -125,10 +125,15 @@ def fetcher(allowed: list[Path]):
     return PlanFetcher(allowed_protocols=("file", "data"))
 
 
-def write(document, path: Path) -> Path:
-    """Write a laid-out document as PDF with the project's options."""
+def write(document, path: Path, cache: LayoutCache | None = None) -> Path:
+    """Write a laid-out document as PDF with the project's options (`cache`: reuse the
+    compressed streams of its last write)."""
+    import pydyf
+
+    pdf_patches.check_pydyf(pydyf.__version__)
     pdf_patches.linear_page_references()
-    document.write_pdf(path, **PDF_OPTIONS)
+    compressed = cache.compressed if cache is not None else {}
+    document.write_pdf(path, finisher=pdf_patches.reuse_compressed(compressed), **PDF_OPTIONS)
     return path
 
 
@@ -136,4 +141,4 @@ def render(plan: m.Plan, out_dir: Path, findings: tuple = (), cache: LayoutCache
            interrupted=None) -> list[Path]:
     """Write out_dir/plan.pdf. `findings` are not printed: the print edition is the plan.
     `cache` and `interrupted`: serve's PDF worker (see print_assembly)."""
-    return [write(layout(plan, cache=cache, interrupted=interrupted), out_dir / "plan.pdf")]
+    return [write(layout(plan, cache=cache, interrupted=interrupted), out_dir / "plan.pdf", cache)]

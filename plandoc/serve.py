@@ -232,6 +232,8 @@ class Preview:
             while not self.stopping.is_set():
                 if self.pdf_wanted.wait(timeout=0.2):
                     self.pdf_wanted.clear()
+                    if not worker.alive():  # it died (said on the console): start another
+                        worker = Worker(self.plan_dir, self.out_dir, self.pdf_answer, self.pdf_command)
                     worker.request()
         finally:
             worker.stop()

@@ -155,3 +155,27 @@ def test_quick_rebuild_does_not_wait_for_the_background_pdf(mini_copy, tmp_path)
     assert (tmp_path / "dist" / "plan.pdf").read_bytes().startswith(b"%PDF")
     assert "坚持不懈" in (tmp_path / "dist" / "editorial" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".dist.render-*")) and not list(tmp_path.glob(".dist.build-*"))
+
+
+def test_a_pdf_worker_that_dies_is_said_and_started_again(mini_copy, tmp_path):
+    """The worker process exits (here at once, exit 3) at every request: each death
+    reaches the console and the overlay, and the next edit gets a new worker."""
+    command = [sys.executable, "-c", "import sys; sys.stdin.buffer.read(1); sys.exit(3)"]
+    said: list[str] = []
+    hub = Hub()
+    events = _listen(hub)
+    preview = Preview(mini_copy, tmp_path / "dist", hub, True, said.append, pdf_command=command)
+    worker = threading.Thread(target=preview.pdf_worker, daemon=True)
+    worker.start()
+    try:
+        for _ in range(2):
+            before = sum("PDF 进程退出（3）" in s for s in said)
+            assert preview.rebuild()
+            deadline = time.time() + 20
+            while sum("PDF 进程退出（3）" in s for s in said) == before and time.time() < deadline:
+                time.sleep(0.05)
+    finally:
+        preview.stopping.set()
+        worker.join(30)
+    assert sum("PDF 进程退出（3）" in s for s in said) == 2, said
+    assert "PDF 进程退出" in json.loads(_next(events, "errors"))[0]["message"]

@@ -29,8 +29,8 @@ def whole_document(plan):
     return document
 
 
-def pdf_bytes(document, tmp_path: Path, name: str) -> bytes:
-    return render_pdf.write(document, tmp_path / f"{name}.pdf").read_bytes()
+def pdf_bytes(document, tmp_path: Path, name: str, cache=None) -> bytes:
+    return render_pdf.write(document, tmp_path / f"{name}.pdf", cache).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["plan-ok", "plan"])
@@ -67,12 +67,17 @@ def test_an_edit_re_lays_its_part_only(plan_ok, tmp_path):
     cache = render_pdf.LayoutCache()
     first = render_pdf.layout(compile_plan(plan_ok).plan, cache=cache)
     assert cache.laid_out == 3  # two 篇 and the front matter
+    before = pdf_bytes(first, tmp_path, "first", cache)
+    streams = dict(cache.compressed)
     edit(plan_ok, "ch16-infrastructure.xml", "</p>", "再加一句话。</p>")  # 第二篇
     plan = compile_plan(plan_ok).plan
     again = render_pdf.layout(plan, cache=cache)
     assert cache.laid_out == 4  # the 篇 edited
     assert len(again.pages) == len(first.pages)
-    assert pdf_bytes(again, tmp_path, "cached") == pdf_bytes(render_pdf.layout(plan), tmp_path, "fresh")
+    cached = pdf_bytes(again, tmp_path, "cached", cache)
+    assert cached != before and cached == pdf_bytes(render_pdf.layout(plan), tmp_path, "fresh")
+    # the pages the edit did not touch were not compressed again: their streams were kept
+    assert 0 < len(set(streams) & set(cache.compressed)) < len(cache.compressed)
 
 
 @pytest.mark.parametrize("paragraphs, moved, laid_out", [

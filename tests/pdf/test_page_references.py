@@ -71,3 +71,9 @@ def test_printed_bytes_equal_weasyprints_own(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(PLANS["mini"]), str(out[how]), how],
                        check=True, env=env, cwd=ROOT)
     assert out["plandoc"].read_bytes() == out["weasyprint"].read_bytes()
+
+
+def test_an_untested_pydyf_is_refused_naming_the_patch():
+    pdf_patches.check_pydyf(pydyf.__version__)  # the installed one is tested
+    with pytest.raises(OSError, match=r"pdf_patches .*pydyf 0\.13.*found 0\.14\.0"):
+        pdf_patches.check_pydyf("0.14.0")
