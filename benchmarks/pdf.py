@@ -14,6 +14,7 @@ renderer in process (a cut-down plan may have dangling references that `build` r
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -27,13 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 RAW = """
-# The raw side: no plandoc patch is applied (render_pdf applies plandoc.justify only
-# inside layout()), so the cost of the justification is counted on the build side.
-import sys, weasyprint
-from plandoc.render_pdf import PDF_OPTIONS, STYLESHEET, TEMPLATES
-html, out = sys.argv[1], sys.argv[2]
-weasyprint.HTML(filename=html, base_url=str(TEMPLATES / "pdf")).write_pdf(
-    out, stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))], **PDF_OPTIONS)
+# The raw side imports no plandoc module at all (so no patch of plandoc's can be in it):
+# the stylesheet, base URL and write options come as arguments.
+import json, sys, weasyprint
+html, out, css, base, options = sys.argv[1:6]
+weasyprint.HTML(filename=html, base_url=base).write_pdf(
+    out, stylesheets=[weasyprint.CSS(filename=css)], **json.loads(options))
 """
 
 IN_PROCESS = """
@@ -112,6 +112,9 @@ def main() -> None:
     if not (plan_dir / "plan.xml").is_file():
         raise SystemExit(f"no plan at {plan_dir}")
 
+    sys.path.insert(0, str(ROOT))
+    from plandoc.render_pdf import PDF_OPTIONS, STYLESHEET, TEMPLATES
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         html = tmp / "print.html"
@@ -121,7 +124,8 @@ def main() -> None:
             build.append(run([PY, "-c", IN_PROCESS, str(plan_dir), str(tmp)] if args.no_gate else
                              [PY, "build.py", "build", "--format", "pdf",
                               "--plan", str(plan_dir), "--out", str(tmp / "dist")]))
-            raw.append(run([PY, "-c", RAW, str(html), str(tmp / "raw.pdf")]))
+            raw.append(run([PY, "-c", RAW, str(html), str(tmp / "raw.pdf"), str(STYLESHEET),
+                            str(TEMPLATES / "pdf"), json.dumps(PDF_OPTIONS)]))
         (b_time, b_mem), (r_time, r_mem) = median(build), median(raw)
         print(f"whole plan: {pages} pages, PDF {size / 1e6:.2f} MB")
         side = "compile + render   " if args.no_gate else "build --format pdf "

@@ -6,8 +6,9 @@ compile. With errors, the last good site stays served and every open page shows 
 overlay listing them as `check` prints them (place, file:line:col, the line with a caret,
 the hint); without, the pages the edit touched are rebuilt with the search index
 (`incremental.QuickBuilder`), every open page reloads (server-sent events), and then
-the JSON is rewritten. The PDF is rebuilt in a background thread,
-latest edit wins, without holding up the site. Pages are served with a small script
+the JSON is rewritten. The PDF is rebuilt by a worker process (`pdf_worker`) that
+keeps the laid-out 篇 between edits and drops its work when a newer edit comes: latest
+edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.
 """
 
@@ -25,6 +26,7 @@ from urllib.parse import unquote
 
 from . import diagnostics as dg
 from .incremental import QuickBuilder
+from .pdf_worker import Worker
 from .pipeline import build, compile_plan
 
 WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}
@@ -182,8 +184,10 @@ class Preview:
     """The rebuild loop: compile, build the site and JSON, or publish the errors."""
 
     def __init__(self, plan_dir: Path, out_dir: Path, hub: Hub, pdf: bool,
-                 say: Callable[[str], None]):
+                 say: Callable[[str], None], pdf_command: list[str] | None = None):
         self.plan_dir, self.out_dir, self.hub, self.pdf, self.say = plan_dir, out_dir, hub, pdf, say
+        self.pdf_command = pdf_command
+        """How to start the PDF worker (tests start a slow one); None: plandoc's own."""
         self.pdf_wanted = threading.Event()
         self.stopping = threading.Event()
         self.quick = QuickBuilder(out_dir)
@@ -198,6 +202,8 @@ class Preview:
             shown = [{**d.as_dict(), "text": dg.format_text(d)} for d in errors]
             self.hub.publish("errors", json.dumps(shown, ensure_ascii=False))
             return False
+        if self.pdf:  # the worker compiles and lays out in its own process meanwhile
+            self.pdf_wanted.set()
         try:
             self.quick.build(compiled, ("editorial",))  # pages an edit touched, the search index
             self.hub.publish("reload")  # the page first: the editor is waiting for it
@@ -205,13 +211,13 @@ class Preview:
         except Exception as exc:  # the last good site stays served; every open page is told
             self.failed("网站", exc)
             return False
-        if self.pdf:
-            self.pdf_wanted.set()
         return True
 
     def failed(self, what: str, exc: BaseException) -> None:
         """A build that raised: said on the console and shown in every open page's overlay."""
-        message = f"{what}构建失败：{type(exc).__name__}: {exc}"
+        self.overlay(f"{what}构建失败：{type(exc).__name__}: {exc}")
+
+    def overlay(self, message: str) -> None:
         self.say(message)
         self.hub.publish("errors", json.dumps([{
             "file": str(self.plan_dir), "line": 0, "column": 0, "code": "build", "severity": "error",
@@ -219,19 +225,24 @@ class Preview:
             "data": {}}], ensure_ascii=False))
 
     def pdf_worker(self) -> None:
-        """Rebuild the PDF after the site, latest edit wins, never blocking the site."""
-        while not self.stopping.is_set():
-            if not self.pdf_wanted.wait(timeout=0.5):
-                continue
-            self.pdf_wanted.clear()
-            compiled = compile_plan(self.plan_dir)
-            if compiled.ok:
-                try:
-                    # laid out outside the output's lock: the site's quick rebuilds go on meanwhile
-                    build(compiled.plan, self.out_dir, ["pdf"], compiled.diagnostics, unlocked=("pdf",))
-                    self.say("PDF 已更新 (PDF rebuilt)")
-                except Exception as exc:  # the site keeps being served; say what broke
-                    self.failed("PDF ", exc)
+        """Tell the PDF worker process of every edit that compiled, until serve stops;
+        say what it answers. The site never waits for it."""
+        worker = Worker(self.plan_dir, self.out_dir, self.pdf_answer, self.pdf_command)
+        try:
+            while not self.stopping.is_set():
+                if self.pdf_wanted.wait(timeout=0.2):
+                    self.pdf_wanted.clear()
+                    if not worker.alive():  # it died (said on the console): start another
+                        worker = Worker(self.plan_dir, self.out_dir, self.pdf_answer, self.pdf_command)
+                    worker.request()
+        finally:
+            worker.stop()
+
+    def pdf_answer(self, answer: dict) -> None:
+        if answer.get("pdf") == "failed":
+            self.overlay(f"PDF 构建失败：{answer.get('message')}")
+        else:
+            self.say(str(answer.get("message")))
 
     def watch(self, paths: list[Path]) -> None:
         from watchfiles import watch

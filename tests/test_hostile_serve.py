@@ -7,13 +7,14 @@ from __future__ import annotations
 import http.client
 import json
 import queue
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from plandoc import render_html, render_pdf
+from plandoc import render_html
 from plandoc.pipeline import compile_plan
 from plandoc.serve import Hub, Preview, serve
 
@@ -113,25 +114,23 @@ def test_a_renderer_crash_in_serve_reaches_the_overlay(mini_copy, tmp_path, monk
     assert _next(events, "reload") is not None
 
 
-def test_quick_rebuild_does_not_wait_for_the_background_pdf(mini_copy, tmp_path, monkeypatch):
+def test_quick_rebuild_does_not_wait_for_the_background_pdf(mini_copy, tmp_path):
     """An edit made while the PDF is being rebuilt reaches the site in about the time of
-    a quick rebuild, not after the PDF (the PDF render is made slow on purpose)."""
-    started, release = threading.Event(), threading.Event()
-
-    def slow_pdf(plan, out_dir: Path, findings=(), **kwargs):
-        started.set()
-        release.wait(8)
-        (out_dir / "plan.pdf").write_bytes(b"%PDF-1.7\n")
-        return [out_dir / "plan.pdf"]
-
-    monkeypatch.setattr(render_pdf, "render", slow_pdf)
+    a quick rebuild, not after the PDF (the worker process's render is made slow on
+    purpose: it waits for a release file)."""
+    started, release = tmp_path / "started", tmp_path / "release"
+    command = [sys.executable, str(Path(__file__).with_name("slow_pdf_worker.py")), str(started), str(release)]
+    said: list[str] = []
     hub = Hub()
-    preview = Preview(mini_copy, tmp_path / "dist", hub, True, lambda _: None)
+    preview = Preview(mini_copy, tmp_path / "dist", hub, True, said.append, pdf_command=command)
     assert preview.rebuild()  # the site, and a PDF wanted
     worker = threading.Thread(target=preview.pdf_worker, daemon=True)
     worker.start()
     try:
-        assert started.wait(20)
+        deadline = time.time() + 30
+        while not started.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the PDF worker never started its render"
         ch = mini_copy / "chapters" / "ch01.xml"
         ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持不懈。"), encoding="utf-8")
         quick = threading.Thread(target=preview.rebuild, daemon=True)
@@ -141,10 +140,14 @@ def test_quick_rebuild_does_not_wait_for_the_background_pdf(mini_copy, tmp_path,
         in_time = not quick.is_alive()
         waited = time.perf_counter() - t0
     finally:
-        release.set()
+        release.write_text("go", encoding="utf-8")
+        deadline = time.time() + 30
+        while not any("PDF 已更新" in s for s in said) and time.time() < deadline:
+            time.sleep(0.05)
         preview.stopping.set()
-        worker.join(20)
+        worker.join(30)
     assert in_time, f"the quick rebuild was still waiting after {waited:.1f} s"
+    assert not worker.is_alive(), "the PDF worker did not stop with serve"
     page = (tmp_path / "dist" / "editorial" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
     assert "坚持不懈" in page
     # the PDF, laid out outside the lock, was then moved in beside the newer site; no
@@ -152,3 +155,27 @@ def test_quick_rebuild_does_not_wait_for_the_background_pdf(mini_copy, tmp_path,
     assert (tmp_path / "dist" / "plan.pdf").read_bytes().startswith(b"%PDF")
     assert "坚持不懈" in (tmp_path / "dist" / "editorial" / "chapters" / "ch-review.html").read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".dist.render-*")) and not list(tmp_path.glob(".dist.build-*"))
+
+
+def test_a_pdf_worker_that_dies_is_said_and_started_again(mini_copy, tmp_path):
+    """The worker process exits (here at once, exit 3) at every request: each death
+    reaches the console and the overlay, and the next edit gets a new worker."""
+    command = [sys.executable, "-c", "import sys; sys.stdin.buffer.read(1); sys.exit(3)"]
+    said: list[str] = []
+    hub = Hub()
+    events = _listen(hub)
+    preview = Preview(mini_copy, tmp_path / "dist", hub, True, said.append, pdf_command=command)
+    worker = threading.Thread(target=preview.pdf_worker, daemon=True)
+    worker.start()
+    try:
+        for _ in range(2):
+            before = sum("PDF 进程退出（3）" in s for s in said)
+            assert preview.rebuild()
+            deadline = time.time() + 20
+            while sum("PDF 进程退出（3）" in s for s in said) == before and time.time() < deadline:
+                time.sleep(0.05)
+    finally:
+        preview.stopping.set()
+        worker.join(30)
+    assert sum("PDF 进程退出（3）" in s for s in said) == 2, said
+    assert "PDF 进程退出" in json.loads(_next(events, "errors"))[0]["message"]

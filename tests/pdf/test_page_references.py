@@ -11,14 +11,14 @@ import sys
 import pydyf
 import pytest
 
-from plandoc import render_pdf
+from plandoc import pdf_patches
 
 from .conftest import PLANS, ROOT
 
 
 @pytest.fixture
 def counted(monkeypatch):
-    """pydyf's own property, counting its calls, then render_pdf's cache on top of it."""
+    """pydyf's own property, counting its calls, then pdf_patches' cache on top of it."""
     original = pydyf.PDF.page_references.fget
     calls = []
 
@@ -27,7 +27,7 @@ def counted(monkeypatch):
         return original(pdf)
 
     monkeypatch.setattr(pydyf.PDF, "page_references", property(counting))
-    render_pdf._linear_page_references()
+    pdf_patches.linear_page_references()
     return calls, original
 
 
@@ -71,3 +71,9 @@ def test_printed_bytes_equal_weasyprints_own(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(PLANS["mini"]), str(out[how]), how],
                        check=True, env=env, cwd=ROOT)
     assert out["plandoc"].read_bytes() == out["weasyprint"].read_bytes()
+
+
+def test_an_untested_pydyf_is_refused_naming_the_patch():
+    pdf_patches.check_pydyf(pydyf.__version__)  # the installed one is tested
+    with pytest.raises(OSError, match=r"pdf_patches .*pydyf 0\.13.*found 0\.14\.0"):
+        pdf_patches.check_pydyf("0.14.0")

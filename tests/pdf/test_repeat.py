@@ -1,11 +1,12 @@
-"""render_pdf.repeat_split_cells on tables built for it: a spanning cell's text stands
+"""pdf_patches.repeat_split_cells on tables built for it: a spanning cell's text stands
 exactly once on every page its rows reach, however the page breaks fall."""
 
 from __future__ import annotations
 
 import pytest
 
-from plandoc.render_pdf import PDF_OPTIONS, repeat_split_cells
+from plandoc.pdf_patches import repeat_split_cells
+from plandoc.render_pdf import PDF_OPTIONS
 
 from .conftest import pdftotext
 
