@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from . import diagnostics as dg
 from .incremental import QuickBuilder
-from .pipeline import build, compile_plan
+from .pipeline import Memo, build, compile_plan
 
 WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}
 """Editors' backup and swap files are ignored; these are what a rebuild depends on."""
@@ -187,9 +187,12 @@ class Preview:
         self.pdf_wanted = threading.Event()
         self.stopping = threading.Event()
         self.quick = QuickBuilder(out_dir)
+        self.memo = Memo()
+        """The rebuilds' memo, kept across them (the PDF worker keeps its own: no state is
+        shared between the two threads)."""
 
     def rebuild(self) -> bool:
-        compiled = compile_plan(self.plan_dir)
+        compiled = compile_plan(self.plan_dir, self.memo)
         errors = [d for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
         for d in errors:
             self.say(dg.format_text(d))
@@ -220,11 +223,12 @@ class Preview:
 
     def pdf_worker(self) -> None:
         """Rebuild the PDF after the site, latest edit wins, never blocking the site."""
+        memo = Memo()
         while not self.stopping.is_set():
             if not self.pdf_wanted.wait(timeout=0.5):
                 continue
             self.pdf_wanted.clear()
-            compiled = compile_plan(self.plan_dir)
+            compiled = compile_plan(self.plan_dir, memo)
             if compiled.ok:
                 try:
                     # laid out outside the output's lock: the site's quick rebuilds go on meanwhile

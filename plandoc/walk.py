@@ -1,0 +1,155 @@
+"""The one walk over a plan's content: every heading and block in reading order, with its place.
+
+Reading order, the same for every output and check: the issuing notice (its heading, its
+paragraphs), the preamble, each part (its heading, its blocks, then each chapter: heading,
+introduction, then each section: heading, blocks), the closing words, the appendices
+(heading, blocks), then the companion pages (heading, blocks). A 专栏 or a numbered
+heading (一、…) is followed by the blocks it holds; a list by its items. The imprint and
+the indicator registry are not content and are not walked.
+
+`steps` yields a `Step` (the node and its `Place`) for all of that; `blocks` only the
+blocks and list items; `texts` gives the inline sequences one node prints (its title,
+lead and content, caption, cells); `inlines` every inline node of given kinds anywhere,
+nested ones included. A new block type is added here once (see docs/blocks.md), and
+every check, index and export that reads blocks in order sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Union
+
+from . import model as m
+
+Heading = Union[m.Notice, m.Part, m.Chapter, m.Section, m.Appendix, m.Page]
+Node = Union[Heading, m.Block, m.Item]
+CONTAINERS = (m.Column, m.Subsection)
+"""Blocks that hold blocks (their `blocks` follow them in the walk)."""
+NESTED = (m.Emph, m.Sum, m.Count, m.Member)
+"""Inline nodes that hold inline nodes (`children`)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a node stands."""
+
+    area: str
+    """notice | preamble | part | chapter | closing | appendix | page."""
+    page: str
+    """Id of the site page the node lands on: 'notice', 'preamble', 'closing', or the id of
+    its part (a part's own blocks), chapter, appendix or companion page."""
+    part: m.Part | None = None
+    chapter: m.Chapter | None = None
+    section: m.Section | None = None
+    appendix: m.Appendix | None = None
+    companion: m.Page | None = None
+    within: tuple[m.Column | m.Subsection | m.ListBlock, ...] = ()
+    """The blocks holding the node, outermost first."""
+
+    @property
+    def column(self) -> m.Column | None:
+        """The 专栏 holding the node, if any."""
+        return next((b for b in reversed(self.within) if isinstance(b, m.Column)), None)
+
+    def inside(self, block: m.Column | m.Subsection | m.ListBlock) -> "Place":
+        return Place(self.area, self.page, self.part, self.chapter, self.section,
+                     self.appendix, self.companion, self.within + (block,))
+
+
+@dataclass(frozen=True)
+class Step:
+    node: Node
+    place: Place
+
+
+def steps(plan: m.Plan) -> Iterator[Step]:
+    """Every heading, block and list item of the plan in reading order (see the module)."""
+    if plan.notice is not None:
+        at = Place("notice", "notice")
+        yield Step(plan.notice, at)
+        yield from _blocks(plan.notice.blocks, at)
+    yield from _blocks(plan.preamble, Place("preamble", "preamble"))
+    for part in plan.parts:
+        at = Place("part", part.id, part)
+        yield Step(part, at)
+        yield from _blocks(part.blocks, at)
+        for ch in part.chapters:
+            at = Place("chapter", ch.id, part, ch)
+            yield Step(ch, at)
+            yield from _blocks(ch.blocks, at)
+            for sec in ch.sections:
+                yield Step(sec, Place("chapter", ch.id, part, ch, sec))
+                yield from _blocks(sec.blocks, Place("chapter", ch.id, part, ch, sec))
+    yield from _blocks(plan.closing, Place("closing", "closing"))
+    for a in plan.appendices:
+        at = Place("appendix", a.id, appendix=a)
+        yield Step(a, at)
+        yield from _blocks(a.blocks, at)
+    for page in plan.pages:
+        at = Place("page", page.id, companion=page)
+        yield Step(page, at)
+        yield from _blocks(page.blocks, at)
+
+
+def _blocks(blocks: Iterable[m.Block], at: Place) -> Iterator[Step]:
+    for b in blocks:
+        yield Step(b, at)
+        if isinstance(b, CONTAINERS):
+            yield from _blocks(b.blocks, at.inside(b))
+        elif isinstance(b, m.ListBlock):
+            inner = at.inside(b)
+            for it in b.items:
+                yield Step(it, inner)
+
+
+HEADINGS = (m.Notice, m.Part, m.Chapter, m.Section, m.Appendix, m.Page)
+
+
+def blocks(plan: m.Plan, areas: Iterable[str] | None = None) -> Iterator[Step]:
+    """The steps of blocks and list items only (no headings), optionally of some areas."""
+    wanted = None if areas is None else set(areas)
+    for step in steps(plan):
+        if not isinstance(step.node, HEADINGS) and (wanted is None or step.place.area in wanted):
+            yield step
+
+
+def texts(node: Node) -> Iterator[tuple[m.Inline, ...]]:
+    """The inline sequences `node` prints, in order: a title, a lead and content together,
+    an entry's name and content, a caption, a table's cells row by row. A list prints
+    nothing itself (its items do); a companion page's title is plain text (`Page.title`)."""
+    if isinstance(node, m.Paragraph | m.Item):
+        yield node.lead + node.content
+    elif isinstance(node, m.Subhead):
+        yield node.content
+    elif isinstance(node, m.Entry):
+        yield node.name + node.content
+    elif isinstance(node, m.Table):
+        yield node.caption
+        for row in node.head + node.body:
+            for cell in row.cells:
+                yield cell.content
+    elif isinstance(node, m.Figure):
+        yield node.caption
+    elif isinstance(node, m.Column | m.Subsection | m.Part | m.Chapter | m.Section
+                    | m.Appendix | m.Notice):
+        yield node.title
+
+
+def inlines(plan: m.Plan, kinds, areas: Iterable[str] | None = None) -> Iterator:
+    """Every inline node of the given kinds in the plan's content (optionally of some
+    areas), nested ones included, in reading order."""
+    wanted = None if areas is None else set(areas)
+    for step in steps(plan):
+        if wanted is None or step.place.area in wanted:
+            for seq in texts(step.node):
+                yield from nested(seq, kinds)
+
+
+def nested(seq: Iterable[m.Inline], kinds) -> Iterator:
+    """The nodes of `kinds` in one inline sequence, nested ones included (pre-order)."""
+    for node in seq:
+        if isinstance(node, kinds):
+            yield node
+        if isinstance(node, NESTED):
+            yield from nested(node.children, kinds)
