@@ -103,6 +103,8 @@ def _blocks(blocks: Iterable[m.Block], at: Place) -> Iterator[Step]:
                 yield Step(it, inner)
 
 
+PLAN = ("notice", "preamble", "part", "chapter", "closing", "appendix")
+"""The areas of the plan itself (`Place.area`): all but the companion pages."""
 HEADINGS = (m.Notice, m.Part, m.Chapter, m.Section, m.Appendix, m.Page)
 
 
