@@ -68,35 +68,37 @@ def steps(plan: m.Plan) -> Iterator[Step]:
     if plan.notice is not None:
         at = Place("notice", "notice")
         yield Step(plan.notice, at)
-        yield from _blocks(plan.notice.blocks, at)
-    yield from _blocks(plan.preamble, Place("preamble", "preamble"))
+        yield from of(plan.notice.blocks, at)
+    yield from of(plan.preamble, Place("preamble", "preamble"))
     for part in plan.parts:
         at = Place("part", part.id, part)
         yield Step(part, at)
-        yield from _blocks(part.blocks, at)
+        yield from of(part.blocks, at)
         for ch in part.chapters:
             at = Place("chapter", ch.id, part, ch)
             yield Step(ch, at)
-            yield from _blocks(ch.blocks, at)
+            yield from of(ch.blocks, at)
             for sec in ch.sections:
                 yield Step(sec, Place("chapter", ch.id, part, ch, sec))
-                yield from _blocks(sec.blocks, Place("chapter", ch.id, part, ch, sec))
-    yield from _blocks(plan.closing, Place("closing", "closing"))
+                yield from of(sec.blocks, Place("chapter", ch.id, part, ch, sec))
+    yield from of(plan.closing, Place("closing", "closing"))
     for a in plan.appendices:
         at = Place("appendix", a.id, appendix=a)
         yield Step(a, at)
-        yield from _blocks(a.blocks, at)
+        yield from of(a.blocks, at)
     for page in plan.pages:
         at = Place("page", page.id, companion=page)
         yield Step(page, at)
-        yield from _blocks(page.blocks, at)
+        yield from of(page.blocks, at)
 
 
-def _blocks(blocks: Iterable[m.Block], at: Place) -> Iterator[Step]:
+def of(blocks: Iterable[m.Block], at: Place) -> Iterator[Step]:
+    """The steps of a sequence of blocks standing at `at` (what `steps` does for each
+    container; a companion page being read walks its blocks before it is in the plan)."""
     for b in blocks:
         yield Step(b, at)
         if isinstance(b, CONTAINERS):
-            yield from _blocks(b.blocks, at.inside(b))
+            yield from of(b.blocks, at.inside(b))
         elif isinstance(b, m.ListBlock):
             inner = at.inside(b)
             for it in b.items:
