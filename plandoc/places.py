@@ -14,6 +14,7 @@ import bisect
 from dataclasses import dataclass
 
 from . import model as m
+from . import walk
 
 END = (1 << 30, 0)
 """A position after every other: the end of a file."""
@@ -128,7 +129,7 @@ def _walk_blocks(blocks: tuple, end: tuple[int, int], depth: int, out: list[Span
         stop = _start(blocks[k + 1].loc) if k + 1 < len(blocks) else end
         label = b.label if isinstance(b, m.Column | m.Figure) else ""
         out.append(Span(b.loc.file, _start(b.loc), stop, b.id, label, depth))
-        if isinstance(b, m.Column):
+        if isinstance(b, walk.CONTAINERS):  # 专栏 and numbered headings (一、…) hold blocks
             _walk_blocks(b.blocks, stop, depth + 1, out)
         elif isinstance(b, m.ListBlock):
             _walk_blocks(b.items, stop, depth + 1, out)
