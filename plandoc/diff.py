@@ -34,8 +34,6 @@ from . import model as m
 from . import walk
 
 KINDS = ("part", "chapter", "section", "subsection", "column", "figure", "appendix")
-ROLE_NAMES = {"base": "基期值", "actual": "实现值", "target": "目标值", "rate": "年均增速〔累计〕",
-              "actual-rate": "实现增速〔累计〕"}
 
 
 @dataclass(frozen=True)
@@ -361,7 +359,7 @@ def _indicator_cells(plan: m.Plan, table: m.Table) -> dict[tuple, tuple[str, str
         if s.source == "table" and s.block == table.id:
             key = (s.indicator, s.year or 0, s.role, s.from_year or 0)
             years = f"{s.from_year}—{s.year}年" if s.from_year else f"{s.year}年" if s.year else ""
-            out.setdefault(key, (f"{names.get(s.indicator, s.indicator)}，{years}{ROLE_NAMES.get(s.role, s.role)}",
+            out.setdefault(key, (f"{names.get(s.indicator, s.indicator)}，{years}{m.role_name(s.role, either=True)}",
                                  s.quantity.text))
     return out
 

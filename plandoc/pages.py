@@ -494,7 +494,7 @@ def _contradiction(plan: m.Plan, loc: m.Loc, found, statement: m.Statement) -> d
     labels = {c.id: c.label for c in plan.columns} | {c.id: c.label for c in plan.chapters}
     where = labels.get(statement.column or "", labels.get(statement.chapter, statement.chapter))
     return dg.make("PD285", loc.file, loc.line, loc.column,
-                   f"页面所写与规划不一致：{name} {found.year} 年{_ROLE_NAMES.get(found.role, found.role)}"
+                   f"页面所写与规划不一致：{name} {found.year} 年{m.role_name(found.role)}"
                    f"写作 {found.quantity.text}，规划为 {statement.quantity.text}",
                    f"改用引用 {{{{{found.ind} {found.year} {found.role}}}}}，数值就随规划而定；"
                    f"或改正为规划所载的 {statement.quantity.text}（见 {where}）。",
@@ -502,5 +502,3 @@ def _contradiction(plan: m.Plan, loc: m.Loc, found, statement: m.Statement) -> d
                    indicator=found.ind, year=found.year, role=found.role,
                    printed=found.quantity.text, expected=statement.quantity.text)
 
-
-_ROLE_NAMES = {"target": "目标值", "base": "基期值", "actual": "实现值", "rate": "年均增速", "actual-rate": "实现增速"}

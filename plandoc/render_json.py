@@ -28,7 +28,7 @@ from .site_view import CLOSING, NOTICE, PREAMBLE, SiteView
 SCHEMA_VERSION = "2.1.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
 
-RATE_ROLES = ("rate", "actual-rate")
+RATE_ROLES = m.RATE_ROLES
 _CLOSING_MARKS = "。：:"
 """Printed after a lead sentence or an entry's name; not part of the `lead`/`name` span."""
 

@@ -311,11 +311,8 @@ def _indicator_of(plan: m.Plan, table: m.Table, row: int, col: int) -> str:
     if s is None:
         return ""
     names = {i.id: m.plain(i.name) for i in plan.indicators}
-    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年{ROLES.get(s.role, s.role)}"
+    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年{m.role_name(s.role)}"
 
-
-ROLES = {"base": "基期值", "target": "目标值", "rate": "年均增速", "actual": "实际值",
-         "actual-rate": "实际年均增速"}
 
 
 # ------------------------------------------------------------------ the whole review
