@@ -24,6 +24,10 @@ from . import model as m
 
 Heading = Union[m.Notice, m.Part, m.Chapter, m.Section, m.Appendix, m.Page]
 Node = Union[Heading, m.Block, m.Item]
+KINDS: dict[str, type] = {
+    "paragraph": m.Paragraph, "listblock": m.ListBlock, "subhead": m.Subhead, "entry": m.Entry,
+    "table": m.Table, "figure": m.Figure, "column": m.Column, "subsection": m.Subsection}
+"""Every block type by the name templates test it with (`{% if b is paragraph %}`)."""
 CONTAINERS = (m.Column, m.Subsection)
 """Blocks that hold blocks (their `blocks` follow them in the walk)."""
 NESTED = (m.Emph, m.Sum, m.Count, m.Member)
