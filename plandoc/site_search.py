@@ -75,6 +75,8 @@ class _Records:
             self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
         elif isinstance(b, m.Column):
             self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
+        else:  # a block type without its own wording here: what it prints (a list: nothing)
+            self.add(page, b.id, where, "".join(m.plain(t) for t in walk.texts(b)))
 
 
 ABSENT = {"", "-", "—", "－", "/"}
