@@ -70,30 +70,24 @@ class Step:
 def steps(plan: m.Plan) -> Iterator[Step]:
     """Every heading, block and list item of the plan in reading order (see the module)."""
     if plan.notice is not None:
-        at = Place("notice", "notice")
-        yield Step(plan.notice, at)
-        yield from of(plan.notice.blocks, at)
+        yield from _headed(plan.notice, Place("notice", "notice"))
     yield from of(plan.preamble, Place("preamble", "preamble"))
     for part in plan.parts:
-        at = Place("part", part.id, part)
-        yield Step(part, at)
-        yield from of(part.blocks, at)
+        yield from _headed(part, Place("part", part.id, part))
         for ch in part.chapters:
-            at = Place("chapter", ch.id, part, ch)
-            yield Step(ch, at)
-            yield from of(ch.blocks, at)
+            yield from _headed(ch, Place("chapter", ch.id, part, ch))
             for sec in ch.sections:
-                yield Step(sec, Place("chapter", ch.id, part, ch, sec))
-                yield from of(sec.blocks, Place("chapter", ch.id, part, ch, sec))
+                yield from _headed(sec, Place("chapter", ch.id, part, ch, sec))
     yield from of(plan.closing, Place("closing", "closing"))
     for a in plan.appendices:
-        at = Place("appendix", a.id, appendix=a)
-        yield Step(a, at)
-        yield from of(a.blocks, at)
+        yield from _headed(a, Place("appendix", a.id, appendix=a))
     for page in plan.pages:
-        at = Place("page", page.id, companion=page)
-        yield Step(page, at)
-        yield from of(page.blocks, at)
+        yield from _headed(page, Place("page", page.id, companion=page))
+
+
+def _headed(heading: Heading, at: Place) -> Iterator[Step]:
+    yield Step(heading, at)
+    yield from of(heading.blocks, at)
 
 
 def of(blocks: Iterable[m.Block], at: Place) -> Iterator[Step]:
