@@ -77,14 +77,18 @@ class Places:
         return ""
 
 
-_LAST: list = [None, None]
+_LAST: tuple = (None, None)
 
 
 def of(plan: m.Plan) -> Places:
-    """The places of the last plan asked about (checks ask many times per plan)."""
-    if _LAST[0] is not plan:
-        _LAST[:] = [plan, Places(plan)]
-    return _LAST[1]
+    """The places of the last plan asked about (checks ask many times per plan). The pair
+    is read and replaced whole: serve's two threads may compile at once, and neither may
+    get the other plan's places."""
+    global _LAST
+    last = _LAST
+    if last[0] is not plan:
+        last = _LAST = (plan, Places(plan))
+    return last[1]
 
 
 def where(plan: m.Plan, loc: m.Loc) -> str:
