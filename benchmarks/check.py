@@ -24,7 +24,7 @@ from lxml import etree  # noqa: E402
 
 from plandoc import convert  # noqa: E402
 from plandoc.load import secure_parser  # noqa: E402
-from plandoc.pipeline import compile_plan  # noqa: E402
+from plandoc.pipeline import Memo, compile_plan  # noqa: E402
 from plandoc.validate import schema  # noqa: E402
 
 RUNS = 15
@@ -52,13 +52,15 @@ def main(argv: list[str]) -> None:
                                                   ROOT / "tests/fixtures/mini") if (p / "plan.xml").exists()]
     schema()  # compiled once per process, as in a real run
     print("cold: the first check in a process (as `build.py check` runs it); warm: again in the")
-    print("same process, where per-paragraph lint results are memoised (as `serve` rebuilds).")
+    print("same process with the same memo, where per-paragraph results are remembered (as `serve`")
+    print("rebuilds: pipeline.Memo).")
     print(f"{'plan':32} {'cold':>9} {'warm':>9} {'parse':>9} {'cold/parse':>11}  findings")
     for d in dirs:
+        memo = Memo()
         t0 = time.perf_counter()
-        compiled = compile_plan(d)
+        compiled = compile_plan(d, memo)
         t_cold = time.perf_counter() - t0
-        t_check = median_time(lambda: compile_plan(d))
+        t_check = median_time(lambda: compile_plan(d, memo))
         t_parse = median_time(lambda: parse_only(d))
         print(f"{str(d.relative_to(ROOT) if d.is_relative_to(ROOT) else d):32} "
               f"{t_cold * 1000:7.1f}ms {t_check * 1000:7.1f}ms {t_parse * 1000:7.1f}ms "
@@ -78,18 +80,17 @@ def main(argv: list[str]) -> None:
 def _recognition_times(d: Path, runs: int = 25) -> tuple[float, float, float]:
     import gc
 
-    from plandoc import recognise
-
     times: dict[str, list[float]] = {"off": [], "first": [], "again": []}
-    compile_plan(d)
+    memo = Memo()  # what `serve` keeps across rebuilds; "first" starts recognition afresh
+    compile_plan(d, memo)
     gc.disable()
     try:
         for _ in range(runs):
             for kind in ("off", "first", "again"):
                 if kind == "first":
-                    recognise._MEMO.clear()
+                    memo = Memo(text=memo.text)
                 t0 = time.process_time()
-                _without_recognition(d) if kind == "off" else compile_plan(d)
+                _without_recognition(d, memo) if kind == "off" else compile_plan(d, memo)
                 times[kind].append(time.process_time() - t0)
             gc.collect()
     finally:
@@ -97,19 +98,19 @@ def _recognition_times(d: Path, runs: int = 25) -> tuple[float, float, float]:
     return min(times["off"]), min(times["first"]), min(times["again"])
 
 
-def _without_recognition(d: Path):
+def _without_recognition(d: Path, memo):
     """compile_plan with convert's recogniser switched off (for this measurement only)."""
     saved = convert.Recogniser
     convert.Recogniser = _NoRecogniser
     try:
-        return compile_plan(d)
+        return compile_plan(d, memo)
     finally:
         convert.Recogniser = saved
 
 
 class _NoRecogniser:
     @staticmethod
-    def for_sources(sources):
+    def for_sources(sources, memo=None):
         return None
 
 

@@ -25,7 +25,7 @@ from .labels import (appendix_labels, labels, levels, numbered_chapters, part_el
 from .load import SourceFile, Sources, resolve_inside
 from .convert_inline import Context, inline, lead_and_content, register, title_lines
 from .convert_tables import table
-from .recognise import Recogniser
+from .recognise import Memo, Recogniser
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 
@@ -287,8 +287,9 @@ def _indicators(ctx: Context) -> tuple[m.Indicator, ...]:
     return tuple(out)
 
 
-def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
-    """Build the model from every file that parsed and validated."""
+def convert(sources: Sources, memo: Memo | None = None) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
+    """Build the model from every file that parsed and validated (`memo`: the caller's
+    memo of recognition, see `pipeline.Memo`)."""
     if sources.plan is None or sources.plan.tree is None:
         return None, []
     ctx = Context(sources, labels(sources))
@@ -298,7 +299,7 @@ def convert(sources: Sources) -> tuple[m.Plan | None, list[dg.Diagnostic]]:
                           sources.indicators.tree.getroot().findall("indicator")}
     root = sources.plan.tree.getroot()
     plan_src = sources.plan
-    ctx.recogniser = Recogniser.for_sources(sources)
+    ctx.recogniser = Recogniser.for_sources(sources, memo)
 
     ctx.src, ctx.chapter = plan_src, "notice"
     notice = None

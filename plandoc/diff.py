@@ -31,10 +31,9 @@ from pathlib import Path
 
 from . import diagnostics as dg
 from . import model as m
+from . import walk
 
 KINDS = ("part", "chapter", "section", "subsection", "column", "figure", "appendix")
-ROLE_NAMES = {"base": "基期值", "actual": "实现值", "target": "目标值", "rate": "年均增速〔累计〕",
-              "actual-rate": "实现增速〔累计〕"}
 
 
 @dataclass(frozen=True)
@@ -96,25 +95,21 @@ class _Thing:
 def _things(plan: m.Plan) -> dict[str, dict[str, _Thing]]:
     out: dict[str, dict[str, _Thing]] = {k: {} for k in KINDS}
 
-    def levels(blocks, parent: str) -> None:   # numbered headings (一、…) inside chapters
-        for b in blocks:
-            if isinstance(b, m.Subsection):
-                out["subsection"][b.id] = _Thing(b.label, m.plain(b.title), parent,
-                                                 len(out["subsection"]))
-                levels(b.blocks, b.id)
-
     for p in plan.parts:
         if not p.implicit:   # a plan without parts: its one part is not printed
             out["part"][p.id] = _Thing(p.label, m.plain(p.title), None, len(out["part"]))
         for c in p.chapters:
             out["chapter"][c.id] = _Thing(c.label, m.plain(c.title), p.id or None, len(out["chapter"]))
-            levels(c.blocks, c.id)
             for s in c.sections:
                 out["section"][s.id] = _Thing(s.label, m.plain(s.title), c.id, len(out["section"]))
-                levels(s.blocks, s.id)
     for a in plan.appendices:
         out["appendix"][a.id] = _Thing(a.label, m.plain(a.title), None, len(out["appendix"]))
-        levels(a.blocks, a.id)
+    for step in walk.blocks(plan, walk.PLAN):   # numbered headings (一、…)
+        b, at = step.node, step.place
+        if isinstance(b, m.Subsection):
+            holder = next((h for h in reversed(at.within) if isinstance(h, m.Subsection)), None)
+            parent = holder.id if holder else at.section.id if at.section else at.page
+            out["subsection"][b.id] = _Thing(b.label, m.plain(b.title), parent, len(out["subsection"]))
     for col in plan.columns:
         out["column"][col.id] = _Thing(col.label, m.plain(col.title), col.chapter, len(out["column"]))
     for f in plan.figures:
@@ -235,31 +230,18 @@ class _Block:
 
 
 def _walk(plan: m.Plan):
-    """(chapter key, block, where) for every block in reading order, columns' blocks included."""
+    """(chapter key, block, where) for every block and list item in reading order (`walk`),
+    columns' blocks included, companion pages not. The key is the page the block lands on."""
     places = _places(plan)
-
-    def blocks(items, chapter, where):
-        for blk in items:
-            if isinstance(blk, m.Column | m.Subsection):
-                inner = f"{where} {blk.label}{m.plain(blk.title)}" if isinstance(blk, m.Subsection) \
-                    else f"{blk.label} {m.plain(blk.title)}"
-                yield chapter, blk, inner
-                yield from blocks(blk.blocks, chapter, inner)
-            else:
-                yield chapter, blk, where
-
-    notice = plan.notice.blocks if plan.notice else ()
-    for name, items in (("notice", notice), ("preamble", plan.preamble)):
-        yield from blocks(items, name, places[name])
-    for p in plan.parts:
-        yield from blocks(p.blocks, p.id, places[p.id])
-        for c in p.chapters:
-            yield from blocks(c.blocks, c.id, places[c.id])
-            for s in c.sections:
-                yield from blocks(s.blocks, c.id, places[s.id])
-    yield from blocks(plan.closing, "closing", places["closing"])
-    for a in plan.appendices:
-        yield from blocks(a.blocks, a.id, places[a.id])
+    for step in walk.blocks(plan, walk.PLAN):
+        at, blk = step.place, step.node
+        where = places[at.section.id if at.section is not None else at.page]
+        for holder in (*at.within, blk):
+            if isinstance(holder, m.Subsection):
+                where = f"{where} {holder.label}{m.plain(holder.title)}"
+            elif isinstance(holder, m.Column):
+                where = f"{holder.label} {m.plain(holder.title)}"
+        yield at.page, blk, where
 
 
 def _text_blocks(plan: m.Plan) -> dict[str, list[_Block]]:
@@ -271,9 +253,9 @@ def _text_blocks(plan: m.Plan) -> dict[str, list[_Block]]:
         elif isinstance(blk, m.Entry | m.Subhead):
             inl = (*getattr(blk, "name", ()), *getattr(blk, "content", ()))
             acc.append(_Block(blk.id, m.id_text(inl), inl, where))
-        elif isinstance(blk, m.ListBlock):
+        elif isinstance(blk, m.Item):
             # the item marker is computed (1. 2. …): inserting an item must not change the others
-            acc.extend(_Block(it.id, m.id_text(_inlines(it)), _inlines(it), where) for it in blk.items)
+            acc.append(_Block(blk.id, m.id_text(_inlines(blk)), _inlines(blk), where))
         elif isinstance(blk, m.Figure):
             acc.append(_Block(blk.id, "图：" + m.id_text(blk.caption), blk.caption, where))
         elif isinstance(blk, m.Subsection):   # its number is computed: the title is the text
@@ -377,7 +359,7 @@ def _indicator_cells(plan: m.Plan, table: m.Table) -> dict[tuple, tuple[str, str
         if s.source == "table" and s.block == table.id:
             key = (s.indicator, s.year or 0, s.role, s.from_year or 0)
             years = f"{s.from_year}—{s.year}年" if s.from_year else f"{s.year}年" if s.year else ""
-            out.setdefault(key, (f"{names.get(s.indicator, s.indicator)}，{years}{ROLE_NAMES.get(s.role, s.role)}",
+            out.setdefault(key, (f"{names.get(s.indicator, s.indicator)}，{years}{m.role_name(s.role, either=True)}",
                                  s.quantity.text))
     return out
 

@@ -47,6 +47,17 @@ class Quantity:
     """Unit printed with the number, if any (%, 亿元, 万人…)."""
 
 
+ROLE_NAMES = {"base": "基期值", "target": "目标值", "rate": "年均增速", "actual": "实现值",
+              "actual-rate": "实现增速"}
+"""A stated value's role in an editor's words, in the indicators page's order: read everywhere."""
+RATE_ROLES = ("rate", "actual-rate")
+
+
+def role_name(role: str, either: bool = False) -> str:
+    """With `either`, a rate named as annual or cumulative alike: 年均增速〔累计〕."""
+    return ROLE_NAMES.get(role, role) + ("〔累计〕" if either and role in RATE_ROLES else "")
+
+
 # ------------------------------------------------------------------ inline
 
 @dataclass(frozen=True)

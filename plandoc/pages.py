@@ -33,6 +33,7 @@ from lxml import etree
 
 from . import diagnostics as dg
 from . import model as m
+from . import walk
 from .load import resolve_inside
 
 if TYPE_CHECKING:  # markdown-it is imported only when a plan has pages (check's start-up)
@@ -448,16 +449,16 @@ def _as_xml(inlines: tuple[m.Inline, ...], parent: etree._Element) -> None:
             add(m.plain((node,)))
 
 
-def _page_texts(blocks) -> list[tuple[m.Loc, tuple[m.Inline, ...]]]:
+def _page_texts(page: m.Page) -> list[tuple[m.Loc, tuple[m.Inline, ...]]]:
+    """What a page states, block by block (`walk`); a table row by row, its cells joined."""
     out = []
-    for b in blocks:
-        if isinstance(b, m.Paragraph | m.Subhead):
-            out.append((b.loc, (*getattr(b, "lead", ()), *b.content)))
-        elif isinstance(b, m.ListBlock):
-            out += [(it.loc, it.content) for it in b.items]
-        elif isinstance(b, m.Table):
+    for step in walk.of(page.blocks, walk.Place("page", page.id, companion=page)):
+        b = step.node
+        if isinstance(b, m.Table):
             out += [(row.loc, tuple(n for c in row.cells for n in (*c.content, m.Text("，"))))
                     for row in b.body]
+        elif isinstance(b, m.Paragraph | m.Subhead | m.Item | m.Entry):
+            out += [(b.loc, inlines) for inlines in walk.texts(b)]
     return out
 
 
@@ -467,7 +468,7 @@ def typed_numbers(plan: m.Plan, page: m.Page, recogniser, lines: list[str]) -> l
     `lines` are the page's source lines, to point at the number itself."""
     out: list[dg.Diagnostic] = []
     recogniser.chapter()
-    for loc, inlines in _page_texts(page.blocks):
+    for loc, inlines in _page_texts(page):
         el = etree.Element("p")
         _as_xml(inlines, el)
         for found in recogniser.scan(el).facts:
@@ -493,7 +494,7 @@ def _contradiction(plan: m.Plan, loc: m.Loc, found, statement: m.Statement) -> d
     labels = {c.id: c.label for c in plan.columns} | {c.id: c.label for c in plan.chapters}
     where = labels.get(statement.column or "", labels.get(statement.chapter, statement.chapter))
     return dg.make("PD285", loc.file, loc.line, loc.column,
-                   f"页面所写与规划不一致：{name} {found.year} 年{_ROLE_NAMES.get(found.role, found.role)}"
+                   f"页面所写与规划不一致：{name} {found.year} 年{m.role_name(found.role)}"
                    f"写作 {found.quantity.text}，规划为 {statement.quantity.text}",
                    f"改用引用 {{{{{found.ind} {found.year} {found.role}}}}}，数值就随规划而定；"
                    f"或改正为规划所载的 {statement.quantity.text}（见 {where}）。",
@@ -501,5 +502,3 @@ def _contradiction(plan: m.Plan, loc: m.Loc, found, statement: m.Statement) -> d
                    indicator=found.ind, year=found.year, role=found.role,
                    printed=found.quantity.text, expected=statement.quantity.text)
 
-
-_ROLE_NAMES = {"target": "目标值", "base": "基期值", "actual": "实现值", "rate": "年均增速", "actual-rate": "实现增速"}

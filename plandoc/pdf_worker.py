@@ -95,12 +95,12 @@ class Requests:
 
 def run(plan_dir: Path, out_dir: Path, requests: Requests, answer: Callable[[dict], None]) -> None:
     """The worker's loop: one PDF per request, the newest request winning."""
-    from .pipeline import build, compile_plan
+    from .pipeline import Memo, build, compile_plan
     from .render_pdf import Interrupted, LayoutCache
 
-    cache = LayoutCache()
+    cache, memo = LayoutCache(), Memo()  # the worker's own, kept across its builds
     while requests.wait():
-        compiled = compile_plan(plan_dir)
+        compiled = compile_plan(plan_dir, memo)
         if not compiled.ok:
             answer({"pdf": "skipped", "message": "规划有错误，PDF 未更新"})
             continue

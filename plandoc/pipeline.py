@@ -18,16 +18,18 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import accepted as decisions
 from . import diagnostics as dg
 from .checks import check
+from .checks.text import Memo as TextMemo
 from .convert import convert
 from .load import load
 from .model import Plan
 from .pages import attach as attach_pages
+from .recognise import Memo as ScanMemo
 from .recognise import Recogniser
 from .validate import validate
 
@@ -55,16 +57,28 @@ class Compiled:
             d.severity is dg.Severity.ERROR for d in self.diagnostics)
 
 
-def compile_plan(plan_dir: Path) -> Compiled:
+@dataclass
+class Memo:
+    """What a compile may remember for the next, owned by whoever compiles: `compile_plan`
+    makes one per call unless given one; `serve` keeps one across rebuilds (one per thread:
+    nothing is shared between its threads). Per block of prose: recognition's scans and the
+    text checks' results."""
+
+    scans: ScanMemo = field(default_factory=ScanMemo)
+    text: TextMemo = field(default_factory=TextMemo)
+
+
+def compile_plan(plan_dir: Path, memo: Memo | None = None) -> Compiled:
+    memo = Memo() if memo is None else memo
     sources = load(plan_dir)
     diags = list(sources.diagnostics)
     diags += validate(sources)
-    plan, found = convert(sources)
+    plan, found = convert(sources, memo.scans)
     diags += found
     if plan is not None:
-        plan, found = attach_pages(plan, plan_dir, Recogniser.for_sources(sources))
+        plan, found = attach_pages(plan, plan_dir, Recogniser.for_sources(sources, memo.scans))
         diags += found
-        diags += check(plan, partial=_partial(sources, diags))
+        diags += check(plan, partial=_partial(sources, diags), memo=memo.text)
     diags = decisions.apply(plan_dir, plan, sorted(set(diags), key=dg.sort_key))
     order = [f.display for f in [sources.plan, *sources.chapters, sources.indicators,
                                  sources.gazetteer] if f is not None]

@@ -14,6 +14,7 @@ import bisect
 from dataclasses import dataclass
 
 from . import model as m
+from . import walk
 
 END = (1 << 30, 0)
 """A position after every other: the end of a file."""
@@ -76,14 +77,18 @@ class Places:
         return ""
 
 
-_LAST: list = [None, None]
+_LAST: tuple = (None, None)
 
 
 def of(plan: m.Plan) -> Places:
-    """The places of the last plan asked about (checks ask many times per plan)."""
-    if _LAST[0] is not plan:
-        _LAST[:] = [plan, Places(plan)]
-    return _LAST[1]
+    """The places of the last plan asked about (checks ask many times per plan). The pair
+    is read and replaced whole: serve's two threads may compile at once, and neither may
+    get the other plan's places."""
+    global _LAST
+    last = _LAST
+    if last[0] is not plan:
+        last = _LAST = (plan, Places(plan))
+    return last[1]
 
 
 def where(plan: m.Plan, loc: m.Loc) -> str:
@@ -128,7 +133,7 @@ def _walk_blocks(blocks: tuple, end: tuple[int, int], depth: int, out: list[Span
         stop = _start(blocks[k + 1].loc) if k + 1 < len(blocks) else end
         label = b.label if isinstance(b, m.Column | m.Figure) else ""
         out.append(Span(b.loc.file, _start(b.loc), stop, b.id, label, depth))
-        if isinstance(b, m.Column):
+        if isinstance(b, walk.CONTAINERS):  # 专栏 and numbered headings (一、…) hold blocks
             _walk_blocks(b.blocks, stop, depth + 1, out)
         elif isinstance(b, m.ListBlock):
             _walk_blocks(b.items, stop, depth + 1, out)

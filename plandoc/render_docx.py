@@ -167,6 +167,13 @@ class _Writer:
         self.runs(p, b.content)
         self.mark(p, p, b.id)
 
+    def subsection(self, container, b: m.Subsection) -> None:
+        """A numbered heading on its own line (一、…): its number and title, then its blocks."""
+        p = self.para(container, "subhead", b.label)
+        self.runs(p, b.title)
+        self.mark(p, p, b.id)
+        self.blocks(container, b.blocks)
+
     def entry(self, container, b: m.Entry) -> None:
         p = self.para(container, "column-body" if self.in_column else "body")
         self.runs(p, b.name, "entry-name")
@@ -338,6 +345,7 @@ BLOCKS = {
     m.Table: _Writer.table,
     m.Figure: _Writer.figure,
     m.Column: _Writer.column,
+    m.Subsection: _Writer.subsection,
 }
 """Block type -> how it is written: a new block type is one line here."""
 

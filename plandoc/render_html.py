@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import diagnostics as dg
 from . import model as m
-from . import images, site_charts, site_indicators, site_search, site_view
+from . import images, site_charts, site_indicators, site_search, site_view, walk
 from .print_view import chinese_date
 from .site_view import Link, SiteView
 from . import resources
@@ -63,15 +63,9 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
-    env.tests["paragraph"] = lambda b: isinstance(b, m.Paragraph)
-    env.tests["listblock"] = lambda b: isinstance(b, m.ListBlock)
-    env.tests["entry"] = lambda b: isinstance(b, m.Entry)
-    env.tests["subhead"] = lambda b: isinstance(b, m.Subhead)
+    for name, kind in walk.KINDS.items():  # {% if b is paragraph %}
+        env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
     env.filters["sublevel"] = lambda level: min(level + 1, 6)  # a column's sub-headings
-    env.tests["table"] = lambda b: isinstance(b, m.Table)
-    env.tests["figure"] = lambda b: isinstance(b, m.Figure)
-    env.tests["column"] = lambda b: isinstance(b, m.Column)
-    env.tests["subsection"] = lambda b: isinstance(b, m.Subsection)
     env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
     env.filters["page_url"] = site_view.page_url

@@ -22,12 +22,13 @@ import json
 from pathlib import Path
 
 from . import model as m
+from . import walk
 from .site_view import CLOSING, NOTICE, PREAMBLE, SiteView
 
 SCHEMA_VERSION = "2.1.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
 
-RATE_ROLES = ("rate", "actual-rate")
+RATE_ROLES = m.RATE_ROLES
 _CLOSING_MARKS = "。：:"
 """Printed after a lead sentence or an entry's name; not part of the `lead`/`name` span."""
 
@@ -55,6 +56,12 @@ class _Writer:
         self.units = {i.id: i.unit for i in plan.indicators}
         self.blocks: list[dict] = []
         self.references: list[dict] = []
+        self.holders: dict[int | str, list[str]] = {}
+        """id() of a node holding blocks (or an area's name) -> the ids of its blocks."""
+        self.notice: dict | None = None
+        self.parts: list[dict] = []
+        self.appendices: list[dict] = []
+        self.pages: list[dict] = []
 
     def loc(self, loc: m.Loc) -> dict:
         return {"file": m.plan_relative(loc.file, self.plan.root), "line": loc.line,
@@ -141,116 +148,109 @@ class _Writer:
                 "rowspan": c.rowspan, "role": c.fact_role, "indicator": c.fact_indicator,
                 "year": c.fact_year, "from": c.fact_from}
 
-    def add(self, block: m.Block, where: dict) -> list[str]:
-        """Append `block` (and, for columns and lists, what it holds); return the ids added at this level."""
+    def record(self, block: m.Block | m.Item, at: walk.Place) -> dict:
+        """The record of one block or list item in `blocks`."""
+        where = _where(at)
         page = where.get("page") or where["chapter"] or where["part"] or where["area"]
         base = {"id": block.id, **where, "loc": self.loc(block.loc), "url": self.url(page, block.id)}
         if isinstance(block, m.Paragraph):
             numbered = {"label": block.label, "number": block.number} if block.label else {}
-            self.blocks.append({**base, "type": "paragraph", **numbered,
-                                **self.leaded(block.id, block.lead, block.content)})
-        elif isinstance(block, m.Subsection):
+            return {**base, "type": "paragraph", **numbered,
+                    **self.leaded(block.id, block.lead, block.content)}
+        if isinstance(block, m.Subsection):
             text, spans = self.spans(block.title, block.id)
-            children: list[str] = []
-            self.blocks.append({**base, "type": "subsection", "label": block.label,
-                                "number": block.number, "style": block.style, "text": text,
-                                "spans": spans, "blocks": children})
-            children += self.add_all(block.blocks, where)
-        elif isinstance(block, m.Subhead):
+            return {**base, "type": "subsection", "label": block.label, "number": block.number,
+                    "style": block.style, "text": text, "spans": spans, "blocks": self.held(block)}
+        if isinstance(block, m.Subhead):
             text, spans = self.spans(block.content, block.id)
-            self.blocks.append({**base, "type": "subhead", "text": text, "spans": spans})
-        elif isinstance(block, m.Entry):
-            self.blocks.append({**base, "type": "entry",
-                                **self.leaded(block.id, block.name, block.content, "name")})
-        elif isinstance(block, m.ListBlock):
-            ids = []
-            for it in block.items:
-                self.blocks.append({**base, "id": it.id, "loc": self.loc(it.loc),
-                                    "url": self.url(page, it.id), "type": "item",
-                                    "list": block.id, "list_type": block.type, "marker": it.marker,
-                                    **self.leaded(it.id, it.lead, it.content)})
-                ids.append(it.id)
-            return ids
-        elif isinstance(block, m.Table):
+            return {**base, "type": "subhead", "text": text, "spans": spans}
+        if isinstance(block, m.Entry):
+            return {**base, "type": "entry", **self.leaded(block.id, block.name, block.content, "name")}
+        if isinstance(block, m.Item):
+            holder = at.within[-1]
+            return {**base, "type": "item", "list": holder.id, "list_type": holder.type,
+                    "marker": block.marker, **self.leaded(block.id, block.lead, block.content)}
+        if isinstance(block, m.Table):
             rows = [[self.cell(c, block.id) for c in row.cells] for row in block.head + block.body]
             caption, _ = self.spans(block.caption, block.id)
-            self.blocks.append({
+            return {
                 **base, "type": "table", "label": block.label, "indicator": block.indicator,
                 "former": list(block.former), "caption": caption,
                 "header_rows": len(block.head), "rows": rows,
                 "layout": [{"kind": c.kind, "role": c.role, "year": c.year, "from": c.from_year}
                            for c in block.layout],
-                "text": "\n".join("\t".join(c["text"] for c in r) for r in rows), "spans": []})
-        elif isinstance(block, m.Figure):
+                "text": "\n".join("\t".join(c["text"] for c in r) for r in rows), "spans": []}
+        if isinstance(block, m.Figure):
             text, spans = self.spans(block.caption, block.id)
-            self.blocks.append({**base, "type": "figure", "label": block.label, "text": text,
-                                "spans": spans, "image": block.image, "alt": block.alt})
-        elif isinstance(block, m.Column):
+            return {**base, "type": "figure", "label": block.label, "text": text,
+                    "spans": spans, "image": block.image, "alt": block.alt}
+        if isinstance(block, m.Column):
             text, spans = self.spans(block.title, block.id)
-            children: list[str] = []
-            record = {**base, "type": "column", "label": block.label, "text": text,
-                      "spans": spans, "blocks": children}
-            self.blocks.append(record)
-            for b in block.blocks:
-                children += self.add(b, {**where, "column": block.id})
-        return [block.id]
+            return {**base, "type": "column", "label": block.label, "text": text,
+                    "spans": spans, "blocks": self.held(block)}
+        raise TypeError(f"plan.json has no record for {type(block).__name__}")
 
-    def add_all(self, blocks, where: dict) -> list[str]:
-        ids: list[str] = []
-        for b in blocks:
-            ids += self.add(b, where)
-        return ids
+    def held(self, holder) -> list[str]:
+        """The ids of the blocks `holder` holds, filled in as the walk reaches them (a list's
+        items stand in their list's holder: a list has no record of its own)."""
+        return self.holders.setdefault(holder if isinstance(holder, str) else id(holder), [])
+
+    def holder(self, at: walk.Place):
+        """What holds a block at `at`: the innermost 专栏 or numbered heading, else the
+        section, chapter, part, appendix, page or notice, else the area's name (preamble,
+        closing)."""
+        for holder in (*(h for h in reversed(at.within) if isinstance(h, walk.CONTAINERS)),
+                       at.section, at.chapter, at.part, at.appendix, at.companion):
+            if holder is not None:
+                return holder
+        return self.plan.notice if at.area == "notice" else at.area
 
     # -------------------------------------------------------------- outline
 
-    def outline(self) -> tuple[dict | None, list, list, list]:
-        plan, nowhere = self.plan, {"part": None, "chapter": None, "section": None, "column": None}
-        notice = None
-        if plan.notice:
-            n = plan.notice
-            notice = {**self.titled(n.title, NOTICE), "to": n.to, "signature": n.signature,
-                      "date": n.date, "url": self.url(NOTICE),
-                      "blocks": self.add_all(n.blocks, {"area": "notice", **nowhere})}
-        preamble = self.add_all(plan.preamble, {"area": "preamble", **nowhere})
-        parts = []
-        for p in plan.parts:
-            pid = None if p.implicit else p.id   # a plan without parts: one unprinted part
-            part_blocks = self.add_all(p.blocks, {"area": "part", **nowhere, "part": pid})
-            chapters = [self.chapter(p, c) for c in p.chapters]
-            parts.append({"id": pid, "number": p.number, "label": p.label,
-                          **self.titled(p.title, p.id), "loc": self.loc(p.loc),
-                          "url": self.url(pid), "blocks": part_blocks, "chapters": chapters})
-        closing = self.add_all(plan.closing, {"area": "closing", **nowhere})
-        return notice, preamble, parts, closing
+    def walk(self) -> None:
+        """Every heading and block in reading order (`walk`): headings into the outline,
+        blocks and items into `blocks`, each id into its holder's list."""
+        for step in walk.steps(self.plan):
+            node, at = step.node, step.place
+            if at.companion is not None and not at.companion.public:
+                continue  # 说明 pages are the editors' own
+            if isinstance(node, walk.HEADINGS):
+                self.heading(node, at)
+            elif not isinstance(node, m.ListBlock):
+                self.held(self.holder(at)).append(node.id)
+                self.blocks.append(self.record(node, at))
 
-    def pages(self) -> list[dict]:
-        """The public companion pages (解读, 编制说明); 说明 pages are the editors' own."""
-        nowhere = {"part": None, "chapter": None, "section": None, "column": None}
-        return [{"id": p.id, "title": p.title, "kind": p.kind, "date": p.date, "order": p.order,
-                 "file": p.file, "url": self.url(p.id),
-                 "blocks": self.add_all(p.blocks, {"area": "page", **nowhere, "page": p.id})}
-                for p in self.plan.pages if p.public]
-
-    def appendices(self) -> list[dict]:
-        """附件, 附表, 名词解释: their blocks carry the appendix id as chapter."""
-        nowhere = {"part": None, "section": None, "column": None}
-        return [{"id": a.id, "kind": a.kind, "number": a.number, "label": a.label,
-                 **self.titled(a.title, a.id), "loc": self.loc(a.loc), "url": self.url(a.id, a.id),
-                 "blocks": self.add_all(a.blocks, {"area": "appendix", **nowhere, "chapter": a.id})}
-                for a in self.plan.appendices]
-
-    def chapter(self, p: m.Part, c: m.Chapter) -> dict:
-        where = {"area": "chapter", "part": None if p.implicit else p.id, "chapter": c.id,
-                 "section": None, "column": None}
-        intro = self.add_all(c.blocks, where)
-        sections = [{"id": s.id, "number": s.number, "label": s.label, "former": list(s.former),
-                     **self.titled(s.title, s.id), "loc": self.loc(s.loc),
-                     "url": self.url(c.id, s.id),
-                     "blocks": self.add_all(s.blocks, {**where, "section": s.id})}
-                    for s in c.sections]
-        return {"id": c.id, "number": c.number, "label": c.label, **self.titled(c.title, c.id),
-                "file": c.file, "loc": self.loc(c.loc), "url": self.url(c.id), "blocks": intro,
-                "sections": sections}
+    def heading(self, node: walk.Heading, at: walk.Place) -> None:
+        """The outline entry of a notice, part, chapter, section, appendix or companion page."""
+        if isinstance(node, m.Notice):
+            self.notice = {**self.titled(node.title, NOTICE), "to": node.to,
+                           "signature": node.signature, "date": node.date,
+                           "url": self.url(NOTICE), "blocks": self.held(node)}
+        elif isinstance(node, m.Part):
+            pid = None if node.implicit else node.id   # a plan without parts: one unprinted part
+            self.parts.append({"id": pid, "number": node.number, "label": node.label,
+                               **self.titled(node.title, node.id), "loc": self.loc(node.loc),
+                               "url": self.url(pid), "blocks": self.held(node), "chapters": []})
+        elif isinstance(node, m.Chapter):
+            self.parts[-1]["chapters"].append({
+                "id": node.id, "number": node.number, "label": node.label,
+                **self.titled(node.title, node.id), "file": node.file, "loc": self.loc(node.loc),
+                "url": self.url(node.id), "blocks": self.held(node), "sections": []})
+        elif isinstance(node, m.Section):
+            self.parts[-1]["chapters"][-1]["sections"].append({
+                "id": node.id, "number": node.number, "label": node.label,
+                "former": list(node.former), **self.titled(node.title, node.id),
+                "loc": self.loc(node.loc), "url": self.url(at.chapter.id, node.id),
+                "blocks": self.held(node)})
+        elif isinstance(node, m.Appendix):  # its blocks carry the appendix id as chapter
+            self.appendices.append({
+                "id": node.id, "kind": node.kind, "number": node.number, "label": node.label,
+                **self.titled(node.title, node.id), "loc": self.loc(node.loc),
+                "url": self.url(node.id, node.id), "blocks": self.held(node)})
+        elif isinstance(node, m.Page):  # the public companion pages (解读, 编制说明)
+            self.pages.append({"id": node.id, "title": node.title, "kind": node.kind,
+                               "date": node.date, "order": node.order, "file": node.file,
+                               "url": self.url(node.id), "blocks": self.held(node)})
 
     # -------------------------------------------------------------- indicators
 
@@ -280,11 +280,29 @@ class _Writer:
         }
 
 
+_NOWHERE = {"part": None, "chapter": None, "section": None, "column": None}
+
+
+def _where(at: walk.Place) -> dict:
+    """A block's place as plan.json gives it (keys in the order readers have always seen)."""
+    if at.area == "appendix":
+        where = {"area": "appendix", "part": None, "section": None, "column": None,
+                 "chapter": at.appendix.id}
+    elif at.area == "page":
+        where = {"area": "page", **_NOWHERE, "page": at.page}
+    else:
+        where = {"area": at.area, **_NOWHERE,
+                 "part": None if at.part is None or at.part.implicit else at.part.id,
+                 "chapter": at.chapter.id if at.chapter is not None else None,
+                 "section": at.section.id if at.section is not None else None}
+    if at.column is not None:
+        where["column"] = at.column.id
+    return where
+
+
 def to_dict(plan: m.Plan) -> dict:
     w = _Writer(plan)
-    notice, preamble, parts, closing = w.outline()
-    appendices = w.appendices()  # blocks in reading order: the plan, its appendices, then the pages
-    pages = w.pages()
+    w.walk()  # blocks in reading order: the plan, its appendices, then the pages
     meta = plan.meta
     return {
         "schema_version": SCHEMA_VERSION,
@@ -296,11 +314,11 @@ def to_dict(plan: m.Plan) -> dict:
                        "label": meta.period_label, "vision_label": meta.vision_label},
             **({"numbering": dict(meta.numbering)} if meta.numbering else {}),
         },
-        "notice": notice,
-        "preamble": preamble,
-        "parts": parts,
-        "closing": closing,
-        **({"appendices": appendices} if appendices else {}),
+        "notice": w.notice,
+        "preamble": w.held("preamble"),
+        "parts": w.parts,
+        "closing": w.held("closing"),
+        **({"appendices": w.appendices} if w.appendices else {}),
         "imprint": None if plan.imprint is None else {
             "cc": list(plan.imprint.cc), "printed_date": plan.imprint.printed_date,
             "printed_by": plan.imprint.printed_by, "url": w.url(CLOSING, "imprint")},
@@ -317,7 +335,7 @@ def to_dict(plan: m.Plan) -> dict:
                     "url": w.url(t.chapter, t.id)} for t in plan.tables],
         "indicators": w.indicators(),
         "references": w.references,
-        "pages": pages,
+        "pages": w.pages,
     }
 
 

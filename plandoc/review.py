@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import diagnostics as dg
 from . import model as m
+from . import walk
 from .print_view import _grid
 from .review_read import Copy, DocParagraph, Refused, read_copy
 
@@ -94,6 +95,21 @@ class Review:
 
 # ------------------------------------------------------------------ the plan's targets
 
+DOCX_AREAS = ("notice", "preamble", "part", "chapter", "closing")
+"""What the Word edition prints (`render_docx`): a returned copy holds nothing else."""
+
+
+def _place_of(at: walk.Place) -> str:
+    """Where a returned paragraph stands, as the review report names it."""
+    if at.column is not None:
+        return at.column.label
+    if at.chapter is not None:
+        return at.chapter.label + (at.section.label if at.section is not None else "")
+    if at.part is not None:
+        return at.part.label
+    return {"notice": "印发通知", "preamble": "序言", "closing": "结束语"}[at.area]
+
+
 def targets(plan: m.Plan) -> dict[str, Target]:
     """Every block a returned paragraph can belong to, by id."""
     out: dict[str, Target] = {}
@@ -101,32 +117,23 @@ def targets(plan: m.Plan) -> dict[str, Target]:
     def add(node, kind, prefix, text, place):
         out.setdefault(node.id, Target(node.id, kind, prefix, text, place, node.loc, node))
 
-    def walk(blocks, place):
-        for b in blocks:
-            if isinstance(b, m.Paragraph | m.Entry | m.Subhead):
-                add(b, type(b).__name__.lower(), "", b.text, place)
-            elif isinstance(b, m.ListBlock):
-                for it in b.items:
-                    add(it, "item", it.marker, it.text, place)
-            elif isinstance(b, m.Table):
-                add(b, "table", "", "", b.label if b.column is None else place)
-            elif isinstance(b, m.Column):
-                add(b, "column-title", f"{b.label}　", m.plain(b.title), b.label)
-                walk(b.blocks, b.label)
-
-    if plan.notice:
-        walk(plan.notice.blocks, "印发通知")
-    walk(plan.preamble, "序言")
-    for part in plan.parts:
-        add(part, "heading", f"{part.label}　", m.plain(part.title), part.label)
-        walk(part.blocks, part.label)
-        for ch in part.chapters:
-            add(ch, "heading", f"{ch.label}　", m.plain(ch.title), ch.label)
-            walk(ch.blocks, ch.label)
-            for sec in ch.sections:
-                add(sec, "heading", f"{sec.label}　", m.plain(sec.title), ch.label + sec.label)
-                walk(sec.blocks, ch.label + sec.label)
-    walk(plan.closing, "结束语")
+    for step in walk.steps(plan):
+        b, at = step.node, step.place
+        if at.area not in DOCX_AREAS:
+            continue
+        place = _place_of(at)
+        if isinstance(b, m.Part | m.Chapter | m.Section):
+            add(b, "heading", f"{b.label}　", m.plain(b.title), place)
+        elif isinstance(b, m.Subsection):  # 一、… printed without a space after the number
+            add(b, "heading", b.label, m.plain(b.title), place)
+        elif isinstance(b, m.Paragraph | m.Entry | m.Subhead):
+            add(b, type(b).__name__.lower(), "", b.text, place)
+        elif isinstance(b, m.Item):
+            add(b, "item", b.marker, b.text, place)
+        elif isinstance(b, m.Table):
+            add(b, "table", "", "", b.label if b.column is None else place)
+        elif isinstance(b, m.Column):
+            add(b, "column-title", f"{b.label}　", m.plain(b.title), b.label)
     return out
 
 
@@ -304,11 +311,8 @@ def _indicator_of(plan: m.Plan, table: m.Table, row: int, col: int) -> str:
     if s is None:
         return ""
     names = {i.id: m.plain(i.name) for i in plan.indicators}
-    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年{ROLES.get(s.role, s.role)}"
+    return f"{names.get(s.indicator, s.indicator)}，{s.year} 年{m.role_name(s.role)}"
 
-
-ROLES = {"base": "基期值", "target": "目标值", "rate": "年均增速", "actual": "实际值",
-         "actual-rate": "实际年均增速"}
 
 
 # ------------------------------------------------------------------ the whole review

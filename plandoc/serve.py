@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from . import diagnostics as dg
 from .incremental import QuickBuilder
 from .pdf_worker import Worker
-from .pipeline import build, compile_plan
+from .pipeline import Memo, compile_plan
 
 WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}
 """Editors' backup and swap files are ignored; these are what a rebuild depends on."""
@@ -191,9 +191,11 @@ class Preview:
         self.pdf_wanted = threading.Event()
         self.stopping = threading.Event()
         self.quick = QuickBuilder(out_dir)
+        self.memo = Memo()
+        """The rebuilds' memo, kept across them (the PDF worker process keeps its own)."""
 
     def rebuild(self) -> bool:
-        compiled = compile_plan(self.plan_dir)
+        compiled = compile_plan(self.plan_dir, self.memo)
         errors = [d for d in compiled.diagnostics if d.severity is dg.Severity.ERROR]
         for d in errors:
             self.say(dg.format_text(d))

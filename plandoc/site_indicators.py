@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from . import model as m
 from .site_view import SiteView, grid
 
-ROLES: tuple[tuple[str, str], ...] = (
-    ("base", "基期值"), ("target", "目标值"), ("rate", "目标增速〔累计〕"),
-    ("actual", "实现值"), ("actual-rate", "实现增速〔累计〕"))
-"""Value columns of the indicators page, in order: (role, heading)."""
+ROLES: tuple[tuple[str, str], ...] = tuple(
+    (role, "目标增速〔累计〕" if role == "rate" else m.role_name(role, either=True))
+    for role in m.ROLE_NAMES)
+"""Value columns of the indicators page, in order: (role, heading). Beside 实现增速 the
+planned rate's column says whose rate it is: 目标增速."""
 
 UNSET = "未注明"
 ABSENT = "—"

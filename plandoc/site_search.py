@@ -22,10 +22,11 @@ heading, "t" for text, "i" for an indicator.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import model as m
+from . import walk
 from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView, grid, layout_by_column
 
 INDEX = "search-index.js"
@@ -51,33 +52,31 @@ class _Records:
             self.pages.append([url, self.titles.get(page, url)])
         self.records.append([self._page_no[url], anchor, where, text, kind])
 
-    def blocks(self, blocks: Iterable[m.Block], page: str, where: str) -> None:
-        for b in blocks:
-            if isinstance(b, m.Paragraph):
-                self.add(page, b.id, where, b.label + m.plain(b.lead) + m.plain(b.content))
-            elif isinstance(b, m.Subhead):
-                self.add(page, b.id, where, m.plain(b.content), "h")
-            elif isinstance(b, m.Entry):
-                self.add(page, b.id, where, m.plain(b.name) + m.plain(b.content))
-            elif isinstance(b, m.ListBlock):
-                for it in b.items:
-                    self.add(page, it.id, where, m.plain(it.lead) + m.plain(it.content))
-            elif isinstance(b, m.Table):
-                if b.caption:  # 表 N alone is not printed: no heading record for it
-                    self.add(page, b.id, where, m.plain(b.caption), "h")
-                rows = indicator_rows(b) if b.indicator else (
-                    "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t)
-                    for row in b.head + b.body)
-                for text in rows:
-                    self.add(page, b.id, f"{where} · {b.label}", text)
-            elif isinstance(b, m.Figure):
-                self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
-            elif isinstance(b, m.Subsection):
-                self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
-                self.blocks(b.blocks, page, where)
-            elif isinstance(b, m.Column):
-                self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
-                self.blocks(b.blocks, page, f"{where} · {b.label}".lstrip(" ·"))
+    def block(self, b: m.Block | m.Item, page: str, where: str) -> None:
+        if isinstance(b, m.Paragraph):
+            self.add(page, b.id, where, b.label + m.plain(b.lead) + m.plain(b.content))
+        elif isinstance(b, m.Subhead):
+            self.add(page, b.id, where, m.plain(b.content), "h")
+        elif isinstance(b, m.Entry):
+            self.add(page, b.id, where, m.plain(b.name) + m.plain(b.content))
+        elif isinstance(b, m.Item):
+            self.add(page, b.id, where, m.plain(b.lead) + m.plain(b.content))
+        elif isinstance(b, m.Table):
+            if b.caption:  # 表 N alone is not printed: no heading record for it
+                self.add(page, b.id, where, m.plain(b.caption), "h")
+            rows = indicator_rows(b) if b.indicator else (
+                "　".join(t for t in (m.plain(c.content).strip() for c in row.cells) if t)
+                for row in b.head + b.body)
+            for text in rows:
+                self.add(page, b.id, f"{where} · {b.label}", text)
+        elif isinstance(b, m.Figure):
+            self.add(page, b.id, where, f"{b.label} {m.plain(b.caption)}", "h")
+        elif isinstance(b, m.Subsection):
+            self.add(page, b.id, where, f"{b.label}{m.plain(b.title)}", "h")
+        elif isinstance(b, m.Column):
+            self.add(page, b.id, where, f"{b.label} {m.plain(b.title)}", "h")
+        else:  # a block type without its own wording here: what it prints (a list: nothing)
+            self.add(page, b.id, where, "".join(m.plain(t) for t in walk.texts(b)))
 
 
 ABSENT = {"", "-", "—", "－", "/"}
@@ -106,45 +105,70 @@ def indicator_rows(table: m.Table) -> Iterator[str]:
             yield f"{name}：{'，'.join(values)}" if values else name
 
 
+AREAS = ("notice", "preamble", "part", "chapter", "closing", "appendix", "page")
+"""The areas of `walk.Place` in the order the walk reaches them."""
+
+
+def _where(at: walk.Place) -> str:
+    """How a record names its place: 第八章 第一节 · 专栏 5, 通知, 附件2, 解读."""
+    if at.companion is not None:
+        where = at.companion.kind
+    elif at.appendix is not None:
+        where = at.appendix.label
+    elif at.section is not None:
+        where = f"{at.chapter.label} {at.section.label}"
+    elif at.chapter is not None:
+        where = at.chapter.label
+    elif at.part is not None:
+        where = at.part.label
+    else:
+        where = {"notice": "通知", "preamble": "序言", "closing": "结束语"}[at.area]
+    column = at.column
+    return f"{where} · {column.label}".lstrip(" ·") if column is not None else where
+
+
 def records(plan: m.Plan, view: SiteView) -> dict:
     """The search index of `plan` as a JSON-ready dict (see the module's docstring)."""
     notice = m.plain(plan.notice.title) if plan.notice is not None else ""
     r = _Records(view, {**view.titles, NOTICE: notice or "通知", PREAMBLE: "首页",
                         CLOSING: "结束语与版记", INDICATORS: "主要指标"})
-    if plan.notice is not None:
-        r.add(NOTICE, "", "通知", m.plain(plan.notice.title), "h")
-        r.add(NOTICE, "", "通知", plan.notice.to or "")
-        r.blocks(plan.notice.blocks, NOTICE, "通知")
-        r.add(NOTICE, "", "通知", " ".join(filter(None, (plan.notice.signature, plan.notice.date))))
-    r.add(PREAMBLE, "", "首页", plan.meta.title, "h")
-    r.blocks(plan.preamble, PREAMBLE, "序言")
-    for part in plan.parts:
-        if not part.implicit:
-            r.add(part.id, part.id, part.label, f"{part.label} {m.plain(part.title)}", "h")
-            r.blocks(part.blocks, part.id, part.label)
-        for ch in part.chapters:
-            r.add(ch.id, ch.id, ch.label, f"{ch.label} {m.plain(ch.title)}", "h")
-            r.blocks(ch.blocks, ch.id, ch.label)
-            for sec in ch.sections:
-                where = f"{ch.label} {sec.label}"
-                r.add(ch.id, sec.id, where, f"{sec.label} {m.plain(sec.title)}", "h")
-                r.blocks(sec.blocks, ch.id, where)
-    r.blocks(plan.closing, CLOSING, "结束语")
-    for a in plan.appendices:
-        r.add(a.id, a.id, a.label, f"{a.label} {m.plain(a.title)}", "h")
-        r.blocks(a.blocks, a.id, a.label)
-    if plan.imprint is not None:
-        imprint = plan.imprint
-        r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")
-        r.add(CLOSING, "imprint", "版记", f"{imprint.printed_by} {imprint.printed_date}印发")
-    for page in plan.pages:
-        if page.public:  # 说明 pages are the editors'
-            r.add(page.id, "", page.kind, page.title, "h")
-            r.blocks(page.blocks, page.id, page.kind)
+    pending = [("preamble", lambda: r.add(PREAMBLE, "", "首页", plan.meta.title, "h")),
+               ("page", lambda: _imprint(r, plan.imprint))]
+    if plan.notice is not None:  # the sign-off after the notice's paragraphs
+        n = plan.notice
+        pending.insert(0, ("preamble", lambda: r.add(NOTICE, "", "通知", " ".join(
+            filter(None, (n.signature, n.date))))))
+    for step in walk.steps(plan):
+        at, node = step.place, step.node
+        while pending and AREAS.index(pending[0][0]) <= AREAS.index(at.area):
+            pending.pop(0)[1]()
+        if at.companion is not None and not at.companion.public:
+            continue  # 说明 pages are the editors'
+        if at.area == "part" and at.part.implicit:
+            continue  # a plan without parts: its one part is not printed
+        if isinstance(node, m.Notice):
+            r.add(NOTICE, "", "通知", m.plain(node.title), "h")
+            r.add(NOTICE, "", "通知", node.to or "")
+        elif isinstance(node, m.Part | m.Chapter | m.Appendix):
+            r.add(node.id, node.id, node.label, f"{node.label} {m.plain(node.title)}", "h")
+        elif isinstance(node, m.Section):
+            r.add(at.page, node.id, _where(at), f"{node.label} {m.plain(node.title)}", "h")
+        elif isinstance(node, m.Page):
+            r.add(node.id, "", node.kind, node.title, "h")
+        else:
+            r.block(node, at.page, _where(at))
+    for _, emit in pending:
+        emit()
     for ind in plan.indicators:
         text = m.plain(ind.name) + (f"（{ind.unit}）" if ind.unit else "")
         r.add(INDICATORS, ind.id, "主要指标", text, "i")
     return {"version": VERSION, "pages": r.pages, "records": r.records}
+
+
+def _imprint(r: _Records, imprint: m.Imprint | None) -> None:
+    if imprint is not None:
+        r.add(CLOSING, "imprint", "版记", "抄送：" + "；".join(imprint.cc) if imprint.cc else "")
+        r.add(CLOSING, "imprint", "版记", f"{imprint.printed_by} {imprint.printed_date}印发")
 
 
 def _dump(value) -> str:

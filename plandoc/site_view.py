@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from . import model as m
+from . import walk
 from .cells import short_kind
 from .print_view import _grid as grid  # the one placement of spanning cells on a grid
 
@@ -204,47 +205,26 @@ class SiteView:
     # ---------------------------------------------------------------- anchors
 
     def anchors(self) -> Iterator[Anchor]:
-        """Every addressable place with its source line, in document order."""
+        """Every addressable place of the plan with its source line, in document order."""
         plan = self.plan
-        if plan.notice is not None:
-            yield Anchor(plan.notice.loc.file, plan.notice.loc.line, self.pages[NOTICE], "通知")
-            yield from self._block_anchors(plan.notice.blocks, NOTICE)
-        yield from self._block_anchors(plan.preamble, PREAMBLE)
-        for part in plan.parts:
-            if not part.implicit:
-                yield Anchor(part.loc.file, part.loc.line, self.url(part.id, part.id), part.label)
-            yield from self._block_anchors(part.blocks, part.id)
-            for ch in part.chapters:
-                yield Anchor(ch.loc.file, ch.loc.line, self.url(ch.id, ch.id), ch.label)
-                yield from self._block_anchors(ch.blocks, ch.id)
-                for sec in ch.sections:
-                    yield Anchor(sec.loc.file, sec.loc.line, self.url(ch.id, sec.id),
-                                 ch.label + sec.label)
-                    yield from self._block_anchors(sec.blocks, ch.id)
-        yield from self._block_anchors(plan.closing, CLOSING)
-        for a in plan.appendices:
-            yield Anchor(a.loc.file, a.loc.line, self.url(a.id, a.id), a.label)
-            yield from self._block_anchors(a.blocks, a.id)
+        for step in walk.steps(plan):
+            b, page = step.node, step.place.page
+            if step.place.area == "page" or isinstance(b, m.Part) and b.implicit:
+                continue  # companion pages are not the plan; a plan without parts prints none
+            if isinstance(b, m.Notice):
+                yield Anchor(b.loc.file, b.loc.line, self.pages[NOTICE], "通知")
+            elif isinstance(b, m.Section):
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), step.place.chapter.label + b.label)
+            elif isinstance(b, m.Part | m.Chapter | m.Appendix | m.Column | m.Subsection | m.Table | m.Figure):
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), b.label)
+            else:
+                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), self.place(page, None))
         if plan.imprint is not None:
             yield Anchor(plan.imprint.loc.file, plan.imprint.loc.line,
                          self.url(CLOSING, "imprint"), "版记")
         for ind in plan.indicators:
             yield Anchor(ind.loc.file, ind.loc.line, self.url(INDICATORS, ind.id),
                          m.plain(ind.name))
-
-    def _block_anchors(self, blocks, page: str) -> Iterator[Anchor]:
-        label = self.place(page, None)
-        for b in blocks:
-            if isinstance(b, m.Column | m.Subsection):
-                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), b.label)
-                yield from self._block_anchors(b.blocks, page)
-            elif isinstance(b, m.ListBlock):
-                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), label)
-                for it in b.items:
-                    yield Anchor(it.loc.file, it.loc.line, self.url(page, it.id), label)
-            else:
-                name = b.label if isinstance(b, m.Table | m.Figure) else label
-                yield Anchor(b.loc.file, b.loc.line, self.url(page, b.id), name)
 
     def ids(self) -> Iterator[tuple[str, str]]:
         """(page url, id) for every id the site must carry as an anchor."""

@@ -457,17 +457,18 @@ def test_truncated_images_are_refused_even_where_pillow_tolerates_them(mini_copy
 
 
 def test_huge_paragraphs_are_not_kept_in_the_check_caches(mini_copy):
-    """serve recompiles on every edit: the per-paragraph caches of the text checks must
-    not keep megabyte paragraphs (the importer fuzzer grew to 4.7 GB before this)."""
-    from plandoc.checks import text as text_checks
-    compile_plan(mini_copy)
-    before = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
+    """serve recompiles on every edit: the per-paragraph memo of the text checks must not
+    keep megabyte paragraphs (the importer fuzzer grew to 4.7 GB before this)."""
+    from plandoc.pipeline import Memo
+    memo = Memo()
+    compile_plan(mini_copy, memo)
+    before = memo.text.sizes()
+    assert before["_long_sentences"] and before["_unbalanced"]
     ch = mini_copy / "chapters" / "ch01.xml"
     ch.write_text(ch.read_text(encoding="utf-8").replace("坚持。", "坚持" + "很长的一句话，" * 100000 + "。"),
                   encoding="utf-8")
-    compile_plan(mini_copy)
-    after = [f.cache_info().currsize for f in (text_checks._long_sentences, text_checks._unbalanced)]
-    assert after == before
+    compile_plan(mini_copy, memo)
+    assert memo.text.sizes() == before
 
 
 def test_import_of_a_paragraph_xml_cannot_hold_is_refused_cleanly(tmp_path):

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plandoc import model as m
+from plandoc import walk
 from plandoc.fmt import format_text, plan_files
 from plandoc.pipeline import build, compile_plan
 from plandoc.print_view import _grid
@@ -58,17 +59,8 @@ def _text_edits(plan: m.Plan, kinds, count: int, source: dict[str, str], start_a
     out = []
     seen = 0
 
-    def blocks(bs):
-        for b in bs:
-            if isinstance(b, m.ListBlock):
-                yield from b.items
-            elif isinstance(b, m.Column):
-                yield from blocks(b.blocks)
-            else:
-                yield b
-
-    every = [b for ch in plan.chapters for bs in [ch.blocks] + [s.blocks for s in ch.sections]
-             for b in blocks(bs)]
+    every = [s.node for s in walk.blocks(plan, ("chapter",))
+             if not isinstance(s.node, m.ListBlock | m.Column)]
     for b in every:
         if type(b).__name__ not in kinds or len(out) == count:
             continue

@@ -45,12 +45,14 @@ CROSS_FILE = {structure.references, structure.indicator_references, structure.un
 """Checks whose findings would only echo an earlier error when a file failed to load."""
 
 
-def check(plan: Plan, partial: bool = False) -> Iterator[dg.Diagnostic]:
+def check(plan: Plan, partial: bool = False, memo: text.Memo | None = None) -> Iterator[dg.Diagnostic]:
     """Run every check; with `partial` (some file failed), skip the cross-file ones.
-    Findings on recognised (unmarked) numbers are warnings at most (`recognised`)."""
+    Findings on recognised (unmarked) numbers are warnings at most (`recognised`). The text
+    checks remember their per-text work in `memo` (the caller's, else one for this run)."""
+    memo = text.Memo() if memo is None else memo
     found: list[dg.Diagnostic] = []
     for rule in CHECKS:
         if partial and rule in CROSS_FILE:
             continue
-        found += rule(plan)
+        found += rule(plan, memo) if rule.__module__ == text.__name__ else rule(plan)
     yield from recognised.adjust(plan, found)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
+from .. import walk
 from ..numerals import LEVELS
 
 
@@ -23,23 +24,30 @@ def _depth(plan: m.Plan, in_section: bool) -> int:
     return depth
 
 
-def _walk(blocks, depth: int, holder: str) -> Iterator[dg.Diagnostic]:
-    for b in blocks:
+def levels(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+    """The numbered levels of chapters, sections and appendices (`walk`; a 专栏 numbers its
+    own content and is not looked into)."""
+    for step in walk.blocks(plan, ("chapter", "appendix")):
+        b, at = step.node, step.place
+        if any(isinstance(h, m.Column) for h in (*at.within, b)):
+            continue
+        depth, holder = _holder(plan, at)
         style = b.style if isinstance(b, m.Subsection | m.Paragraph) else ""
         if style and LEVELS.index(style) <= depth:
             yield dg.make("PD150", b.loc.file, b.loc.line, b.loc.column,
                           f"{holder}之下用了“{style}”：层次应依次为 一、（一）1.（1）")
-        if isinstance(b, m.Subsection):
-            if not b.blocks:
-                yield dg.make("PD151", b.loc.file, b.loc.line, b.loc.column,
-                              f"编号标题“{b.label}{m.plain(b.title)}”之下没有内容")
-            yield from _walk(b.blocks, LEVELS.index(b.style), f"“{b.style}”")
+        if isinstance(b, m.Subsection) and not b.blocks:
+            yield dg.make("PD151", b.loc.file, b.loc.line, b.loc.column,
+                          f"编号标题“{b.label}{m.plain(b.title)}”之下没有内容")
 
 
-def levels(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    for ch in plan.chapters:
-        yield from _walk(ch.blocks, _depth(plan, False), ch.label)
-        for sec in ch.sections:
-            yield from _walk(sec.blocks, _depth(plan, True), sec.label)
-    for a in plan.appendices:
-        yield from _walk(a.blocks, -1, a.label)
+def _holder(plan: m.Plan, at: walk.Place) -> tuple[int, str]:
+    """The depth a block must be deeper than, and how the message names what holds it."""
+    for h in reversed(at.within):
+        if isinstance(h, m.Subsection):
+            return LEVELS.index(h.style), f"“{h.style}”"
+    if at.appendix is not None:
+        return -1, at.appendix.label
+    if at.section is not None:
+        return _depth(plan, True), at.section.label
+    return _depth(plan, False), at.chapter.label

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
-from .. import places
+from .. import places, walk
 
 
 def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -39,61 +39,10 @@ def former_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 
 
 def nodes(plan: m.Plan, kinds) -> Iterator:
-    """Every inline node of the given kinds anywhere in the plan (nested ones included)."""
-    def walk(inlines):
-        for node in inlines:
-            if isinstance(node, kinds):
-                yield node
-            if isinstance(node, m.Emph | m.Sum | m.Count | m.Member):
-                yield from walk(node.children)
-
-    for inlines in _all_inlines(plan):
-        yield from walk(inlines)
-
-
-def _all_inlines(plan: m.Plan) -> Iterator[tuple]:
-    """Every inline sequence of the plan (titles, blocks, cells, captions)."""
-    if plan.notice:
-        yield plan.notice.title
-        for p in plan.notice.blocks:
-            yield p.lead + p.content
-    for p in plan.preamble + plan.closing:
-        yield p.lead + p.content
-
-    def blocks(bs):
-        for b in bs:
-            if isinstance(b, m.Paragraph):
-                yield b.lead + b.content
-            elif isinstance(b, m.Subhead):
-                yield b.content
-            elif isinstance(b, m.ListBlock):
-                for it in b.items:
-                    yield it.lead + it.content
-            elif isinstance(b, m.Entry):
-                yield b.name + b.content
-            elif isinstance(b, m.Table):
-                yield b.caption
-                for row in b.head + b.body:
-                    for cell in row.cells:
-                        yield cell.content
-            elif isinstance(b, m.Figure):
-                yield b.caption
-            elif isinstance(b, m.Column | m.Subsection):
-                yield b.title
-                yield from blocks(b.blocks)
-
-    for part in plan.parts:
-        yield part.title
-        yield from blocks(part.blocks)
-        for ch in part.chapters:
-            yield ch.title
-            yield from blocks(ch.blocks)
-            for sec in ch.sections:
-                yield sec.title
-                yield from blocks(sec.blocks)
-    for a in plan.appendices:
-        yield a.title
-        yield from blocks(a.blocks)
+    """Every inline node of the given kinds anywhere in the plan (nested ones included;
+    titles, blocks, cells and captions), the companion pages left out (they check their
+    own links and quotes, see `pages`)."""
+    return walk.inlines(plan, kinds, walk.PLAN)
 
 
 KINDS = {"col": "专栏", "fig": "图", "ch": "章", "sec": "节", "pt": "篇", "tbl": "表"}

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from .. import diagnostics as dg
 from .. import model as m
-from .. import places
+from .. import places, walk
 
 FINAL = "。！？；：…”’）」』》】!?;:)"
 PAIRS = {"（": "）", "《": "》", "“": "”", "‘": "’", "【": "】", "「": "」", "(": ")"}
@@ -33,65 +33,27 @@ MIN_REPEAT = 8
 """Sentences shorter than this (in CJK characters) may repeat freely (e.g. 明确责任。)."""
 
 
-_LAST: list = [None, []]
-"""The last plan's prose blocks: six checks read them, computed once per plan."""
-
-
-def _blocks(plan: m.Plan) -> list[tuple[str, m.Loc, str]]:
-    if _LAST[0] is not plan:
-        _LAST[:] = [plan, list(_prose(plan))]
-    return _LAST[1]
-
-
 def _prose(plan: m.Plan) -> Iterator[tuple[str, m.Loc, str]]:
-    """(kind, loc, text) of every prose block in reading order, with each <sic> read
-    as its correction (an error already marked is not reported again)."""
-    def walk(blocks):
-        for b in blocks:
-            if isinstance(b, m.Paragraph):
-                yield "p", b.loc, m.corrected(b.lead + b.content)
-            elif isinstance(b, m.Subhead):
-                yield "subhead", b.loc, m.corrected(b.content)
-            elif isinstance(b, m.Entry):
-                yield "entry", b.loc, m.corrected(b.name + b.content)
-            elif isinstance(b, m.ListBlock):
-                for it in b.items:
-                    yield "item", it.loc, m.corrected(it.lead + it.content)
-            elif isinstance(b, m.Subsection):
-                yield "subhead", b.loc, m.corrected(b.title)
-                yield from walk(b.blocks)
-            elif isinstance(b, m.Column):
-                yield from walk(b.blocks)
+    """(kind, loc, text) of every prose block and title in reading order (`walk`), with
+    each <sic> read as its correction (an error already marked is not reported again).
+    Kinds: p, item, entry, subhead (a sub-heading or a numbered heading's title: no full
+    stop, but not a title either) and title (parts, chapters, sections, 专栏, figures);
+    a companion page's are prefixed "page-"."""
+    for step in walk.steps(plan):
+        node, prefix = step.node, "page-" if step.place.area == "page" else ""
+        if isinstance(node, m.Page):
+            yield "page-title", node.loc, node.title
+            continue
+        kind = _KINDS.get(type(node))
+        if kind is not None:
+            yield prefix + kind, node.loc, m.corrected(next(walk.texts(node)))
 
-    def titled(blocks):  # titles (the most visible text) first, then the blocks
-        for b in blocks:
-            if isinstance(b, m.Column):
-                yield "title", b.loc, m.corrected(b.title)
-                yield from titled(b.blocks)
-            elif isinstance(b, m.Figure):
-                yield "title", b.loc, m.corrected(b.caption)
-            else:
-                yield from walk((b,))
 
-    if plan.notice:
-        yield from walk(plan.notice.blocks)
-    yield from walk(plan.preamble)
-    for part in plan.parts:
-        yield "title", part.loc, m.corrected(part.title)
-        yield from titled(part.blocks)
-        for ch in part.chapters:
-            yield "title", ch.loc, m.corrected(ch.title)
-            yield from titled(ch.blocks)
-            for sec in ch.sections:
-                yield "title", sec.loc, m.corrected(sec.title)
-                yield from titled(sec.blocks)
-    yield from walk(plan.closing)
-    for a in plan.appendices:
-        yield from walk(a.blocks)
-    for page in plan.pages:  # companion pages are linted like the plan (kinds marked "page")
-        yield "page-title", page.loc, page.title
-        for kind, loc, text in walk(page.blocks):
-            yield f"page-{kind}", loc, text
+_KINDS = {m.Paragraph: "p", m.Item: "item", m.Entry: "entry", m.Subhead: "subhead",
+          m.Subsection: "subhead", m.Part: "title", m.Chapter: "title", m.Section: "title",
+          m.Column: "title", m.Figure: "title"}
+"""What the text checks read of each kind of node (tables: `_table_texts`; the notice's
+title and the appendices' are not linted)."""
 
 
 def _make(code, loc, message, hint=None, severity=None, **data):
@@ -99,35 +61,82 @@ def _make(code, loc, message, hint=None, severity=None, **data):
 
 
 CACHED_CHARS = 4096
-"""Paragraphs up to this length are remembered between compiles (serve recompiles on
-every edit); a longer one is worked out each time, so that a hostile plan cannot make
-the caches hold gigabytes (65536 entries of megabyte paragraphs)."""
+"""Texts up to this length are remembered between compiles (serve recompiles on every
+edit); a longer one is worked out each time, so that a hostile plan cannot make the memo
+hold gigabytes (65536 entries of megabyte paragraphs)."""
+MEMO_SIZE = 65536
+"""Results remembered per kind of work (a plan has a few thousand texts)."""
 
 
-def _paragraph_cache(fn):
-    cached = functools.lru_cache(maxsize=65536)(fn)
+class Memo:
+    """What the text checks remember, owned by whoever runs them: `check` makes one per
+    run unless given one; `serve` keeps one across rebuilds (one per thread), so that a
+    rebuild after one edit only pays for the texts that changed. The per-text work is
+    memoised on the text itself (and the gazetteer it is read against)."""
 
-    @functools.wraps(fn)
-    def call(text: str, *args):
-        return cached(text, *args) if len(text) <= CACHED_CHARS else fn(text, *args)
-    call.cache_info = cached.cache_info
-    return call
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size = size
+        self.hits = self.misses = 0
+        self._tables: dict[object, dict] = {}
+        self._prose: tuple = (None, [])
+        self._names: dict[tuple[str, ...], _Names] = {}
+
+    def prose(self, plan: m.Plan) -> list[tuple[str, m.Loc, str]]:
+        """The plan's prose blocks (`_prose`): six checks read them, computed once per plan."""
+        last = self._prose
+        if last[0] is not plan:
+            last = (plan, list(_prose(plan)))
+            self._prose = last
+        return last[1]
+
+    def __call__(self, fn, text: str, *args):
+        """fn(text, *args), remembered unless the text is longer than CACHED_CHARS."""
+        if len(text) > CACHED_CHARS:
+            return fn(text, *args)
+        table = self._tables.setdefault(fn, {})
+        key = (text, *args)
+        if key in table:
+            self.hits += 1
+            return table[key]
+        self.misses += 1
+        value = fn(text, *args)
+        if len(table) >= self.size:
+            del table[next(iter(table))]  # the oldest
+        table[key] = value
+        return value
+
+    def names(self, names: tuple[str, ...]) -> "_Names":
+        """The near-miss index of a gazetteer's names (one object per tuple of names)."""
+        found = self._names.get(names)
+        if found is None:
+            if len(self._names) >= 4:
+                self._names.clear()
+            found = self._names[names] = _Names(names)
+        return found
+
+    def sizes(self) -> dict[str, int]:
+        """How many results each kind of work holds (by function name)."""
+        return {fn.__name__: len(table) for fn, table in self._tables.items()}
 
 
-@_paragraph_cache
+def _blocks(plan: m.Plan, memo: Memo | None) -> list[tuple[str, m.Loc, str]]:
+    return (memo or Memo()).prose(plan)
+
+
 def _long_sentences(text: str) -> tuple[str, ...]:
     """The sentences of a text long enough that a repetition is worth reporting."""
     return tuple(s for s in (s.strip() for s in SENTENCE.findall(text))
                  if len(s) >= MIN_REPEAT and len(_NOT_CJK.sub("", s)) >= MIN_REPEAT)
 
 
-def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+def repeated_sentences(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
+    memo = memo or Memo()
     seen: dict[str, m.Loc] = {}
-    for kind, loc, text in _blocks(plan):
+    for kind, loc, text in memo.prose(plan):
         if kind.startswith("page"):
             continue  # a companion page quotes the plan's sentences on purpose
         local: set[str] = set()
-        for sentence in _long_sentences(text):
+        for sentence in memo(_long_sentences, text):
             if sentence in local:
                 yield _make("PD360", loc, f"同一段中句子重复：{sentence}", text=sentence)
             elif sentence in seen:
@@ -139,8 +148,8 @@ def repeated_sentences(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             seen.setdefault(sentence, loc)
 
 
-def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    for kind, loc, text in _blocks(plan):
+def final_punctuation(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
+    for kind, loc, text in _blocks(plan, memo):
         stripped = text.rstrip()
         if kind.removeprefix("page-") not in ("subhead", "title") and stripped and stripped[-1] not in FINAL:
             # headings have none
@@ -154,7 +163,6 @@ def final_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
 _BRACKET = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
 
 
-@_paragraph_cache
 def _unbalanced(text: str) -> str | None:
     closers = {v: k for k, v in PAIRS.items()}
     stack: list[str] = []
@@ -169,9 +177,10 @@ def _unbalanced(text: str) -> str | None:
     return stack[-1] if stack else None
 
 
-def brackets(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    for _, loc, text in _blocks(plan):
-        what = _unbalanced(text)
+def brackets(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
+    memo = memo or Memo()
+    for _, loc, text in memo.prose(plan):
+        what = memo(_unbalanced, text)
         if what:
             yield _make("PD362", loc, f"括号或引号不成对：{what}", text=what)
 
@@ -185,7 +194,6 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-@_paragraph_cache
 def _traditional_chars(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
     if _converter().convert(text) == text:  # nearly every paragraph: no name to look for
         return ()
@@ -200,21 +208,31 @@ def _traditional_chars(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({a + "→" + b for a, b in zip(text, simplified) if a != b}))
 
 
-def traditional(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+def traditional(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
     """Characters OpenCC's t2s would change, outside the names of the gazetteer."""
     if _converter() is None:
         yield _make("PD363", m.Loc(plan.root, 0), "未安装 opencc，无法检查繁体字",
                     "运行 scripts/setup.sh 安装依赖。", dg.Severity.NOTE)
         return
+    memo = memo or Memo()
     names = tuple(sorted({n.text for n in plan.gazetteer}, key=lambda n: (-len(n), n)))
-    for _, loc, text in _blocks(plan):
-        found = _traditional_chars(text, names)
+    for _, loc, text in memo.prose(plan):
+        found = memo(_traditional_chars, text, names)
         if found:
             yield _make("PD363", loc, "简体文本中有繁体字：" + "，".join(found[:8]),
                         text="，".join(found))
 
 
-@functools.lru_cache(maxsize=4)
+class _Names:
+    """Names of a gazetteer indexed for near-misses; hashed by identity (the memo keeps one
+    per tuple of names, so the per-text results are keyed by it cheaply)."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+        self.index = _index(names)
+        self.finals = _finals(names)
+
+
 def _index(names: tuple[str, ...]) -> dict[str, dict[int, dict[str, set[str]]]]:
     """final char -> length -> wildcard key -> names: 冷水滩区 gives 区 -> 4 ->
     {"\0水滩区", "冷\0滩区", "冷水\0区"} (the final, the name's kind, must match)."""
@@ -225,7 +243,6 @@ def _index(names: tuple[str, ...]) -> dict[str, dict[int, dict[str, set[str]]]]:
     return {f: {n: dict(keys) for n, keys in by_len.items()} for f, by_len in index.items()}
 
 
-@functools.lru_cache(maxsize=4)
 def _finals(names: tuple[str, ...]) -> re.Pattern:
     """The final characters of the names: one regex pass finds where a window may end."""
     return re.compile("[" + "".join(sorted({re.escape(n[-1]) for n in names})) + "]")
@@ -245,15 +262,14 @@ def _inside_known(text: str, start: int, end: int, known: frozenset[str]) -> boo
     return all(covered)
 
 
-@_paragraph_cache
-def _near_misses(text: str, names: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str, str], ...]:
+def _near_misses(text: str, names: _Names, known: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Windows one character off a name of four or more characters, with the same final
     character. A window inside an occurrence of a known name (洪市镇 in 芦洪市镇) is no
     miss. For three-character names the caller keeps only homophone slips: sharing two
     characters with one of them (沿江湖 and 东江湖) happens by chance far more often."""
-    index = _index(names)
+    index = names.index
     found: dict[str, str] = {}
-    for final in _finals(names).finditer(text):
+    for final in names.finals.finditer(text):
         end = final.end()
         for length, keys in index[final.group()].items():
             start = end - length
@@ -299,15 +315,17 @@ def _homophone_slip(word: str, name: str) -> bool:
     return CJK.fullmatch(a) is not None and bool(_readings(a) & _readings(b))
 
 
-def gazetteer(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+def gazetteer(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
     """A word one character away from a gazetteer name (same final character); for
     names of three characters only a homophone of the differing character counts."""
     known = frozenset(n.text for n in plan.gazetteer)
     names = tuple(sorted(n for n in known if len(n) >= NEAR_MISS_MIN))
     short = tuple(sorted(n for n in known if len(n) == NEAR_MISS_SHORT))
-    for _, loc, text in _blocks(plan):
-        found = list(_near_misses(text, names, known)) if names else []
-        found += [(w, n) for w, n in (_near_misses(text, short, known) if short else ())
+    memo = memo or Memo()
+    long_, short_ = (memo.names(n) if n else None for n in (names, short))
+    for _, loc, text in memo.prose(plan):
+        found = list(memo(_near_misses, text, long_, known)) if names else []
+        found += [(w, n) for w, n in (memo(_near_misses, text, short_, known) if short else ())
                   if _homophone_slip(w, n)]
         for word, name in found:
             yield _make("PD364", loc, f"疑似专名错字：{word}，是否应为 {name}？",
@@ -319,10 +337,10 @@ TITLE_END = "。，、；：！？,.;:!?"
 DOUBLE_PUNCT = re.compile(r"[。，、；：！？]{2,}")
 
 
-def title_punctuation(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+def title_punctuation(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
     """Titles print in the contents, the bookmarks and the running heads: no full stop
     at the end, no doubled punctuation, no spaces around."""
-    for kind, loc, text in _blocks(plan):
+    for kind, loc, text in _blocks(plan, memo):
         if kind != "title" or not text:
             continue
         if text.rstrip()[-1:] in tuple(TITLE_END):
@@ -341,10 +359,10 @@ CJK_TEXT = "\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\uff01-\uff0f\uff1a-\uff20\u2
 STRAY_SPACE = re.compile(f"([{CJK_TEXT}])([ \t\u3000]*\n[ \t\u3000]*|[ \t]+)([{CJK_TEXT}])")
 
 
-def stray_spaces(plan: m.Plan) -> Iterator[dg.Diagnostic]:
+def stray_spaces(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
     """Whitespace between two Chinese characters: a browser prints it as a space. Most
     often a line wrapped inside a paragraph, the next line's indent becoming a space."""
-    for kind, loc, text in _blocks(plan):
+    for kind, loc, text in _blocks(plan, memo):
         for hit in STRAY_SPACE.finditer(text):
             wrapped = "\n" in hit.group(2)
             around = hit.group(1) + "␣" + hit.group(3)
@@ -356,8 +374,8 @@ def stray_spaces(plan: m.Plan) -> Iterator[dg.Diagnostic]:
                           "删去这个空格。", text=hit.group(1) + hit.group(3))
 
 
-def digits_and_percent(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    blocks = _blocks(plan)
+def digits_and_percent(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
+    blocks = _blocks(plan, memo)
     half = sum(t.count("%") for _, _, t in blocks)
     full = sum(t.count("％") for _, _, t in blocks)
     minority = "％" if full < half else "%" if half < full else None
@@ -385,8 +403,8 @@ def _table_texts(plan: m.Plan) -> Iterator[tuple[m.Loc, str]]:
                 yield row.loc, m.plain(cell.content)
 
 
-def placeholders(plan: m.Plan) -> Iterator[dg.Diagnostic]:
-    texts = [(loc, text) for _, loc, text in _blocks(plan)] + list(_table_texts(plan))
+def placeholders(plan: m.Plan, memo: Memo | None = None) -> Iterator[dg.Diagnostic]:
+    texts = [(loc, text) for _, loc, text in _blocks(plan, memo)] + list(_table_texts(plan))
     for loc, text in texts:
         found = PLACEHOLDER.search(text)
         if found:

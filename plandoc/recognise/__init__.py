@@ -20,12 +20,11 @@ from lxml import etree
 from .. import model as m
 from . import counts, facts, names, text, totals
 
-__all__ = ["Recogniser", "Scan"]
+__all__ = ["Memo", "Recogniser", "Scan"]
 
 _NUMERAL = re.compile(r"[0-9两二三四五六七八九十]")
-_MEMO: dict[tuple, tuple["Scan", int | None]] = {}
 MEMO_SIZE = 50_000
-"""Blocks remembered across compiles in one process (a plan has a few thousand)."""
+"""Blocks a memo remembers (a plan has a few thousand)."""
 
 
 @dataclass
@@ -51,17 +50,29 @@ def table_labels(trees) -> list[tuple[str, str]]:
     return out
 
 
+class Memo:
+    """Scans remembered across compiles, owned by whoever compiles (`pipeline.Memo`):
+    `serve` keeps one across rebuilds, so that a rebuild pays only for the blocks that
+    changed. Keyed by a block's markup, the indicator names and the year context."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self.scans: dict[tuple, tuple[Scan, int | None]] = {}
+        self.hits = self.misses = 0
+
+
 class Recogniser:
     """Built once per plan from its indicator registry and its indicator tables."""
 
     def __init__(self, indicators: etree._Element | None, trees, period_from: int,
-                 period_to: int) -> None:
+                 period_to: int, memo: Memo | None = None) -> None:
         self.names = names.build(indicators, table_labels(trees))
         self.period = (period_from, period_to)
         self.ctx = facts.Context(period_from, period_to)
+        self.memo = Memo() if memo is None else memo
 
     @classmethod
-    def for_sources(cls, sources) -> "Recogniser | None":
+    def for_sources(cls, sources, memo: Memo | None = None) -> "Recogniser | None":
         """The recogniser of a loaded plan (None without a readable period)."""
         if sources.plan is None or sources.plan.tree is None:
             return None
@@ -72,7 +83,7 @@ class Recogniser:
             return None
         registry = sources.indicators.tree.getroot() if sources.indicators is not None and \
             sources.indicators.tree is not None else None
-        return cls(registry, [c.tree for c in sources.chapters], frm, to)
+        return cls(registry, [c.tree for c in sources.chapters], frm, to, memo)
 
     def chapter(self) -> None:
         """A new chapter: the year context starts again."""
@@ -84,10 +95,13 @@ class Recogniser:
         try:
             xml = etree.tostring(el, encoding=str, with_tail=False)
             key = (self.names.key, xml, self.ctx.year, self.period)
-            hit = _MEMO.get(key)
+            memo = self.memo
+            hit = memo.scans.get(key)
             if hit is not None:
+                memo.hits += 1
                 scan, self.ctx.year = hit
                 return scan
+            memo.misses += 1
             block = text.read(el, xml)
             scan = Scan(block)
             if not _NUMERAL.search(block.text):
@@ -96,9 +110,9 @@ class Recogniser:
                 scan.facts = facts.recognise(block, self.names, self.ctx)
                 scan.counts = counts.recognise(block)
                 scan.totals = totals.recognise(block)
-            if len(_MEMO) > MEMO_SIZE:
-                _MEMO.clear()
-            _MEMO[key] = (scan, self.ctx.year)
+            if len(memo.scans) > memo.size:
+                memo.scans.clear()
+            memo.scans[key] = (scan, self.ctx.year)
             return scan
         except Exception:  # noqa: BLE001 - recognition must never stop a compile
             return Scan(text.read_safe(el))
