@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from plandoc import render_html
-from plandoc.pipeline import compile_plan
 from plandoc.serve import Hub, Preview, serve
 
 
