@@ -75,5 +75,5 @@ def test_printed_bytes_equal_weasyprints_own(tmp_path):
 
 def test_an_untested_pydyf_is_refused_naming_the_patch():
     pdf_patches.check_pydyf(pydyf.__version__)  # the installed one is tested
-    with pytest.raises(OSError, match=r"pdf_patches .*pydyf 0\.13.*found 0\.14\.0"):
+    with pytest.raises(OSError, match=r"patches .*pydyf 0\.13.*found 0\.14\.0"):
         pdf_patches.check_pydyf("0.14.0")
