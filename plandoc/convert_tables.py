@@ -24,7 +24,7 @@ def _rows(ctx: Context, parent: etree._Element | None) -> tuple[m.Row, ...]:
 
 
 def table(ctx: Context, el: etree._Element) -> m.Table:
-    ctx.n_table += 1
+    num = ctx.numbering.at[el]
     head = _rows(ctx, el.find("thead"))
     caption_el = el.find("caption")
     caption = inline(ctx, caption_el) if caption_el is not None else ()
@@ -39,9 +39,9 @@ def table(ctx: Context, el: etree._Element) -> m.Table:
         ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
                                           quantity, "table", tid, ctx.column, ctx.chapter, loc,
                                           row, cell))
-    table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
+    table = m.Table(tid, num.number, num.label, caption, head, body,
                     el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el),
-                    tuple(el.get("former", "").split()), numbered=ctx.scheme.table == "1")
+                    tuple(el.get("former", "").split()), numbered=ctx.numbering.scheme.table == "1")
     ctx.tables.append(table)
     return table
 
