@@ -166,14 +166,12 @@ def _table_sheet(ws, table: m.Table) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from .cells import grid
     from .quantity import parse
 
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(table.head + table.body, 1):
-        c = 1
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
+    for r, slots in enumerate(grid(table), 1):
+        for cell, col in slots:
+            c = col + 1
             text = m.plain(cell.content)
             q = parse(text)
             target = ws.cell(row=r, column=c)
@@ -187,13 +185,9 @@ def _table_sheet(ws, table: m.Table) -> None:
                                          vertical="center", wrap_text=True)
             if cell.header or r <= len(table.head):
                 target.font = Font(bold=True)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
             if cell.rowspan > 1 or cell.colspan > 1:
                 ws.merge_cells(start_row=r, start_column=c, end_row=r + cell.rowspan - 1,
                                end_column=c + cell.colspan - 1)
-            c += cell.colspan
     for c in range(1, ws.max_column + 1):
         ws.column_dimensions[get_column_letter(c)].width = 14
     ws.freeze_panes = ws.cell(row=len(table.head) + 1, column=1)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model as m
-from .site_view import SiteView, grid
+from .cells import grid
+from .site_view import SiteView
 
 ROLES: tuple[tuple[str, str], ...] = (
     ("base", "基期值"), ("target", "目标值"), ("rate", "目标增速〔累计〕"),
