@@ -123,7 +123,7 @@ def _indicator_body(ctx: Context, el: etree._Element, stated: list, n_head: int)
                         cells.append(m.Cell((m.Text(group.get("category", "")),), True, 1, len(rows)))
                 elif spec.kind == "seq":
                     printed_seq = str(seq)
-                    cells.append(m.Cell((m.Text(printed_seq),)))
+                    cells.append(m.Cell((m.Text(printed_seq),), quantity=parse_quantity(printed_seq)))
                 elif spec.kind == "name":
                     cells += _name_cells(ctx, row, label, parents if two_level else None, i)
                 elif spec.kind in ("nature", "unit"):
@@ -150,11 +150,11 @@ def _indicator_body(ctx: Context, el: etree._Element, stated: list, n_head: int)
                         ctx.diags.append(dg.make("PD122", ctx.src.display, line, c,
                                                  f"指标 {ind} 的 {spec.year or ''} {spec.role} 单元格是空的",
                                                  "填上数值；确实没有数值时写 -。", indicator=ind))
-                        cells.append(m.Cell(content, False, span, 1))
+                        cells.append(m.Cell(content, False, span, 1, quantity=quantity))
                         continue
                     stated.append((ind, spec, quantity, ctx.loc(v), n_head + len(body), len(cells)))
                     cells.append(m.Cell(content, False, span, 1, spec.role, ind, spec.year,
-                                        spec.from_year))
+                                        spec.from_year, quantity))
             body.append(m.Row(tuple(cells), ctx.loc(row), ind, m.plain(label), printed_seq,
                               group.get("category")))
     return layout, tuple(body)

@@ -167,15 +167,13 @@ def _table_sheet(ws, table: m.Table) -> None:
     from openpyxl.utils import get_column_letter
 
     from .cells import grid
-    from .quantity import parse
 
     for r, slots in enumerate(grid(table), 1):
         for cell, col in slots:
             c = col + 1
-            text = m.plain(cell.content)
-            q = parse(text)
+            text, q = m.plain(cell.content), cell.quantity   # parsed by convert
             target = ws.cell(row=r, column=c)
-            if not cell.header and _plain_number(text, q):
+            if not cell.header and q is not None and _plain_number(text, q):
                 target.value = q.value
                 target.number_format = "0" if q.decimals == 0 else "0." + "0" * q.decimals
             else:
@@ -193,7 +191,7 @@ def _table_sheet(ws, table: m.Table) -> None:
     ws.freeze_panes = ws.cell(row=len(table.head) + 1, column=1)
 
 
-def _plain_number(text: str, q) -> bool:
+def _plain_number(text: str, q: m.Quantity) -> bool:
     """A cell Excel may hold as a number: shown with its printed decimals, it reads
     exactly as printed (not 54%, [10], ≥90, +5, 1,000 or 05)."""
     if q.kind != "number" or q.value is None or not _NUMERAL.fullmatch(text):
