@@ -220,23 +220,38 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+def workbook(title: str, header: list[str], body: list[list]):
+    """A workbook whose first sheet, `title`, lists `body` under `header` (bold, frozen):
+    every text stays text, so a cell reading '=…' is never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    when = fixed_date(plan)
     wb = Workbook()
     ws = wb.active
-    ws.title = "指标"
-    ws.append(COLUMNS)
+    ws.title = title
+    ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows(plan):
+    for row in body:
         ws.append(row)
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     ws.freeze_panes = "A2"
+    return wb, ws
+
+
+def xlsx_bytes(wb, when: dt.datetime) -> bytes:
+    """The workbook saved with `when` as its dates, byte-deterministic."""
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic_zip(buf.getvalue(), when)
+
+
+def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+    when = fixed_date(plan)
+    wb, ws = workbook("指标", COLUMNS, rows(plan))
     used: set[str] = {ws.title}
     for table in plan.tables:
         if table.indicator:
@@ -250,11 +265,7 @@ def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]
             _table_sheet(wb.create_sheet(title), table)
     wb.properties.creator = plan.meta.issuer
     wb.properties.title = plan.meta.title
-    wb.properties.created = when
-    wb.properties.modified = when
     wb.properties.lastModifiedBy = "plandoc"
-    buf = io.BytesIO()
-    wb.save(buf)
     path = out_dir / "indicators.xlsx"
-    path.write_bytes(_deterministic_zip(buf.getvalue(), when))
+    path.write_bytes(xlsx_bytes(wb, when))
     return [path]
