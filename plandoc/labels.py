@@ -211,7 +211,7 @@ class _Walk:
             if self.broken and el.tag not in ("column", "subsection"):
                 self.blocks(el, depth, prefix, plain, page)   # what an unclosed tag swallowed
 
-    def chapter(self, src: SourceFile, part_page: str) -> None:
+    def chapter(self, src: SourceFile) -> None:
         self.n_ch += 1
         self.k_col = self.k_fig = 0
         ch = shape(src)
@@ -241,7 +241,7 @@ class _Walk:
                 self.put(part, Number("part", n_part, label, label), "part", label, pid)
                 self.blocks(part.findall("p"), -1, label, label, pid)
             for src in numbered_chapters(self.sources, n_part - 1):
-                self.chapter(src, pid)
+                self.chapter(src)
         self.blocks(root.findall("closing/p"), -1, "结束语", "结束语", "closing")
         for el, n, label in appendix_labels(root):   # pages of their own: ids as chapters
             aid = el.get("id", "")
