@@ -59,20 +59,15 @@ def _subhead(ctx: Context, el: etree._Element) -> m.Subhead:
     return m.Subhead(sid, content, ctx.loc(el))
 
 
-_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
-            "paren": lambda n: f"（{n}）"}
-
-
 def _list(ctx: Context, el: etree._Element) -> m.ListBlock:
     kind = el.get("type", "dash")
     items = []
-    for n, it in enumerate(el.findall("item"), 1):
+    for it in el.findall("item"):
         facts: list[m.Fact] = []
         lead, content = lead_and_content(ctx, it, facts)
         iid = ctx.block_id(it, "li", m.id_text(lead + content))
         register(ctx, facts, iid, it)
-        items.append(m.Item(iid, _MARKERS[kind](n) if kind in _MARKERS else "——", lead, content,
-                            ctx.loc(it)))
+        items.append(m.Item(iid, ctx.numbering.at[it].label, lead, content, ctx.loc(it)))
     lid = ctx.block_id(el, "ls", "".join(i.id for i in items))
     return m.ListBlock(lid, kind, tuple(items), ctx.loc(el))
 

@@ -2,10 +2,10 @@
 
 One walk over the trees, in the order `convert` reads them, numbers parts, chapters
 (第一章… across parts), sections (第一节… per chapter), columns, figures and tables
-(专栏 N, 图 N, 表 N through the plan, appendices included) and the numbered levels
+(专栏 N, 图 N, 表 N through the plan, appendices included), the numbered levels
 inside chapters, sections and columns (<subsection> and numbered <p>: 一、 （一） 1.
-（1））, and gives every id the label a reference prints for it, so that a reference can
-name what comes later in the plan. `convert` stores these numbers in the model and
+（1）) and list items (1. 一是 （1） ——), and gives every id the label a reference
+prints for it, so that a reference can name what comes later in the plan. `convert` stores these numbers in the model and
 never counts; renderers read the model. Broken chapters (an XML or schema error) are
 numbered from what could be read of them, so they renumber nothing after them.
 
@@ -96,6 +96,15 @@ def appendix_labels(root) -> list[tuple[object, int, str]]:
     return out
 
 
+_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
+            "paren": lambda n: f"（{n}）"}
+
+
+def item_marker(kind: str, n: int) -> str:
+    """How item n of a list of type `kind` is marked: 1. 一是 （1）, or —— (dash)."""
+    return _MARKERS[kind](n) if kind in _MARKERS else "——"
+
+
 def ref_label(prefix: str, label: str) -> str:
     """How a reference names a numbered level: 第三章第二节（一）, 第三章二."""
     return prefix + label.rstrip("、.")
@@ -123,7 +132,7 @@ class Number:
     """part | chapter | section | column | figure | table | subsection | block | appendix."""
     number: int
     label: str
-    """As printed: 第三章, 第二节, 专栏 2, 图 3, 表 4, （一）, 附件2."""
+    """As printed: 第三章, 第二节, 专栏 2, 图 3, 表 4, （一）, 附件2, a list item's 1. or 一是."""
     ref: str
     """How a reference names it: 第三章第二节, 第三章（一）."""
     style: str = ""
@@ -206,8 +215,9 @@ class _Walk:
                 self.put(el, Number("table", self.n_tbl, label, label), "table", label, page)
             else:
                 self.put(el, None, "block", plain, page)
-                for it in el.findall("item") if el.tag == "list" else ():
-                    self.put(it, None, "block", plain, page)
+                for n, it in enumerate(el.findall("item") if el.tag == "list" else (), 1):
+                    marker = item_marker(el.get("type", "dash"), n)
+                    self.put(it, Number("block", n, marker, plain), "block", plain, page)
             if self.broken and el.tag not in ("column", "subsection"):
                 self.blocks(el, depth, prefix, plain, page)   # what an unclosed tag swallowed
 

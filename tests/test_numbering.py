@@ -141,3 +141,17 @@ def test_numbered_levels_label_the_model_and_the_references(small):
     for to, label in (("p-first-task", "第二章第一节一（一）"), ("ss-nested", "第二章第一节一（二）"),
                       ("ss-achievements", "第一章一")):
         assert ref_labels[to] == targets[to] == label
+
+
+def test_list_items_are_marked_by_their_list_type(small):
+    """Item markers come from the numbering too: 一是 二是 (shi), （1） （2） (paren)."""
+    plan = compile_plan(small).plan
+    lists = [b for col in plan.columns for b in col.blocks if isinstance(b, m.ListBlock)]
+    got = {lb.type: [it.marker for it in lb.items] for lb in lists}
+    xml = {el.get("type"): len(el.findall("item"))
+           for f in sorted((small / "chapters").glob("*.xml"))
+           for el in etree.parse(str(f)).getroot().iter("list")}
+    cn = "一二三四五六七八九"
+    expected = {kind: [f"{cn[i]}是" if kind == "shi" else f"（{i + 1}）" for i in range(n)]
+                for kind, n in xml.items()}
+    assert set(got) == {"shi", "paren"} and got == expected
