@@ -1,4 +1,6 @@
-"""Which table cells must never wrap: one classification for the site and the print edition.
+"""A table's grid, and which of its cells must never wrap: one placement of spanning
+cells and one classification of short cells for the site, the print edition, Word,
+the workbook, the review copy and the checks.
 
 A printed plan never breaks 预期性, 序号, 2020年, [累计], a unit such as 万人 or a value
 such as ≥3000 over two lines. Both outputs ask `short_kind` and give such cells room
@@ -70,3 +72,63 @@ def unbroken_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each piece of `text` that must stay on one line: in
     "年均增速[累计]" the "[累计]", in "地区生产总值（亿元）" the "（亿元）"."""
     return [m.span() for m in _RUN.finditer(text)]
+
+
+# ------------------------------------------------------------------ the grid
+
+Slot = tuple[m.Cell, int]
+"""A cell and its first grid column."""
+
+
+def _place(rows: tuple[m.Row, ...]) -> tuple[list[list[Slot]], set[tuple[int, int]]]:
+    """Every cell at its grid column (after the columns spans from above cover), and
+    every (row, column) position some cell covers, past the last row included."""
+    covered: set[tuple[int, int]] = set()
+    grid: list[list[Slot]] = []
+    for r, row in enumerate(rows):
+        slots: list[Slot] = []
+        col = 0
+        for cell in row.cells:
+            while (r, col) in covered:
+                col += 1
+            slots.append((cell, col))
+            covered.update((r + dr, col + dc) for dr in range(cell.rowspan)
+                           for dc in range(cell.colspan))
+            col += cell.colspan
+        grid.append(slots)
+    return grid, covered
+
+
+def grid(table: m.Table) -> list[list[Slot]]:
+    """The cells of each row (head, then body) with their first grid column, honouring
+    colspan and rowspan: the one placement of spanning cells every output reads."""
+    return _place(table.head + table.body)[0]
+
+
+def row_widths(rows: tuple[m.Row, ...]) -> tuple[list[int], bool]:
+    """How many grid columns each row covers (its cells and the spans from above), and
+    whether a cell spans down past the last row."""
+    _, covered = _place(rows)
+    widths = [0] * len(rows)
+    for r, _ in covered:
+        if r < len(rows):
+            widths[r] += 1
+    return widths, any(r >= len(rows) for r, _ in covered)
+
+
+def layout_by_column(table: m.Table, placed: list[list[Slot]] | None = None) -> list[m.ColSpec | None]:
+    """The indicator-table column description of each grid column (None for other
+    tables). The layout names printed columns; a two-level name (上级指标 + 指标) takes
+    two grid columns, so the grid has as many more columns as the layout has fewer."""
+    placed = grid(table) if placed is None else placed
+    ncols = max((col + cell.colspan for slots in placed for cell, col in slots), default=0)
+    layout = table.layout
+    if not layout:
+        return [None] * ncols
+    extra = max(ncols - len(layout), 0)
+    name = next((i for i, spec in enumerate(layout) if spec.kind == "name"), len(layout))
+    out: list[m.ColSpec | None] = []
+    for col in range(ncols):
+        i = col if col <= name else max(name, col - extra)
+        out.append(layout[i] if i < len(layout) else None)
+    return out

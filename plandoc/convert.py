@@ -1,9 +1,9 @@
 """Convert: validated trees to the frozen `Plan` model.
 
-Numbers and labels are computed from document order (第一篇…, 第一章… across parts,
-第一节… per chapter, 专栏 N and 图 N through the plan); references get their target's
-label from `labels`, which labels every id before conversion starts; indicator tables are laid out into plain rows and cells and their
-values become statements about indicators. Files that failed to parse or validate are
+Numbers and labels (第一篇, 第一章, 第一节, 专栏 N, 图 N, 表 N, numbered levels, every
+id's label) come from `labels`, which numbers the whole plan once before conversion
+starts: convert stores them in the model and counts nothing itself. Indicator tables are
+laid out into plain rows and cells and their values become statements about indicators. Files that failed to parse or validate are
 skipped. The only diagnostics raised here are about shapes this stage interprets
 (indicator-table layouts, figure images); cross-file rules live in `checks`. The
 context and inline content are in `convert_inline`, tables in `convert_tables`.
@@ -20,8 +20,7 @@ from . import diagnostics as dg
 from . import images
 from . import model as m
 from . import numerals
-from .labels import (appendix_labels, labels, levels, numbered_chapters, part_elements,
-                     ref_label, scheme, shape)
+from .labels import number, numbered_chapters, part_elements, scheme
 from .load import SourceFile, Sources, resolve_inside
 from .convert_inline import Context, inline, lead_and_content, register, title_lines
 from .convert_tables import table
@@ -32,27 +31,24 @@ IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 
 # ------------------------------------------------------------------ blocks
 
-def _paragraph(ctx: Context, el: etree._Element, prefix: str = "p",
-               level: tuple[str, int, str] | None = None) -> m.Paragraph:
+def _paragraph(ctx: Context, el: etree._Element) -> m.Paragraph:
     facts: list[m.Fact] = []
     lead, content = lead_and_content(ctx, el, facts)
-    pid = ctx.block_id(el, prefix, m.id_text(lead + content))
+    pid = ctx.block_id(el, "p", m.id_text(lead + content))
     register(ctx, facts, pid, el)
-    style, number, label = level if level else ("", 0, "")
-    return m.Paragraph(pid, lead, content, ctx.loc(el), label, number, style)
+    num = ctx.numbering.at.get(el)   # a numbered paragraph: （一）, 1.
+    if num is None:
+        return m.Paragraph(pid, lead, content, ctx.loc(el))
+    return m.Paragraph(pid, lead, content, ctx.loc(el), num.label, num.number, num.style)
 
 
-def _subsection(ctx: Context, el: etree._Element, level: tuple[str, int, str]) -> m.Subsection:
-    """A numbered heading and its blocks; the levels inside it count afresh."""
-    style, number, label = level
+def _subsection(ctx: Context, el: etree._Element) -> m.Subsection:
+    """A numbered heading and its blocks."""
+    num = ctx.numbering.at[el]
     title = inline(ctx, el.find("title"))
     sid = ctx.block_id(el, "ss", m.id_text(title))
-    saved = ctx.depth, ctx.prefix
-    ctx.target(el, "subsection", ref_label(ctx.prefix, label), ctx.chapter)
-    ctx.depth, ctx.prefix = numerals.LEVELS.index(style), ref_label(ctx.prefix, label)
     blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
-    ctx.depth, ctx.prefix = saved
-    return m.Subsection(sid, number, label, style, title, blocks, ctx.loc(el))
+    return m.Subsection(sid, num.number, num.label, num.style, title, blocks, ctx.loc(el))
 
 
 def _subhead(ctx: Context, el: etree._Element) -> m.Subhead:
@@ -63,22 +59,15 @@ def _subhead(ctx: Context, el: etree._Element) -> m.Subhead:
     return m.Subhead(sid, content, ctx.loc(el))
 
 
-_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
-            "paren": lambda n: f"（{n}）"}
-
-
 def _list(ctx: Context, el: etree._Element) -> m.ListBlock:
     kind = el.get("type", "dash")
     items = []
-    for n, it in enumerate(el.findall("item"), 1):
+    for it in el.findall("item"):
         facts: list[m.Fact] = []
         lead, content = lead_and_content(ctx, it, facts)
         iid = ctx.block_id(it, "li", m.id_text(lead + content))
         register(ctx, facts, iid, it)
-        if it.get("id"):
-            ctx.target(it, "block", ctx.chapter_label, ctx.chapter)
-        items.append(m.Item(iid, _MARKERS[kind](n) if kind in _MARKERS else "——", lead, content,
-                            ctx.loc(it)))
+        items.append(m.Item(iid, ctx.numbering.at[it].label, lead, content, ctx.loc(it)))
     lid = ctx.block_id(el, "ls", "".join(i.id for i in items))
     return m.ListBlock(lid, kind, tuple(items), ctx.loc(el))
 
@@ -92,8 +81,7 @@ def _entry(ctx: Context, el: etree._Element) -> m.Entry:
 
 
 def _figure(ctx: Context, el: etree._Element) -> m.Figure:
-    ctx.n_figure += 1
-    ctx.k_figure += 1
+    num = ctx.numbering.at[el]
     fid = el.get("id", "")
     src = el.get("src")
     image = None
@@ -111,7 +99,7 @@ def _figure(ctx: Context, el: etree._Element) -> m.Figure:
             if path is not None and path.is_file():
                 image = rel
                 break
-    label = numerals.figure_label(ctx.n_figure, ctx.scheme.figure, ctx.n_chapter, ctx.k_figure)
+    label = num.label
     if image is None and not (src is not None and resolve_inside(ctx.sources.root, src) is None):
         line, c = ctx.src.locate(el)
         wanted = src or f"figures/{fid}.png"
@@ -125,23 +113,18 @@ def _figure(ctx: Context, el: etree._Element) -> m.Figure:
     caption = inline(ctx, el.find("caption"))
     alt_el = el.find("alt")
     alt = alt_el.text or "" if alt_el is not None else m.plain(caption)
-    fig = m.Figure(fid, ctx.n_figure, label, caption, alt, src, image, ctx.column, ctx.chapter,
+    fig = m.Figure(fid, num.number, label, caption, alt, src, image, ctx.column, ctx.chapter,
                    ctx.loc(el))
-    ctx.target(el, "figure", label, ctx.chapter)
     ctx.figures.append(fig)
     return fig
 
 
 def _column(ctx: Context, el: etree._Element) -> m.Column:
-    ctx.n_column += 1
-    ctx.k_column += 1
-    number, cid = ctx.n_column, el.get("id", "")
-    label = numerals.column_label(number, ctx.scheme.column, ctx.n_chapter, ctx.k_column)
-    ctx.target(el, "column", label, ctx.chapter)
+    num, cid = ctx.numbering.at[el], el.get("id", "")
     ctx.column = cid
     blocks = _blocks(ctx, [c for c in el if c.tag != "title"])
     ctx.column = None
-    col = m.Column(cid, number, label, inline(ctx, el.find("title")), blocks, ctx.chapter,
+    col = m.Column(cid, num.number, num.label, inline(ctx, el.find("title")), blocks, ctx.chapter,
                    ctx.section, ctx.loc(el))
     ctx.columns.append(col)
     return col
@@ -153,83 +136,30 @@ _BLOCKS = {"p": _paragraph, "subhead": _subhead, "list": _list, "entry": _entry,
 
 
 def _blocks(ctx: Context, elements) -> tuple[m.Block, ...]:
-    out = []
-    elements = [el for el in elements if isinstance(el.tag, str)]
-    for el, level in zip(elements, levels(elements, ctx.depth)):
-        build = _BLOCKS.get(el.tag)
-        if build is None:
-            continue
-        if el.tag == "subsection":
-            out.append(_subsection(ctx, el, level))
-            continue
-        block = _paragraph(ctx, el, level=level) if level else build(ctx, el)
-        if el.get("id") and el.tag not in ("figure", "column"):
-            if isinstance(block, m.Table):
-                ctx.target(el, "table", block.label, ctx.chapter)
-            elif level:
-                ctx.target(el, "block", ref_label(ctx.prefix, level[2]), ctx.chapter)
-            else:
-                ctx.target(el, "block", ctx.chapter_label, ctx.chapter)
-        out.append(block)
-    return tuple(out)
+    return tuple(_BLOCKS[el.tag](ctx, el) for el in elements
+                 if isinstance(el.tag, str) and el.tag in _BLOCKS)
 
 
 # ------------------------------------------------------------------ structure
 
-def _chapter(ctx: Context, src: SourceFile, number: int, part: str) -> m.Chapter:
+def _chapter(ctx: Context, src: SourceFile, part: str) -> m.Chapter:
     ctx.src = src
     el = src.tree.getroot()
-    cid = el.get("id", "")
+    cid, num = el.get("id", ""), ctx.numbering.at[el]
     ctx.chapter, ctx.section = cid, None
     if ctx.recogniser is not None:
         ctx.recogniser.chapter()
-    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
-    label = numerals.chapter_label(number, ctx.scheme.chapter)
-    ctx.chapter_label = label
-    ctx.target(el, "chapter", label, cid)
-    ctx.depth, ctx.prefix = ctx.scheme.depth(False), label
     intro = _blocks(ctx, [c for c in el if c.tag not in ("title", "section")])
     sections = []
-    for n, sec in enumerate(el.findall("section"), 1):
-        ctx.section = sec.get("id", "")
-        sec_label = numerals.section_label(n, ctx.scheme.section)
-        ctx.target(sec, "section", label + sec_label, cid)
-        ctx.depth, ctx.prefix = ctx.scheme.depth(True), label + sec_label
+    for sec in el.findall("section"):
+        ctx.section, sec_num = sec.get("id", ""), ctx.numbering.at[sec]
         blocks = _blocks(ctx, [c for c in sec if c.tag != "title"])
-        sections.append(m.Section(sec.get("id", ""), n, sec_label,
+        sections.append(m.Section(sec.get("id", ""), sec_num.number, sec_num.label,
                                   inline(ctx, sec.find("title")), blocks, ctx.loc(sec),
                                   tuple(sec.get("former", "").split())))
-    ctx.section, ctx.depth, ctx.prefix = None, -1, ""
-    return m.Chapter(cid, number, label, inline(ctx, el.find("title")), part, src.rel, intro,
-                     tuple(sections), ctx.loc(el))
-
-
-def _broken_chapter(ctx: Context, src: SourceFile, number: int) -> None:
-    """A chapter that failed to parse or validate is left out of the model, but what it
-    most likely holds still counts: the columns, figures and tables after it keep their
-    numbers, and references to its ids still resolve."""
-    root = shape(src)
-    if root is None:
-        return
-    ctx.src, label = src, numerals.chapter_label(number, ctx.scheme.chapter)
-    ctx.n_chapter, ctx.k_column, ctx.k_figure = number, 0, 0
-    ctx.target(root, "chapter", label, root.get("id", ""))
-    for n, sec in enumerate(root.findall("section"), 1):
-        ctx.target(sec, "section", label + numerals.section_label(n, ctx.scheme.section),
-                   root.get("id", ""))
-    for el in root.iter("column", "figure", "table", "indicator-table"):
-        if el.tag == "column":
-            ctx.n_column += 1
-            ctx.k_column += 1
-            ctx.target(el, "column", numerals.column_label(ctx.n_column, ctx.scheme.column, number,
-                                                           ctx.k_column), root.get("id", ""))
-        elif el.tag == "figure":
-            ctx.n_figure += 1
-            ctx.k_figure += 1
-            ctx.target(el, "figure", numerals.figure_label(ctx.n_figure, ctx.scheme.figure, number,
-                                                           ctx.k_figure), root.get("id", ""))
-        else:
-            ctx.n_table += 1
+    ctx.section = None
+    return m.Chapter(cid, num.number, num.label, inline(ctx, el.find("title")), part, src.rel,
+                     intro, tuple(sections), ctx.loc(el))
 
 
 def _date(ctx: Context, el: etree._Element, attr: str) -> str | None:
@@ -280,7 +210,6 @@ def _indicators(ctx: Context) -> tuple[m.Indicator, ...]:
     out = []
     for el in src.tree.getroot().findall("indicator"):
         iid = el.get("id", "")
-        ctx.target(el, "indicator", m.plain(inline(ctx, el.find("name"))), "indicators")
         out.append(m.Indicator(iid, inline(ctx, el.find("name")), el.get("unit"),
                                el.get("category"), el.get("nature"), el.get("parent"),
                                el.get("basis"), tuple(by_ind.get(iid, ())), ctx.loc(el)))
@@ -292,8 +221,7 @@ def convert(sources: Sources, memo: Memo | None = None) -> tuple[m.Plan | None, 
     memo of recognition, see `pipeline.Memo`)."""
     if sources.plan is None or sources.plan.tree is None:
         return None, []
-    ctx = Context(sources, labels(sources))
-    ctx.scheme = scheme(sources.plan.tree.getroot())
+    ctx = Context(sources, number(sources))
     if sources.indicators is not None and sources.indicators.tree is not None:
         ctx.indicators = {el.get("id"): el for el in
                           sources.indicators.tree.getroot().findall("indicator")}
@@ -305,42 +233,32 @@ def convert(sources: Sources, memo: Memo | None = None) -> tuple[m.Plan | None, 
     notice = None
     nel = root.find("notice")
     if nel is not None:
-        ctx.chapter_label = "通知"
         notice = m.Notice(inline(ctx, nel.find("title")), nel.findtext("to"),
                           _blocks(ctx, nel.findall("p")),
                           nel.findtext("signature"), _date(ctx, nel, "date"), ctx.loc(nel),
                           title_lines=title_lines(ctx, nel.find("title")))
-    ctx.chapter, ctx.chapter_label = "preamble", "序言"
+    ctx.chapter = "preamble"
     preamble = _blocks(ctx, root.findall("preamble/p"))
-    parts, n_chapter = [], 0
+    parts = []
     for n_part, pel in enumerate(part_elements(root), 1):
         implicit = pel is None   # a plan without parts: one unprinted part holds its chapters
         pel = root if implicit else pel
         pid = "" if implicit else pel.get("id", "")
         ctx.src, ctx.chapter = plan_src, pid
-        label = "" if implicit else numerals.part_label(n_part)
-        ctx.chapter_label = label
-        if not implicit:
-            ctx.target(pel, "part", label, pid)
+        num = None if implicit else ctx.numbering.at[pel]
         intro = () if implicit else _blocks(ctx, pel.findall("p"))
-        chapters = []
-        for src in numbered_chapters(sources, n_part - 1):
-            n_chapter += 1
-            if src.tree is None:
-                _broken_chapter(ctx, src, n_chapter)
-            else:
-                chapters.append(_chapter(ctx, src, n_chapter, pid))
+        chapters = tuple(_chapter(ctx, src, pid) for src in numbered_chapters(sources, n_part - 1)
+                         if src.tree is not None)   # a broken chapter is numbered, not built
         ctx.src = plan_src
         title = () if implicit else inline(ctx, pel.find("title"))
-        parts.append(m.Part(pid, 0 if implicit else n_part, label, title, intro,
-                            tuple(chapters), ctx.loc(pel)))
-    ctx.src, ctx.chapter, ctx.chapter_label = plan_src, "closing", "结束语"
+        parts.append(m.Part(pid, num.number if num else 0, num.label if num else "", title,
+                            intro, chapters, ctx.loc(pel)))
+    ctx.src, ctx.chapter = plan_src, "closing"
     closing = _blocks(ctx, root.findall("closing/p"))
     appendices = []
-    for el, number, label in appendix_labels(root):   # pages of their own: ids as chapters
-        ctx.chapter, ctx.chapter_label, ctx.prefix = el.get("id", ""), label, label
-        ctx.target(el, "appendix", label, ctx.chapter)
-        appendices.append(m.Appendix(el.get("id", ""), el.get("kind", ""), number, label,
+    for el in root.findall("appendix"):   # pages of their own: ids as chapters
+        ctx.chapter, num = el.get("id", ""), ctx.numbering.at[el]
+        appendices.append(m.Appendix(el.get("id", ""), el.get("kind", ""), num.number, num.label,
                                      inline(ctx, el.find("title")),
                                      _blocks(ctx, [c for c in el if c.tag != "title"]), ctx.loc(el)))
     imprint = None
@@ -361,7 +279,7 @@ def convert(sources: Sources, memo: Memo | None = None) -> tuple[m.Plan | None, 
     plan = m.Plan(meta=_meta(root), notice=notice, preamble=preamble, parts=tuple(parts),
                   closing=closing, imprint=imprint, indicators=indicators,
                   columns=tuple(ctx.columns), figures=tuple(ctx.figures),
-                  tables=tuple(ctx.tables), targets=tuple(ctx.targets),
+                  tables=tuple(ctx.tables), targets=tuple(ctx.numbering.targets),
                   gazetteer=gazetteer, statements=tuple(ctx.statements), root=str(sources.root),
                   appendices=tuple(appendices), recognised=tuple(ctx.recognised))
     return plan, ctx.diags

@@ -11,7 +11,7 @@ from lxml import etree
 
 from . import diagnostics as dg
 from . import model as m
-from .labels import Scheme
+from .labels import Numbering
 from .load import SourceFile, Sources
 from .quantity import parse as parse_quantity
 from .recognise import Recogniser
@@ -19,35 +19,22 @@ from .recognise import Recogniser
 
 @dataclass
 class Context:
-    """Per-conversion state: counters, the label of every id, collected statements."""
+    """Per-conversion state: where conversion is, the plan's numbering, what it collects."""
 
     sources: Sources
-    labels: dict[str, m.Target]
+    numbering: Numbering
+    """Every number and label (`labels.number`): read, never counted, here."""
     diags: list[dg.Diagnostic] = field(default_factory=list)
     statements: list[m.Statement] = field(default_factory=list)
-    targets: list[m.Target] = field(default_factory=list)
     used_ids: dict[str, int] = field(default_factory=dict)
     columns: list[m.Column] = field(default_factory=list)
     figures: list[m.Figure] = field(default_factory=list)
     tables: list[m.Table] = field(default_factory=list)
-    n_column: int = 0
-    n_figure: int = 0
-    n_table: int = 0
     src: SourceFile | None = None
     chapter: str = ""
-    chapter_label: str = ""
     section: str | None = None
     column: str | None = None
     indicators: dict[str, etree._Element] = field(default_factory=dict)
-    scheme: Scheme = field(default_factory=Scheme)
-    n_chapter: int = 0
-    k_column: int = 0
-    """Columns (and figures) so far in the current chapter, for 专栏 2-1 style labels."""
-    k_figure: int = 0
-    depth: int = -1
-    """Index in numerals.LEVELS of the level holding the current blocks (-1: 章 or 节)."""
-    prefix: str = ""
-    """How a reference names the current container (第三章第二节), before a level's number."""
     recogniser: Recogniser | None = None
     recognised: list[m.Recognised] = field(default_factory=list)
 
@@ -66,12 +53,6 @@ class Context:
         n = self.used_ids.get(base, 0) + 1
         self.used_ids[base] = n
         return base if n == 1 else f"{base}-{n}"
-
-    def target(self, el: etree._Element, kind: str, label: str, page: str) -> None:
-        self.targets.append(m.Target(el.get("id", ""), kind, label, page, self.loc(el)))
-
-
-# ------------------------------------------------------------------ numbering pre-pass
 
 # ------------------------------------------------------------------ inline
 
@@ -131,7 +112,7 @@ def _inline_element(ctx: Context, el: etree._Element, facts: list | None) -> m.I
         return m.Sic(text, el.get("corr", ""))
     if tag == "ref":
         to = el.get("to", "")
-        target = ctx.labels.get(to)
+        target = ctx.numbering.by_id.get(to)
         return m.Ref(to, target.label if target else "", target.kind if target else "",
                      target.page if target else "", ctx.loc(el, "to"))
     if tag == "fact":

@@ -24,7 +24,7 @@ def _rows(ctx: Context, parent: etree._Element | None) -> tuple[m.Row, ...]:
 
 
 def table(ctx: Context, el: etree._Element) -> m.Table:
-    ctx.n_table += 1
+    num = ctx.numbering.at[el]
     head = _rows(ctx, el.find("thead"))
     caption_el = el.find("caption")
     caption = inline(ctx, caption_el) if caption_el is not None else ()
@@ -39,9 +39,9 @@ def table(ctx: Context, el: etree._Element) -> m.Table:
         ctx.statements.append(m.Statement(ind, spec.year, spec.role or "", spec.from_year,
                                           quantity, "table", tid, ctx.column, ctx.chapter, loc,
                                           row, cell))
-    table = m.Table(tid, ctx.n_table, f"表 {ctx.n_table}", caption, head, body,
+    table = m.Table(tid, num.number, num.label, caption, head, body,
                     el.tag == "indicator-table", layout, ctx.column, ctx.chapter, ctx.loc(el),
-                    tuple(el.get("former", "").split()), numbered=ctx.scheme.table == "1")
+                    tuple(el.get("former", "").split()), numbered=ctx.numbering.scheme.table == "1")
     ctx.tables.append(table)
     return table
 
@@ -123,7 +123,7 @@ def _indicator_body(ctx: Context, el: etree._Element, stated: list, n_head: int)
                         cells.append(m.Cell((m.Text(group.get("category", "")),), True, 1, len(rows)))
                 elif spec.kind == "seq":
                     printed_seq = str(seq)
-                    cells.append(m.Cell((m.Text(printed_seq),)))
+                    cells.append(m.Cell((m.Text(printed_seq),), quantity=parse_quantity(printed_seq)))
                 elif spec.kind == "name":
                     cells += _name_cells(ctx, row, label, parents if two_level else None, i)
                 elif spec.kind in ("nature", "unit"):
@@ -150,11 +150,11 @@ def _indicator_body(ctx: Context, el: etree._Element, stated: list, n_head: int)
                         ctx.diags.append(dg.make("PD122", ctx.src.display, line, c,
                                                  f"指标 {ind} 的 {spec.year or ''} {spec.role} 单元格是空的",
                                                  "填上数值；确实没有数值时写 -。", indicator=ind))
-                        cells.append(m.Cell(content, False, span, 1))
+                        cells.append(m.Cell(content, False, span, 1, quantity=quantity))
                         continue
                     stated.append((ind, spec, quantity, ctx.loc(v), n_head + len(body), len(cells)))
                     cells.append(m.Cell(content, False, span, 1, spec.role, ind, spec.year,
-                                        spec.from_year))
+                                        spec.from_year, quantity))
             body.append(m.Row(tuple(cells), ctx.loc(row), ind, m.plain(label), printed_seq,
                               group.get("category")))
     return layout, tuple(body)

@@ -1,19 +1,21 @@
-"""Labels: every id of the plan with the label it prints as, before conversion.
+"""Labels: every number and label of the plan, computed once, before conversion.
 
-Parts, chapters, sections, columns, figures and tables are numbered in document order
-(第一篇…, 第一章… across parts, 第一节… per chapter, 专栏 N, 图 N, 表 N) and every block
-id is given the label of the place that holds it, so that `convert` can give a
-reference its target's label even when the target comes later in the plan.
+One walk over the trees, in the order `convert` reads them, numbers parts, chapters
+(第一章… across parts), sections (第一节… per chapter), columns, figures and tables
+(专栏 N, 图 N, 表 N through the plan, appendices included), the numbered levels
+inside chapters, sections and columns (<subsection> and numbered <p>: 一、 （一） 1.
+（1）) and list items (1. 一是 （1） ——), and gives every id the label a reference
+prints for it, so that a reference can name what comes later in the plan. `convert` stores these numbers in the model and
+never counts; renderers read the model. Broken chapters (an XML or schema error) are
+numbered from what could be read of them, so they renumber nothing after them.
 
 The label schemes a plan declares in <meta><numbering> (一、 chapters, （一） sections,
-专栏一, 专栏 2-1, 图 2-1) and the numbered levels inside chapters and sections
-(<subsection> and numbered <p>: 一、 （一） 1. （1）) are numbered here too: `scheme` and
-`levels` are the one place both this pre-pass and `convert` take them from.
+专栏一, 专栏 2-1, 图 2-1) are read by `scheme`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import model as m
 from . import numerals
@@ -94,6 +96,15 @@ def appendix_labels(root) -> list[tuple[object, int, str]]:
     return out
 
 
+_MARKERS = {"decimal": lambda n: f"{n}.", "shi": lambda n: f"{numerals.to_cn(n)}是",
+            "paren": lambda n: f"（{n}）"}
+
+
+def item_marker(kind: str, n: int) -> str:
+    """How item n of a list of type `kind` is marked: 1. 一是 （1）, or —— (dash)."""
+    return _MARKERS[kind](n) if kind in _MARKERS else "——"
+
+
 def ref_label(prefix: str, label: str) -> str:
     """How a reference names a numbered level: 第三章第二节（一）, 第三章二."""
     return prefix + label.rstrip("、.")
@@ -113,77 +124,149 @@ def shape(src: SourceFile):
     return tree.getroot() if tree is not None else None
 
 
-def labels(sources: Sources) -> dict[str, m.Target]:
-    """Label every id in document order, so a reference can name what comes later."""
-    labels: dict[str, m.Target] = {}
-    nowhere = m.Loc("", 0)
+@dataclass(frozen=True)
+class Number:
+    """The number of one numbered element, computed here once and stored by `convert`."""
 
-    def put(id_: str | None, kind: str, label: str, page: str) -> None:
-        if id_ and id_ not in labels:
-            labels[id_] = m.Target(id_, kind, label, page, nowhere)
+    kind: str
+    """part | chapter | section | column | figure | table | subsection | block | appendix."""
+    number: int
+    label: str
+    """As printed: 第三章, 第二节, 专栏 2, 图 3, 表 4, （一）, 附件2, a list item's 1. or 一是."""
+    ref: str
+    """How a reference names it: 第三章第二节, 第三章（一）."""
+    style: str = ""
+    """A numbered level's style (一、 （一） 1. （1））; '' otherwise."""
 
-    def put_levels(container, depth: int, prefix: str, page: str) -> None:
-        kids = [c for c in container if isinstance(c.tag, str)]
+
+@dataclass
+class Numbering:
+    """Every number and label of one plan: `at` for each numbered element (what `convert`
+    stores in the model), `targets` for each id in document order (references and checks)."""
+
+    scheme: Scheme
+    at: dict = field(default_factory=dict)
+    """Element -> Number; lxml keeps one proxy per node while a reference to it lives."""
+    targets: list[m.Target] = field(default_factory=list)
+    """What `Plan.targets` holds: every id with its label, duplicates included."""
+    by_id: dict[str, m.Target] = field(default_factory=dict)
+    """Id -> its first target, broken chapters included: what a reference names."""
+
+
+_BLOCKS = ("p", "subhead", "list", "entry", "table", "indicator-table", "figure", "column",
+           "subsection")
+"""The block elements `convert` builds; the numbering walks exactly these."""
+
+
+class _Walk:
+    """One pass over the plan's trees in document order, in the order `convert` reads them."""
+
+    def __init__(self, sources: Sources):
+        self.sources = sources
+        self.out = Numbering(scheme(sources.plan.tree.getroot()))
+        self.src: SourceFile = sources.plan
+        self.broken = False
+        self.n_ch = self.n_col = self.n_fig = self.n_tbl = self.k_col = self.k_fig = 0
+
+    def put(self, el, number: Number | None, kind: str, label: str, page: str) -> None:
+        """Record `el`'s number (if numbered) and its target (label: how a ref names it)."""
+        if number is not None:
+            self.out.at[el] = number
+        id_ = el.get("id", "")
+        if not id_ and kind in ("block", "table"):
+            return   # plain blocks and tables are targets only with an id of their own
+        line, col = self.src.locate(el)
+        target = m.Target(id_, kind, label, page, m.Loc(self.src.display, line, col))
+        if id_ and id_ not in self.out.by_id:
+            self.out.by_id[id_] = target
+        if not self.broken or kind in ("chapter", "section", "column", "figure"):
+            self.out.targets.append(target)
+
+    def blocks(self, children, depth: int, prefix: str, plain: str, page: str) -> None:
+        """A container's blocks: `prefix` names the container in a reference (第三章第二节),
+        `plain` is the label of a plain block's place (第三章)."""
+        sch = self.out.scheme
+        kids = [c for c in children if isinstance(c.tag, str)]
         for el, level in zip(kids, levels(kids, depth)):
-            if level is None:
+            if el.tag not in _BLOCKS:
+                if self.broken and el.tag != "title":   # misplaced in a broken file: still counts
+                    self.blocks(el, depth, prefix, plain, page)
                 continue
-            style, _, label = level
-            kind = "subsection" if el.tag == "subsection" else "block"
-            put(el.get("id"), kind, ref_label(prefix, label), page)
-            if el.tag == "subsection":
-                put_levels(el, LEVELS.index(style), ref_label(prefix, label), page)
-
-    root = sources.plan.tree.getroot()
-    sch = scheme(root)
-    for path, page, label in (("notice/p", "notice", "通知"), ("preamble/p", "preamble", "序言"),
-                              ("closing/p", "closing", "结束语")):
-        for el in root.iterfind(path):
-            put(el.get("id"), "block", label, page)
-    if sources.indicators is not None and sources.indicators.tree is not None:
-        for el in sources.indicators.tree.getroot().findall("indicator"):
-            put(el.get("id"), "indicator", "".join(el.find("name").itertext()), "indicators")
-    n_ch = n_col = n_fig = n_tbl = 0
-    for n_part, part in enumerate(part_elements(root), 1):
-        if part is not None:
-            put(part.get("id"), "part", numerals.part_label(n_part), part.get("id", ""))
-            for el in part.findall("p"):
-                put(el.get("id"), "block", numerals.part_label(n_part), part.get("id", ""))
-        for src in numbered_chapters(sources, n_part - 1):
-            ch = shape(src)
-            n_ch += 1
-            if ch is None:
-                continue
-            k_col = k_fig = 0
-            ch_id, ch_label = ch.get("id", ""), numerals.chapter_label(n_ch, sch.chapter)
-            put(ch_id, "chapter", ch_label, ch_id)
-            put_levels(ch, sch.depth(False), ch_label, ch_id)
-            for n_sec, sec in enumerate(ch.findall("section"), 1):
-                sec_label = ch_label + numerals.section_label(n_sec, sch.section)
-                put(sec.get("id"), "section", sec_label, ch_id)
-                put_levels(sec, sch.depth(True), sec_label, ch_id)
-            for el in ch.iter("column", "figure", "table", "indicator-table", "p", "subhead",
-                              "item", "entry"):
-                if el.tag == "column":
-                    n_col += 1
-                    k_col += 1
-                    put(el.get("id"), "column", numerals.column_label(n_col, sch.column, n_ch, k_col), ch_id)
-                elif el.tag == "figure":
-                    n_fig += 1
-                    k_fig += 1
-                    put(el.get("id"), "figure", numerals.figure_label(n_fig, sch.figure, n_ch, k_fig), ch_id)
-                elif el.tag in ("table", "indicator-table"):
-                    n_tbl += 1
-                    put(el.get("id"), "table", f"表 {n_tbl}", ch_id)
-                else:
-                    put(el.get("id"), "block", ch_label, ch_id)
-    for el, _, label in appendix_labels(root):
-        put(el.get("id"), "appendix", label, el.get("id", ""))
-        for inner in el.iter("column", "figure", "table", "indicator-table", "p", "subhead",
-                             "item", "entry", "subsection"):
-            if inner.tag in ("table", "indicator-table"):
-                n_tbl += 1
-                put(inner.get("id"), "table", f"表 {n_tbl}", el.get("id", ""))
+            if level is not None:
+                style, n, label = level
+                ref = ref_label(prefix, label)
+                kind = "subsection" if el.tag == "subsection" else "block"
+                self.put(el, Number(kind, n, label, ref, style), kind, ref, page)
+                if el.tag == "subsection":
+                    self.blocks([c for c in el if c.tag != "title"], LEVELS.index(style), ref,
+                                plain, page)
+            elif el.tag == "column":
+                self.n_col, self.k_col = self.n_col + 1, self.k_col + 1
+                label = numerals.column_label(self.n_col, sch.column, self.n_ch, self.k_col)
+                self.put(el, Number("column", self.n_col, label, label), "column", label, page)
+                self.blocks([c for c in el if c.tag != "title"], depth, prefix, plain, page)
+            elif el.tag == "figure":
+                self.n_fig, self.k_fig = self.n_fig + 1, self.k_fig + 1
+                label = numerals.figure_label(self.n_fig, sch.figure, self.n_ch, self.k_fig)
+                self.put(el, Number("figure", self.n_fig, label, label), "figure", label, page)
+            elif el.tag in ("table", "indicator-table"):
+                self.n_tbl += 1
+                label = f"表 {self.n_tbl}"
+                self.put(el, Number("table", self.n_tbl, label, label), "table", label, page)
             else:
-                put(inner.get("id"), inner.tag if inner.tag in ("column", "figure") else "block",
-                    label, el.get("id", ""))
-    return labels
+                self.put(el, None, "block", plain, page)
+                for n, it in enumerate(el.findall("item") if el.tag == "list" else (), 1):
+                    marker = item_marker(el.get("type", "dash"), n)
+                    self.put(it, Number("block", n, marker, plain), "block", plain, page)
+            if self.broken and el.tag not in ("column", "subsection"):
+                self.blocks(el, depth, prefix, plain, page)   # what an unclosed tag swallowed
+
+    def chapter(self, src: SourceFile) -> None:
+        self.n_ch += 1
+        self.k_col = self.k_fig = 0
+        ch = shape(src)
+        if ch is None:
+            return
+        self.src, self.broken = src, src.tree is None
+        sch = self.out.scheme
+        cid, label = ch.get("id", ""), numerals.chapter_label(self.n_ch, sch.chapter)
+        self.put(ch, Number("chapter", self.n_ch, label, label), "chapter", label, cid)
+        self.blocks([c for c in ch if c.tag not in ("title", "section")], sch.depth(False),
+                    label, label, cid)
+        for n, sec in enumerate(ch.findall("section"), 1):
+            sec_label = numerals.section_label(n, sch.section)
+            ref = label + sec_label
+            self.put(sec, Number("section", n, sec_label, ref), "section", ref, cid)
+            self.blocks([c for c in sec if c.tag != "title"], sch.depth(True), ref, label, cid)
+        self.src, self.broken = self.sources.plan, False
+
+    def plan(self) -> Numbering:
+        root = self.sources.plan.tree.getroot()
+        for path, page, label in (("notice/p", "notice", "通知"), ("preamble/p", "preamble", "序言")):
+            self.blocks(root.findall(path), -1, label, label, page)
+        for n_part, part in enumerate(part_elements(root), 1):
+            pid = "" if part is None else part.get("id", "")
+            if part is not None:
+                label = numerals.part_label(n_part)
+                self.put(part, Number("part", n_part, label, label), "part", label, pid)
+                self.blocks(part.findall("p"), -1, label, label, pid)
+            for src in numbered_chapters(self.sources, n_part - 1):
+                self.chapter(src)
+        self.blocks(root.findall("closing/p"), -1, "结束语", "结束语", "closing")
+        for el, n, label in appendix_labels(root):   # pages of their own: ids as chapters
+            aid = el.get("id", "")
+            self.put(el, Number("appendix", n, label, label), "appendix", label, aid)
+            self.blocks([c for c in el if c.tag != "title"], -1, label, label, aid)
+        src = self.sources.indicators
+        if src is not None and src.tree is not None:
+            self.src = src
+            for el in src.tree.getroot().findall("indicator"):
+                self.put(el, None, "indicator", "".join(el.find("name").itertext()), "indicators")
+        return self.out
+
+
+def number(sources: Sources) -> Numbering:
+    """Number and label the whole plan once, in document order (so that a reference can
+    name what comes later), broken chapters included: one broken chapter does not
+    renumber the chapters, columns, figures and tables after it."""
+    return _Walk(sources).plan()

@@ -2,7 +2,7 @@
 
 Built once by `convert` from validated trees; no lxml here. Every addressable node
 carries its source location. Numbers and labels (第八章, 专栏 2, 图 3) are computed
-by `convert` and stored, so renderers never count or look things up.
+once by `labels` and stored by `convert`, so renderers never count or look things up.
 """
 
 from __future__ import annotations
@@ -298,6 +298,8 @@ class Cell:
     """For indicator-table value cells: the indicator the fact is about."""
     fact_year: int | None = None
     fact_from: int | None = None
+    quantity: Quantity | None = None
+    """Indicator tables: what a value cell (or a 序号) prints, parsed once by `convert`."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,8 @@ class Row:
     seq: str | None = None
     """Indicator tables: the printed 序号, if the table prints one."""
     category: str | None = None
-    """Indicator tables: the printed category (类别) the row stands under."""
+    """Indicator tables: the category group (类别) the row stands under, printed in a
+    类别 column or as a row across the table."""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from lxml import etree
 from . import diagnostics as dg
 from . import model as m
 from . import walk
+from .labels import item_marker
 from .load import resolve_inside
 
 if TYPE_CHECKING:  # markdown-it is imported only when a plan has pages (check's start-up)
@@ -213,7 +214,7 @@ class _Reader:
                         if content:
                             content.append(m.Text("；" if CJK.search(tokens[k].content[-1:]) else "; "))
                         content += self.inline(tokens[k], tokens[i])
-                marker = f"{len(items) + 1}." if ordered else "——"
+                marker = item_marker("decimal" if ordered else "dash", len(items) + 1)
                 items.append(m.Item(self._id("i"), marker, (), tuple(content), self._loc(tokens[i])))
             i = close + 1
         return m.ListBlock(self._id("l"), "decimal" if ordered else "dash", tuple(items), self._loc(tokens[0]))

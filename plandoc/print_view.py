@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .cells import short_kind, unbroken_runs
+from .cells import grid, short_kind, unbroken_runs
 
 # Table measures in characters of the table's 五号 (10.5 pt) type, matching print.css:
 # a 专栏's inner width is 420 pt, the 版心 442 pt. A cell pads 3 pt a side (~0.6 char);
@@ -127,40 +127,14 @@ def _chars(text: str) -> float:
     return sum(0.55 if ord(ch) < 0x2000 else 1.0 for ch in text.strip())
 
 
-def _grid(table: m.Table) -> list[list[tuple[m.Cell, int] | None]]:
-    """Place every cell on the table's grid, honouring colspan and rowspan.
-
-    Returns rows of slots; a slot holds (cell, its first column) at a cell's top-left
-    position and None where a span from elsewhere covers it."""
-    rows = table.head + table.body
-    covered: set[tuple[int, int]] = set()
-    grid: list[list[tuple[m.Cell, int] | None]] = []
-    for r, row in enumerate(rows):
-        slots: list[tuple[m.Cell, int] | None] = []
-        col = 0
-        for cell in row.cells:
-            while (r, col) in covered:
-                col += 1
-            slots.append((cell, col))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    covered.add((r + dr, col + dc))
-            col += cell.colspan
-        grid.append(slots)
-    return grid
-
-
 def _kinds(table: m.Table) -> list[list[tuple[m.Cell, int, str | None]]]:
     """Every cell of `table` by row, with its first grid column and short kind (an
     indicator table's column description decides for its body cells)."""
     out = []
     nhead = len(table.head)
-    for r, row in enumerate(_grid(table)):
+    for r, row in enumerate(grid(table)):
         kinds = []
-        for slot in row:
-            if slot is None:
-                continue
-            cell, col = slot
+        for cell, col in row:
             spec = table.layout[col] if r >= nhead and col < len(table.layout) else None
             kinds.append((cell, col, short_kind(cell, spec)))
         out.append(kinds)

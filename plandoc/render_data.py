@@ -166,18 +166,14 @@ def _table_sheet(ws, table: m.Table) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from .quantity import parse
+    from .cells import grid
 
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(table.head + table.body, 1):
-        c = 1
-        for cell in row.cells:
-            while (r, c) in taken:
-                c += 1
-            text = m.plain(cell.content)
-            q = parse(text)
+    for r, slots in enumerate(grid(table), 1):
+        for cell, col in slots:
+            c = col + 1
+            text, q = m.plain(cell.content), cell.quantity   # parsed by convert
             target = ws.cell(row=r, column=c)
-            if not cell.header and _plain_number(text, q):
+            if not cell.header and q is not None and _plain_number(text, q):
                 target.value = q.value
                 target.number_format = "0" if q.decimals == 0 else "0." + "0" * q.decimals
             else:
@@ -187,19 +183,15 @@ def _table_sheet(ws, table: m.Table) -> None:
                                          vertical="center", wrap_text=True)
             if cell.header or r <= len(table.head):
                 target.font = Font(bold=True)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
             if cell.rowspan > 1 or cell.colspan > 1:
                 ws.merge_cells(start_row=r, start_column=c, end_row=r + cell.rowspan - 1,
                                end_column=c + cell.colspan - 1)
-            c += cell.colspan
     for c in range(1, ws.max_column + 1):
         ws.column_dimensions[get_column_letter(c)].width = 14
     ws.freeze_panes = ws.cell(row=len(table.head) + 1, column=1)
 
 
-def _plain_number(text: str, q) -> bool:
+def _plain_number(text: str, q: m.Quantity) -> bool:
     """A cell Excel may hold as a number: shown with its printed decimals, it reads
     exactly as printed (not 54%, [10], ≥90, +5, 1,000 or 05)."""
     if q.kind != "number" or q.value is None or not _NUMERAL.fullmatch(text):
@@ -228,23 +220,38 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+def workbook(title: str, header: list[str], body: list[list]):
+    """A workbook whose first sheet, `title`, lists `body` under `header` (bold, frozen):
+    every text stays text, so a cell reading '=…' is never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    when = fixed_date(plan)
     wb = Workbook()
     ws = wb.active
-    ws.title = "指标"
-    ws.append(COLUMNS)
+    ws.title = title
+    ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows(plan):
+    for row in body:
         ws.append(row)
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     ws.freeze_panes = "A2"
+    return wb, ws
+
+
+def xlsx_bytes(wb, when: dt.datetime) -> bytes:
+    """The workbook saved with `when` as its dates, byte-deterministic."""
+    wb.properties.created = wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic_zip(buf.getvalue(), when)
+
+
+def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+    when = fixed_date(plan)
+    wb, ws = workbook("指标", COLUMNS, rows(plan))
     used: set[str] = {ws.title}
     for table in plan.tables:
         if table.indicator:
@@ -258,11 +265,7 @@ def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]
             _table_sheet(wb.create_sheet(title), table)
     wb.properties.creator = plan.meta.issuer
     wb.properties.title = plan.meta.title
-    wb.properties.created = when
-    wb.properties.modified = when
     wb.properties.lastModifiedBy = "plandoc"
-    buf = io.BytesIO()
-    wb.save(buf)
     path = out_dir / "indicators.xlsx"
-    path.write_bytes(_deterministic_zip(buf.getvalue(), when))
+    path.write_bytes(xlsx_bytes(wb, when))
     return [path]

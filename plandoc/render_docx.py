@@ -30,8 +30,8 @@ from docx.shared import Mm, Twips
 
 from . import docx_parts as dp
 from . import model as m
-from .cells import short_kind
-from .print_view import _grid, chinese_date, column_widths, title_lines
+from .cells import grid as placed, short_kind
+from .print_view import chinese_date, column_widths, title_lines
 from . import resources
 
 REFERENCE = resources.TEMPLATES / "docx" / "reference.docx"
@@ -218,7 +218,7 @@ class _Writer:
             self.runs(caption, t.caption)
             if self.in_column:  # kept with a nested table, LibreOffice moves the whole 专栏
                 caption.paragraph_format.keep_with_next = False
-        grid = _grid(t)
+        grid = placed(t)
         rows = t.head + t.body
         ncols = max((col + cell.colspan for row in grid for cell, col in filter(None, row)), default=0)
         if not rows or not ncols:

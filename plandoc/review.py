@@ -24,7 +24,7 @@ from pathlib import Path
 from . import diagnostics as dg
 from . import model as m
 from . import walk
-from .print_view import _grid
+from .cells import grid
 from .review_read import Copy, DocParagraph, Refused, read_copy
 
 SIMILAR = 0.75
@@ -278,7 +278,7 @@ def _place(p: Proposal, rebase: _Rebase, prefix: str, para: DocParagraph, target
 
 
 def _cell_text(table: m.Table, row: int, col: int) -> str | None:
-    for slots in _grid(table)[row:row + 1]:
+    for slots in grid(table)[row:row + 1]:
         for slot in slots:
             if slot is not None and slot[1] == col:
                 return m.plain(slot[0].content)
@@ -294,7 +294,7 @@ def value_statement(plan: m.Plan, table: m.Table, row: int, col: int) -> m.State
     text = _cell_text(table, row, col)
     candidates = [s for s in plan.statements if s.block == table.id and first <= s.loc.line < last
                   and s.quantity.text == text]
-    values = [c for c in _grid(table)[row] if c is not None and c[0].fact_role]
+    values = [c for c in grid(table)[row] if c[0].fact_role]
     order = [c[1] for c in values]
     if col not in order:
         return None

@@ -20,7 +20,7 @@ from lxml import etree
 from . import model as m
 from .fmt import format_text, write_atomic
 from .load import SourceFile, secure_parser
-from .print_view import _grid
+from .cells import grid
 from .review import Proposal, Review, targets, value_statement
 
 _LEADS = ("lead", "name")
@@ -166,7 +166,7 @@ def _cell_element(plan, target, trees, plan_dir: Path, p: Proposal):
         el = _element_at(tree, source, statement.loc)
         return (el, statement.quantity.text) if el is not None else "在源文件中找不到这一单元格"
     rows = table.head + table.body
-    placed = [s for s in _grid(table)[row] if s is not None] if 0 <= row < len(rows) else []
+    placed = grid(table)[row] if 0 <= row < len(rows) else []
     k = next((i for i, s in enumerate(placed) if s[1] == col), None)
     if k is None:
         return "表格结构已变化，请人工处理"

@@ -7,7 +7,6 @@ columns for the editor's decision, kept when the table is written again; `review
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -58,28 +57,18 @@ def write(result: Review, out_dir: Path, plan: m.Plan) -> list[Path]:
 
 def summary_xlsx(result: Review, plan: m.Plan, kept: dict | None = None) -> bytes:
     """The 意见汇总表; `kept` carries decisions and reasons already filled in, by 意见编号."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .render_data import _deterministic_zip, fixed_date
+    from .render_data import fixed_date, workbook, xlsx_bytes
 
-    when = fixed_date(plan)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "意见汇总"
-    ws.append(HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for n, p in enumerate(result.proposals, 1):
-        place = p.place + (f"（{p.indicator}）" if p.indicator else "")
-        ws.append([n, p.id, p.author, p.copy, place, KIND[p.kind], p.old,
-                   p.new if p.kind == "comment" else (p.new or "（删除）"), STATUS[p.status] +
-                   (f"：{p.reason}" if p.reason and p.status != "clean" else ""),
-                   *(kept or {}).get(p.id, ("", ""))])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: '=…' is no formula
+    body = [[n, p.id, p.author, p.copy, p.place + (f"（{p.indicator}）" if p.indicator else ""),
+             KIND[p.kind], p.old, p.new if p.kind == "comment" else (p.new or "（删除）"),
+             STATUS[p.status] + (f"：{p.reason}" if p.reason and p.status != "clean" else ""),
+             *(kept or {}).get(p.id, ("", ""))] for n, p in enumerate(result.proposals, 1)]
+    wb, ws = workbook("意见汇总", HEADER, body)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     choice = DataValidation(type="list", formula1=f'"{DECISIONS}"', allow_blank=True)
     ws.add_data_validation(choice)
@@ -87,13 +76,9 @@ def summary_xlsx(result: Review, plan: m.Plan, kept: dict | None = None) -> byte
         choice.add(f"J2:J{ws.max_row}")
     for col, width in zip("ABCDEFGHIJK", (6, 11, 14, 16, 18, 8, 36, 36, 18, 10, 24)):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
     wb.properties.title = f"{plan.meta.title} 征求意见汇总表"
     wb.properties.creator = "plandoc"
-    wb.properties.created = wb.properties.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _deterministic_zip(buf.getvalue(), when)
+    return xlsx_bytes(wb, fixed_date(plan))
 
 
 def decisions(path: Path) -> dict[str, str]:

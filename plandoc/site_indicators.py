@@ -1,10 +1,11 @@
 """The indicators page's view: one row per indicator with every value and where it is stated.
 
-Reads only the model (indicator definitions, their statements, the indicator tables'
-grid). An indicator's category comes from its definition, else from its parent, else
-from the category group of the indicator table that states it (the model does not yet
-carry that group per statement; see the report's proposed model change). Deterministic:
-rows and values keep document order.
+Reads only the model (indicator definitions, their statements, the rows that state
+them). An indicator's category comes from its definition, else from its parent, else
+from the category group of the first indicator-table row that states it (`Row.category`);
+its 属性 from its definition, else its parent's (an indicator table prints the 属性 column
+from the definitions, so it can tell nothing more). Deterministic: rows and values keep
+document order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model as m
-from .site_view import SiteView, grid
+from .site_view import SiteView
 
 ROLES: tuple[tuple[str, str], ...] = tuple(
     (role, "目标增速〔累计〕" if role == "rate" else m.role_name(role, either=True))
@@ -74,52 +75,10 @@ def _years(s: m.Statement) -> str:
     return f"{s.year}年"
 
 
-def table_categories(plan: m.Plan) -> dict[tuple[str, int], str]:
-    """(table id, statement line) -> category group, for statements in indicator tables.
-
-    The category cell opens each group and spans its rows (convert lays it out so), so
-    walking the rows while counting down its rowspan recovers each row's group."""
-    out: dict[tuple[str, int], str] = {}
-    for t in plan.tables:
-        if not (t.indicator and t.layout and t.layout[0].kind == "category"):
-            continue
-        current, remaining = "", 0
-        lines: list[tuple[int, str]] = []
-        for row in t.body:
-            if remaining == 0 and row.cells and row.cells[0].header:
-                current, remaining = m.plain(row.cells[0].content), row.cells[0].rowspan
-            lines.append((row.loc.line, current))
-            remaining = max(remaining - 1, 0)
-        for s in plan.statements:
-            if s.block == t.id and s.source == "table":
-                cat = ""
-                for line, name in lines:
-                    if line <= s.loc.line:
-                        cat = name
-                out[(t.id, s.loc.line)] = cat
-    return out
-
-
-def table_natures(plan: m.Plan) -> dict[str, str]:
-    """Indicator id -> 属性 as its indicator table prints it (预期性/约束性), for the
-    indicators whose definition does not say: the first table that states one wins."""
-    out: dict[str, str] = {}
-    for t in plan.tables:
-        col = next((i for i, spec in enumerate(t.layout) if spec.kind == "nature"), None)
-        if not t.indicator or col is None:
-            continue
-        rows = t.head + t.body
-        nature_at: list[tuple[int, str]] = []
-        for r, slots in enumerate(grid(t)):
-            for cell, c in (s for s in slots if s is not None):
-                if c == col and r >= len(t.head):
-                    nature_at.append((rows[r].loc.line, m.plain(cell.content).strip()))
-        for s in plan.statements:
-            if s.block == t.id and s.source == "table" and s.indicator not in out:
-                found = [text for line, text in nature_at if line <= s.loc.line]
-                if found and found[-1]:
-                    out[s.indicator] = found[-1]
-    return out
+def _row(plan_tables: dict[str, m.Table], s: m.Statement) -> m.Row | None:
+    """The indicator-table row that states `s` (None for prose)."""
+    t = plan_tables.get(s.block) if s.source == "table" and s.row is not None else None
+    return (t.head + t.body)[s.row] if t is not None else None
 
 
 def _value(s: m.Statement, view: SiteView) -> Value:
@@ -131,17 +90,15 @@ def _value(s: m.Statement, view: SiteView) -> Value:
 
 def rows(plan: m.Plan, view: SiteView) -> tuple[IndicatorRow, ...]:
     by_id = {i.id: i for i in plan.indicators}
-    groups = table_categories(plan)
-    natures = table_natures(plan)
+    tables = {t.id: t for t in plan.tables}
     out = []
     for ind in plan.indicators:
         parent = by_id.get(ind.parent) if ind.parent else None
         category = ind.category or (parent.category if parent else None)
-        if not category:
-            found = [groups.get((s.block, s.loc.line)) for s in ind.facts if s.source == "table"]
-            category = next((c for c in found if c), None)
-        nature = (ind.nature or (parent.nature if parent else None) or natures.get(ind.id)
-                  or (natures.get(parent.id) if parent else None))
+        if not category:   # the category group of the first table row that states it
+            found = (_row(tables, s) for s in ind.facts)
+            category = next((row.category for row in found if row is not None and row.category), None)
+        nature = ind.nature or (parent.nature if parent else None)
         cells = [Values(role, heading, tuple(_value(s, view) for s in ind.facts if s.role == role))
                  for role, heading in ROLES]
         out.append(IndicatorRow(ind.id, ind.name, m.plain(parent.name) if parent else None,

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from . import model as m
 from . import walk
-from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView, grid, layout_by_column
+from .cells import grid, layout_by_column
+from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView
 
 INDEX = "search-index.js"
 VERSION = 1

@@ -16,8 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import model as m
 from . import walk
-from .cells import short_kind
-from .print_view import _grid as grid  # the one placement of spanning cells on a grid
+from .cells import grid, layout_by_column, short_kind
 
 NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
 
@@ -232,25 +231,6 @@ class SiteView:
             url, _, frag = a.href.partition("#")
             if frag:
                 yield url, frag
-
-
-def layout_by_column(table: m.Table, placed=None) -> list[m.ColSpec | None]:
-    """The indicator-table column description of each grid column (None for other
-    tables). The layout names printed columns; a two-level name (上级指标 + 指标) takes
-    two grid columns, so the grid has as many more columns as the layout has fewer."""
-    placed = grid(table) if placed is None else placed
-    ncols = max((col + cell.colspan for slots in placed for s in slots if s is not None
-                 for cell, col in (s,)), default=0)
-    layout = table.layout
-    if not layout:
-        return [None] * ncols
-    extra = max(ncols - len(layout), 0)
-    name = next((i for i, spec in enumerate(layout) if spec.kind == "name"), len(layout))
-    out: list[m.ColSpec | None] = []
-    for col in range(ncols):
-        i = col if col <= name else max(name, col - extra)
-        out.append(layout[i] if i < len(layout) else None)
-    return out
 
 
 class AnchorIndex:

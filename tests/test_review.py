@@ -23,7 +23,7 @@ from plandoc import model as m
 from plandoc import walk
 from plandoc.fmt import format_text, plan_files
 from plandoc.pipeline import build, compile_plan
-from plandoc.print_view import _grid
+from plandoc.cells import grid as _grid
 from plandoc.review import report, review, value_statement
 from plandoc.review_apply import apply
 

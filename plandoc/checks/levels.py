@@ -13,15 +13,12 @@ from collections.abc import Iterator
 from .. import diagnostics as dg
 from .. import model as m
 from .. import walk
+from ..labels import Scheme
 from ..numerals import LEVELS
 
 
 def _depth(plan: m.Plan, in_section: bool) -> int:
-    schemes = dict(plan.meta.numbering)
-    depth = LEVELS.index(schemes["chapter"]) if schemes.get("chapter") in LEVELS else -1
-    if in_section and schemes.get("section") in LEVELS:
-        depth = max(depth, LEVELS.index(schemes["section"]))
-    return depth
+    return Scheme(**dict(plan.meta.numbering)).depth(in_section)   # as `labels` numbers them
 
 
 def levels(plan: m.Plan) -> Iterator[dg.Diagnostic]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from .. import diagnostics as dg
 from .. import model as m
 from .. import places, walk
+from ..cells import row_widths
 
 
 def duplicate_ids(plan: m.Plan) -> Iterator[dg.Diagnostic]:
@@ -95,41 +96,19 @@ def indicator_cycles(plan: m.Plan) -> Iterator[dg.Diagnostic]:
             cur = parent[cur]
 
 
-def _widths(rows: tuple[m.Row, ...]) -> Iterator[tuple[m.Row, int, int]]:
-    """(row, width, overflow) with cells spanning down from earlier rows counted."""
-    carry: dict[int, int] = {}
-    for row in rows:
-        col = 0
-        taken = {c for c, left in carry.items() if left > 0}
-        width = len(taken)
-        for cell in row.cells:
-            while col in taken:
-                col += 1
-            for k in range(cell.colspan):
-                if cell.rowspan > 1:
-                    carry[col + k] = cell.rowspan
-            col += cell.colspan
-            width += cell.colspan
-        for c in list(carry):
-            carry[c] -= 1
-        overflow = max(carry.values(), default=0)
-        yield row, width, overflow
-
-
 def table_shapes(plan: m.Plan) -> Iterator[dg.Diagnostic]:
     for table in plan.tables:
         rows = table.head + table.body
-        measured = list(_widths(rows))
-        if not measured:
+        if not rows:
             continue
-        expected = max(w for _, w, _ in measured)
-        for row, width, _ in measured:
+        widths, overflow = row_widths(rows)
+        expected = max(widths)
+        for row, width in zip(rows, widths):
             if width != expected:
                 yield dg.make("PD212", row.loc.file, row.loc.line, row.loc.column,
                               f"{table.label} 这一行有 {width} 列，其他行有 {expected} 列")
-        last_overflow = measured[-1][2]
-        if last_overflow > 0:
-            row = measured[-1][0]
+        if overflow:
+            row = rows[-1]
             yield dg.make("PD212", row.loc.file, row.loc.line, row.loc.column,
                           f"{table.label} 的单元格跨行超出了表格末尾")
 
