@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The README's budget table, measured in one run: each plandoc command and its peer as
+whole processes (a fresh interpreter each time, as a user runs them), interleaved so
+that both see the same machine load, median of N runs, and their ratio.
+
+    .venv/bin/python benchmarks/budget.py [--runs 9] [--plan DIR] [--sphinx PATH]
+
+- `build.py check` against `python -c` importing lxml and parsing the same XML files
+  with the same parser options (entities off, no network);
+- `build.py build --format html` against pandoc turning the seed text (Markdown) into
+  one standalone HTML page;
+- the same build against Sphinx + MyST building the seed text split into one document
+  per chapter (`sphinx-build -E -b html`), when Sphinx is found: `--sphinx` names a
+  sphinx-build whose environment has myst-parser (default: `sphinx-build` on PATH);
+- the interpreter's own start-up (`python -c pass`, and with `-I -S`, no site-packages),
+  which every Python process above pays and pandoc does not.
+
+Prints the table rows in Markdown. Byte-code caches are written (as in any installed
+program), whatever PYTHONDONTWRITEBYTECODE says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt"
+CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章\s*\S")
+
+PARSE_ONLY = """\
+from pathlib import Path
+from lxml import etree
+parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+for f in sorted(Path({plan!r}).rglob("*.xml")):
+    etree.fromstring(f.read_bytes(), parser)
+"""
+
+
+def sphinx_source(dest: Path) -> Path:
+    """The seed text as a Sphinx + MyST project: the front matter in index.md, then one
+    document per chapter (the body's chapter headings, after the contents list)."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if CHAPTER.match(line) and "\t" not in line
+              and "....." not in line]
+    docs = [lines[:starts[0]]] + [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
+    src = dest / "src"
+    src.mkdir(parents=True)
+    (src / "conf.py").write_text('project = "seed"\nextensions = ["myst_parser"]\n'
+                                 'language = "zh_CN"\n', encoding="utf-8")
+    names = [f"ch{n:02d}" for n in range(1, len(docs))]
+    front = ["# 永州市十四五规划纲要", "", *docs[0], "", "```{toctree}", *names, "```", ""]
+    (src / "index.md").write_text("\n".join(front), encoding="utf-8")
+    for name, body in zip(names, docs[1:]):
+        (src / f"{name}.md").write_text("\n".join(["# " + body[0].strip(), "", *body[1:], ""]),
+                                        encoding="utf-8")
+    return src
+
+
+def main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--plan", type=Path, default=ROOT / "plan")
+    ap.add_argument("--sphinx", default=shutil.which("sphinx-build"))
+    args = ap.parse_args(argv)
+    if shutil.which("pandoc") is None:
+        sys.exit("pandoc is missing (apt-get install pandoc)")
+    plan = args.plan.resolve()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        cmds = {
+            "pass": [py, "-c", "pass"],
+            "pass -I -S": [py, "-I", "-S", "-c", "pass"],
+            "lxml": [py, "-c", PARSE_ONLY.format(plan=str(plan))],
+            "check": [py, str(ROOT / "build.py"), "check", "--plan", str(plan)],
+            "html": [py, str(ROOT / "build.py"), "build", "-q", "--format", "html",
+                     "--plan", str(plan), "--out", str(t / "dist")],
+            "pandoc": ["pandoc", "-f", "markdown", "-t", "html", "-s", str(SEED),
+                       "-o", str(t / "seed.html")],
+        }
+        if args.sphinx:
+            src = sphinx_source(t / "sphinx")
+            cmds["sphinx"] = [args.sphinx, "-q", "-E", "-b", "html", str(src), str(t / "sphinx-out")]
+        times: dict[str, list[float]] = {name: [] for name in cmds}
+        for name, cmd in cmds.items():  # warm-up: byte-code caches, the page cache
+            subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        for _ in range(args.runs):
+            for name, cmd in cmds.items():
+                if name == "sphinx":
+                    shutil.rmtree(t / "sphinx-out", ignore_errors=True)
+                t0 = time.perf_counter()
+                done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE)
+                times[name].append(time.perf_counter() - t0)
+                if done.returncode not in (0, 1) or (name != "check" and done.returncode):
+                    sys.exit(f"{name} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+
+    def ms(name: str) -> str:
+        return f"{med[name] * 1000:.0f} ms"
+
+    print(f"median of {args.runs} interleaved runs, plan {plan}, load {os.getloadavg()[0]:.2f}")
+    print()
+    print("| command | peer process | now | goal |")
+    print("|---|---|---|---|")
+    print(f"| `build.py check` | `python -c` importing lxml and parsing the same files | "
+          f"{ms('check')} vs {ms('lxml')} ({med['check'] / med['lxml']:.1f}×) | ≤ 3× |")
+    print(f"| `build.py build --format html` | pandoc, seed Markdown → one HTML page | "
+          f"{ms('html')} vs {ms('pandoc')} ({med['html'] / med['pandoc']:.2f}×) | ≤ 1.0× |")
+    if "sphinx" in med:
+        print(f"| `build.py build --format html` | Sphinx + MyST, same text split per chapter | "
+              f"{ms('html')} vs {ms('sphinx')} ({med['html'] / med['sphinx']:.2f}×) | ≤ 0.25× |")
+    else:
+        print("| `build.py build --format html` | Sphinx + MyST | (sphinx-build not found) | ≤ 0.25× |")
+    print()
+    print(f"Python start-up: `python -c pass` {ms('pass')}, `python -I -S -c pass` {ms('pass -I -S')}"
+          f" (the lxml peer spends {med['pass'] / med['lxml']:.0%} of its time there).")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
