@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -68,10 +67,10 @@ COLUMNS_ZH = [f[1] for f in FIELDS]
 def rows(plan: m.Plan) -> list[list]:
     """Every fact as a flat row, the same fields as plan.json's indicators[].facts, typed
     (None for empty), in indicator order then document order."""
-    from .render_json import _Writer
+    from .render_json import Flattener
 
     out = []
-    for ind in _Writer(plan).indicators():
+    for ind in Flattener(plan).indicators():
         tables = {(t["table"], t["row"]): t for t in ind["tables"]}
         for f in ind["facts"]:
             where = f["stated_in"]
@@ -154,13 +153,6 @@ def datapackage(plan: m.Plan) -> dict:
     }
 
 
-def fixed_date(plan: m.Plan) -> dt.datetime:
-    """The build's fixed date, as the PDF's (print_view.fixed_date): never the clock."""
-    from .print_view import fixed_date as iso_date
-
-    return dt.datetime.strptime(iso_date(plan, os.environ), "%Y-%m-%dT%H:%M:%SZ")
-
-
 def _table_sheet(ws, table: m.Table) -> None:
     """Lay a table out as printed: spans become merged cells, numbers stay numbers."""
     from openpyxl.styles import Alignment, Font
@@ -231,6 +223,8 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
 def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from .print_view import fixed_date
 
     when = fixed_date(plan)
     wb = Workbook()

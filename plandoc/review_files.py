@@ -62,7 +62,8 @@ def summary_xlsx(result: Review, plan: m.Plan, kept: dict | None = None) -> byte
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .render_data import _deterministic_zip, fixed_date
+    from .print_view import fixed_date
+    from .render_data import _deterministic_zip
 
     when = fixed_date(plan)
     wb = Workbook()

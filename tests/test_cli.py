@@ -4,6 +4,7 @@ builds that never lose the previous output."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -65,6 +66,13 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("check", "--format", "yaml").returncode == 2
     assert run("build", "--plan", MINI, "--out", tmp_path / "o", "--format", "odt").returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_the_module_docstring_names_every_command():
+    from plandoc import cli
+
+    listed = set(re.findall(r"^- `([a-z]+)`:", cli.__doc__, re.M))
+    assert listed == set(cli.main.commands), listed ^ set(cli.main.commands)
 
 
 def test_check_does_not_import_the_pdf_engine():
