@@ -68,11 +68,14 @@ class _Group(click.Group):
     traceback; mistakes in the plan are diagnostics (exit 1)."""
 
     def invoke(self, ctx: click.Context):
-        import tomllib
-
         try:
             return super().invoke(ctx)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # a TOML error only from a run that read TOML: `check` need not import tomllib
+            toml = sys.modules.get("tomllib")
+            if isinstance(exc, ValueError) and not isinstance(exc, UnicodeDecodeError) and (
+                    toml is None or not isinstance(exc, toml.TOMLDecodeError)):
+                raise
             click.echo(f"错误 (error): {exc}", err=True)
             sys.exit(2)
 
