@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,11 @@ def sphinx_source(dest: Path) -> Path:
     return src
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=9)
@@ -92,6 +98,7 @@ def main(argv: list[str]) -> None:
             src = sphinx_source(t / "sphinx")
             cmds["sphinx"] = [args.sphinx, "-q", "-E", "-b", "html", str(src), str(t / "sphinx-out")]
         times: dict[str, list[float]] = {name: [] for name in cmds}
+        cpu: dict[str, list[float]] = {name: [] for name in cmds}
         for name, cmd in cmds.items():  # warm-up: byte-code caches, the page cache
             subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
@@ -99,13 +106,15 @@ def main(argv: list[str]) -> None:
             for name, cmd in cmds.items():
                 if name == "sphinx":
                     shutil.rmtree(t / "sphinx-out", ignore_errors=True)
-                t0 = time.perf_counter()
+                c0, t0 = _children_cpu(), time.perf_counter()
                 done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE)
                 times[name].append(time.perf_counter() - t0)
+                cpu[name].append(_children_cpu() - c0)
                 if done.returncode not in (0, 1) or (name != "check" and done.returncode):
                     sys.exit(f"{name} failed ({done.returncode}): {done.stderr.decode()[-400:]}")
     med = {name: statistics.median(ts) for name, ts in times.items()}
+    med_cpu = {name: statistics.median(ts) for name, ts in cpu.items()}
 
     def ms(name: str) -> str:
         return f"{med[name] * 1000:.0f} ms"
@@ -124,6 +133,9 @@ def main(argv: list[str]) -> None:
     else:
         print("| `build.py build --format html` | Sphinx + MyST | (sphinx-build not found) | ≤ 0.25× |")
     print()
+    print("CPU time (user + system, same runs; less sensitive to a busy machine): "
+          f"check {med_cpu['check'] / med_cpu['lxml']:.1f}× lxml, html {med_cpu['html'] / med_cpu['pandoc']:.2f}× pandoc"
+          + (f", {med_cpu['html'] / med_cpu['sphinx']:.2f}× Sphinx" if "sphinx" in med_cpu else "") + ".")
     print(f"Python start-up: `python -c pass` {ms('pass')}, `python -I -S -c pass` {ms('pass -I -S')}"
           f" (the lxml peer spends {med['pass'] / med['lxml']:.0%} of its time there).")
 
