@@ -15,8 +15,10 @@ that both see the same machine load, median of N runs, and their ratio.
 - the interpreter's own start-up (`python -c pass`, and with `-I -S`, no site-packages),
   which every Python process above pays and pandoc does not.
 
-Prints the table rows in Markdown. Byte-code caches are written (as in any installed
-program), whatever PYTHONDONTWRITEBYTECODE says.
+Prints the table rows in Markdown: wall time (medians) and, beside each ratio, the ratio of
+the children's CPU time (user + system) in the same runs, which swings less on a shared
+machine. Byte-code caches are written (as in any installed program), whatever
+PYTHONDONTWRITEBYTECODE says.
 """
 
 from __future__ import annotations
@@ -119,26 +121,28 @@ def main(argv: list[str]) -> None:
     def ms(name: str) -> str:
         return f"{med[name] * 1000:.0f} ms"
 
+    def row(command: str, peer: str, a: str, b: str, goal: str) -> None:
+        print(f"| {command} | {peer} | {ms(a)} vs {ms(b)} ({med[a] / med[b]:.2f}×; "
+              f"CPU {med_cpu[a] / med_cpu[b]:.2f}×) | {goal} |")
+
     print(f"median of {args.runs} interleaved runs, plan {plan}, load {os.getloadavg()[0]:.2f}")
     print()
     print("| command | peer process | now | goal |")
     print("|---|---|---|---|")
-    print(f"| `build.py check` | `python -c` importing lxml and parsing the same files | "
-          f"{ms('check')} vs {ms('lxml')} ({med['check'] / med['lxml']:.1f}×) | ≤ 3× |")
-    print(f"| `build.py build --format html` | pandoc, seed Markdown → one HTML page | "
-          f"{ms('html')} vs {ms('pandoc')} ({med['html'] / med['pandoc']:.2f}×) | ≤ 1.0× |")
+    row("`build.py check`", "`python -c` importing lxml and parsing the same files",
+        "check", "lxml", "≤ 3×")
+    row("`build.py build --format html`", "pandoc, seed Markdown → one HTML page",
+        "html", "pandoc", "≤ 1.0×")
     if "sphinx" in med:
-        print(f"| `build.py build --format html` | Sphinx + MyST, same text split per chapter | "
-              f"{ms('html')} vs {ms('sphinx')} ({med['html'] / med['sphinx']:.2f}×) | ≤ 0.25× |")
+        row("`build.py build --format html`", "Sphinx + MyST, the same text split per chapter",
+            "html", "sphinx", "≤ 0.25×")
     else:
         print("| `build.py build --format html` | Sphinx + MyST | (sphinx-build not found) | ≤ 0.25× |")
     print()
-    print("CPU time (user + system, same runs; less sensitive to a busy machine): "
-          f"check {med_cpu['check'] / med_cpu['lxml']:.1f}× lxml, html {med_cpu['html'] / med_cpu['pandoc']:.2f}× pandoc"
-          + (f", {med_cpu['html'] / med_cpu['sphinx']:.2f}× Sphinx" if "sphinx" in med_cpu else "") + ".")
+    print("Wall time (medians), then the ratio of the children's CPU time (user + system) in the")
+    print("same runs, which swings less when other work shares the machine.")
     print(f"Python start-up: `python -c pass` {ms('pass')}, `python -I -S -c pass` {ms('pass -I -S')}"
           f" (the lxml peer spends {med['pass'] / med['lxml']:.0%} of its time there).")
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])
