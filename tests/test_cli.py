@@ -82,7 +82,8 @@ def test_check_does_not_import_the_pdf_engine():
             "assert 'jinja2' not in sys.modules, 'check imported jinja2'\n"
             # the mini plan has no companion pages: no Markdown parser either
             "assert 'markdown_it' not in sys.modules, 'check imported markdown_it'\n"
-            "assert 'tomllib' not in sys.modules, 'check imported tomllib'\n")
+            "assert 'tomllib' not in sys.modules, 'check imported tomllib'\n"
+            "assert 'ctypes' not in sys.modules, 'check imported ctypes (the build swap needs it)'\n")
     r = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
