@@ -22,7 +22,7 @@ docs: setup
 	$(PY) build.py docs
 
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/budget.py
 
 # Record the shape of plan.json for the current contract version (after a version bump;
 # golden updates never rewrite it). See docs/json.md.

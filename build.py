@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Entry point: `python build.py check|build|import|docs` (same as the `plandoc` command)."""
+"""Entry point: `python build.py COMMAND`, the same as the `plandoc` command (see plandoc/cli.py)."""
 
 from plandoc.cli import main
 

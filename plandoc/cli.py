@@ -1,4 +1,14 @@
-"""The command line: check, build, import, docs.
+"""The command line (`plandoc` or `python build.py`), one command per job:
+
+- `check`: load, validate and check the plan; findings on stdout.
+- `build`: the site, the PDF, JSON, CSV, XLSX and DOCX (--drafts: the editor's view too).
+- `serve`: live preview on 127.0.0.1, rebuilt on every save.
+- `fmt`: rewrite the plan's files in canonical form.
+- `import`: a plain-text or .docx plan into plandoc XML.
+- `annotate`: write the numbers recognised in prose as markup, for review.
+- `diff`: two versions of a plan, as a redline for sign-off.
+- `review`: a returned Word copy's tracked changes and comments as proposals.
+- `docs`: docs/reference.md and docs/diagnostics.md from the grammar and the catalogue.
 
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 the plan has errors,
 2 usage or environment problems. `check` writes its findings and summary to stdout, in
@@ -58,11 +68,14 @@ class _Group(click.Group):
     traceback; mistakes in the plan are diagnostics (exit 1)."""
 
     def invoke(self, ctx: click.Context):
-        import tomllib
-
         try:
             return super().invoke(ctx)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # a TOML error only from a run that read TOML: `check` need not import tomllib
+            toml = sys.modules.get("tomllib")
+            if isinstance(exc, ValueError) and not isinstance(exc, UnicodeDecodeError) and (
+                    toml is None or not isinstance(exc, toml.TOMLDecodeError)):
+                raise
             click.echo(f"错误 (error): {exc}", err=True)
             sys.exit(2)
 
@@ -301,7 +314,7 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | N
 
     from .diff import diff_plans, materialise
     from .pipeline import compile_plan
-    from .redline import format_text
+    from .redline import terminal_text
 
     work = Path(tempfile.mkdtemp(prefix="plandoc-diff-"))
     try:
@@ -326,7 +339,7 @@ def diff_(old: str, new: str, fmt: str, html_out: Path | None, pdf_out: Path | N
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
-        click.echo(format_text(result))
+        click.echo(terminal_text(result))
     if html_out is not None or pdf_out is not None:
         _write_redline(result, plans[1], (old, old_name), (new, new_name), on, html_out, pdf_out)
 
@@ -339,7 +352,7 @@ def _write_redline(result, plan, old: tuple, new: tuple, on: str | None,
 
     from .diff import version_name
     from .print_view import chinese_date
-    from .redline import Versions, format_html, write_pdf
+    from .redline import Versions, page_html, write_pdf
 
     (old_spec, old_name), (new_spec, new_name) = old, new
     old_auto, _ = version_name(old_spec, Path.cwd())
@@ -350,7 +363,7 @@ def _write_redline(result, plan, old: tuple, new: tuple, on: str | None,
     day = on or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d")
                  if epoch.isdigit() else new_day or dt.date.today().isoformat())
     versions = Versions(plan.meta.title, old_name or old_auto, new_name or new_auto, chinese_date(day))
-    page = format_html(result, versions)
+    page = page_html(result, versions)
     if html_out is not None:
         html_out.write_text(page, encoding="utf-8")
         click.echo(f"写出 {html_out}", err=True)

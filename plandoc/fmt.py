@@ -90,7 +90,7 @@ def _join_mixed(root: etree._Element) -> None:
             child.tail = _join_wrapped(child.tail)
 
 
-def format_text(data: bytes) -> str:
+def canonical_xml(data: bytes) -> str:
     """The canonical form of one file's bytes (raises lxml's XMLSyntaxError when malformed)."""
     parser = secure_parser()
     root = etree.fromstring(data, parser)
@@ -162,7 +162,7 @@ def fmt(plan_dir: Path, check: bool = False) -> list[Outcome]:
             continue
         data = path.read_bytes()
         try:
-            text = format_text(data)
+            text = canonical_xml(data)
         except etree.XMLSyntaxError as exc:
             outcomes.append(Outcome(path, False, f"{exc.msg} (line {exc.lineno})"))
             continue

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,6 +123,8 @@ class _Source:
 
 
 def _front_matter(src: _Source, diags: list[dg.Diagnostic]) -> tuple[dict, str] | None:
+    import tomllib  # only for a plan with pages, as markdown-it
+
     lines = src.text.split("\n")
     if not lines or lines[0].strip() != "+++":
         diags.append(_bad_meta(src.display, 1, 1, "缺少以 +++ 开头的 TOML 页首"))

@@ -11,7 +11,6 @@ output untouched.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import importlib
 import os
@@ -244,6 +243,8 @@ def _clean_leftovers(out_dir: Path) -> None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes  # a build's, never a check's
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

@@ -64,7 +64,7 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
         notice_date=chinese_date(plan.notice.date) if plan.notice and plan.notice.date else None,
         signoff_indents=signoff_indents(plan.notice),
-        date=fixed_date(plan, environ),
+        date=fixed_date(plan, environ).strftime(ISO_SECONDS),
         subject=f"{plan.meta.issuer}：{plan.meta.title}（{plan.meta.period_label}）",
         title_lines=(plan.meta.title_lines if len(plan.meta.title_lines) > 1
                      else title_lines(plan.meta.title)),
@@ -84,17 +84,26 @@ def signoff_indents(notice: m.Notice | None) -> tuple[float, float]:
     return round(date - name + 4.0, 2), 2.0
 
 
-def fixed_date(plan: m.Plan, environ) -> str:
-    """SOURCE_DATE_EPOCH if set, else the imprint's printing date, else 1 January of the
-    plan's first year: never the clock, so two builds are byte-identical."""
+def fixed_date(plan: m.Plan, environ=None) -> dt.datetime:
+    """The build's date, in UTC (naive): SOURCE_DATE_EPOCH if set, else the imprint's
+    printing date, else 1 January of the plan's first year; never the clock, so two
+    builds are byte-identical. The PDF's metadata, the XLSX's and DOCX's properties and
+    the dates inside their zip files all read it."""
+    environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
     day = plan.imprint.printed_date if plan.imprint else ""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        day = f"{plan.meta.period_from}-01-01"
-    return f"{day}T00:00:00Z"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        try:
+            return dt.datetime.strptime(day, "%Y-%m-%d")
+        except ValueError:  # not a day of the calendar (the grammar admits 2021-02-30)
+            pass
+    return dt.datetime(plan.meta.period_from, 1, 1)
+
+
+ISO_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
+"""How the PDF's metadata writes `fixed_date`."""
 
 
 def chinese_date(iso: str) -> str:

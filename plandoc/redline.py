@@ -1,6 +1,6 @@
 """The redline: a `PlanDiff` as an editor, a director or the 人大 reads it.
 
-`format_text` for the terminal, `format_html` for a printable page (Chinese only, headings as
+`terminal_text` for the terminal, `page_html` for a printable page (Chinese only, headings as
 章/节 labels with titles, a title block naming the plan, the versions and the date, and a
 signature block), `write_pdf` for the same page through WeasyPrint with the print edition's
 fonts and page numbers (— n —). The page has no script and no external resource.
@@ -46,7 +46,7 @@ def summary(d: PlanDiff) -> str:
     return "，".join(parts)
 
 
-def format_text(d: PlanDiff) -> str:
+def terminal_text(d: PlanDiff) -> str:
     if d.empty:
         return "两个版本相同。"
     lines = [summary(d)]
@@ -88,7 +88,7 @@ def _grouped(d: PlanDiff) -> list[tuple[str, list[dict]]]:
     return groups
 
 
-def format_html(d: PlanDiff, versions: Versions) -> str:
+def page_html(d: PlanDiff, versions: Versions) -> str:
     css = (TEMPLATES / "redline.css").read_text(encoding="utf-8")
     return _environment().get_template("redline.html.j2").render(
         d=d, v=versions, css=css, summary=summary(d), groups=_grouped(d),

@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -68,10 +67,10 @@ COLUMNS_ZH = [f[1] for f in FIELDS]
 def rows(plan: m.Plan) -> list[list]:
     """Every fact as a flat row, the same fields as plan.json's indicators[].facts, typed
     (None for empty), in indicator order then document order."""
-    from .render_json import _Writer
+    from .render_json import Flattener
 
     out = []
-    for ind in _Writer(plan).indicators():
+    for ind in Flattener(plan).indicators():
         tables = {(t["table"], t["row"]): t for t in ind["tables"]}
         for f in ind["facts"]:
             where = f["stated_in"]
@@ -152,13 +151,6 @@ def datapackage(plan: m.Plan) -> dict:
         "resources": [resource("indicators", "indicators.csv", "指标事实（英文列名）", False),
                       resource("indicators-zh", "indicators.zh.csv", "指标事实（中文列名）", True)],
     }
-
-
-def fixed_date(plan: m.Plan) -> dt.datetime:
-    """The build's fixed date, as the PDF's (print_view.fixed_date): never the clock."""
-    from .print_view import fixed_date as iso_date
-
-    return dt.datetime.strptime(iso_date(plan, os.environ), "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _table_sheet(ws, table: m.Table) -> None:
@@ -250,6 +242,8 @@ def xlsx_bytes(wb, when: dt.datetime) -> bytes:
 
 
 def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
+    from .print_view import fixed_date
+
     when = fixed_date(plan)
     wb, ws = workbook("指标", COLUMNS, rows(plan))
     used: set[str] = {ws.title}

@@ -55,7 +55,7 @@ IMAGE_FORMATS = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 """What python-docx embeds; other images (SVG) print as a placeholder, as when missing."""
 
 
-class _Writer:
+class DocxWriter:
     """Walks the plan in print order, writing into one python-docx Document."""
 
     def __init__(self, plan: m.Plan, document):
@@ -338,14 +338,14 @@ class _Writer:
 
 
 BLOCKS = {
-    m.Paragraph: _Writer.paragraph,
-    m.ListBlock: _Writer.listblock,
-    m.Subhead: _Writer.subhead,
-    m.Entry: _Writer.entry,
-    m.Table: _Writer.table,
-    m.Figure: _Writer.figure,
-    m.Column: _Writer.column,
-    m.Subsection: _Writer.subsection,
+    m.Paragraph: DocxWriter.paragraph,
+    m.ListBlock: DocxWriter.listblock,
+    m.Subhead: DocxWriter.subhead,
+    m.Entry: DocxWriter.entry,
+    m.Table: DocxWriter.table,
+    m.Figure: DocxWriter.figure,
+    m.Column: DocxWriter.column,
+    m.Subsection: DocxWriter.subsection,
 }
 """Block type -> how it is written: a new block type is one line here."""
 
@@ -393,7 +393,7 @@ def document(plan: m.Plan, reference: Path = REFERENCE):
     doc = docx.Document(str(reference))
     for p in list(doc.paragraphs):  # the reference's body is a sample, never content
         p._element.getparent().remove(p._element)
-    w = _Writer(plan, doc)
+    w = DocxWriter(plan, doc)
     _footer(doc.sections[0], True)
     if plan.notice:
         w.notice(plan.notice)
@@ -437,7 +437,8 @@ def provenance(plan: m.Plan) -> dict[str, str]:
 
 
 def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
-    from .render_data import _deterministic_zip, fixed_date
+    from .print_view import fixed_date
+    from .render_data import _deterministic_zip
 
     when = fixed_date(plan)
     doc = document(plan)

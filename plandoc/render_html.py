@@ -134,7 +134,7 @@ def _fingerprint(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(repr(p) for p in parts).encode("utf-8")).hexdigest()
 
 
-class _Writer:
+class SiteWriter:
     def __init__(self, site: Path, plan: m.Plan, view: SiteView, cache: PageCache | None = None,
                  editorial: bool = False):
         self.env, self.site, self.plan, self.view = environment(), site, plan, view
@@ -190,7 +190,7 @@ class _Writer:
         self.written.append(path)
 
 
-def _text_pages(w: _Writer) -> None:
+def _text_pages(w: SiteWriter) -> None:
     """The pages that hold the plan's text (site_search indexes the same places)."""
     plan, view = w.plan, w.view
     w.page("index.html.j2", view.nav("index.html", "首页"))
@@ -207,7 +207,7 @@ def _text_pages(w: _Writer) -> None:
     _companion_pages(w)
 
 
-def _companion_pages(w: _Writer) -> None:
+def _companion_pages(w: SiteWriter) -> None:
     """解读 and 编制说明 on the public site; in the editor's view also the 说明 pages and
     the editors' handbook (package data)."""
     pages = [p for p in w.plan.pages if p.public or w.editorial]
@@ -226,7 +226,7 @@ def _companion_pages(w: _Writer) -> None:
         w.page("page.html.j2", w.view.nav(site_view.page_url(page.id), page.title, crumbs), page=page)
 
 
-def _other_pages(w: _Writer, findings: tuple[dg.Diagnostic, ...]) -> None:
+def _other_pages(w: SiteWriter, findings: tuple[dg.Diagnostic, ...]) -> None:
     """Lists, indicators, report and search: generated from the model."""
     plan, view = w.plan, w.view
     w.page("list.html.j2", view.nav("columns.html", "专栏一览"), items=site_view.columns(view),
@@ -281,7 +281,7 @@ def render(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic, ...] = ()
         shutil.rmtree(site)  # the staging copy of the previous build: no stale pages
     site.mkdir(parents=True)
     view = SiteView(plan)
-    writer = _Writer(site, plan, view, cache, editorial)
+    writer = SiteWriter(site, plan, view, cache, editorial)
     _text_pages(writer)
     _other_pages(writer, tuple(findings))
     written = writer.written + _assets(site, plan) + site_search.write(site, plan, view)

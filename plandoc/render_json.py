@@ -47,8 +47,9 @@ def value_unit(q: m.Quantity, role: str, indicator_unit: str | None) -> str | No
     return printed or indicator_unit
 
 
-class _Writer:
-    """Flattens the model; keeps the plan root to make source paths relative."""
+class Flattener:
+    """Flattens the model into plan.json's dictionaries (render_data reads its indicators for
+    the CSV rows); keeps the plan root to make source paths relative."""
 
     def __init__(self, plan: m.Plan):
         self.plan = plan
@@ -301,7 +302,7 @@ def _where(at: walk.Place) -> dict:
 
 
 def to_dict(plan: m.Plan) -> dict:
-    w = _Writer(plan)
+    w = Flattener(plan)
     w.walk()  # blocks in reading order: the plan, its appendices, then the pages
     meta = plan.meta
     return {

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import model as m
-from .fmt import format_text, write_atomic
+from .fmt import canonical_xml, write_atomic
 from .load import SourceFile, secure_parser
 from .cells import grid
 from .review import Proposal, Review, targets, value_statement
@@ -102,7 +102,7 @@ def apply(plan: m.Plan, result: Review, chosen: list[Proposal], plan_dir: Path) 
     before = _errors(compile_plan(plan_dir))
     originals: dict[Path, str] = {}
     for path, (tree, _source, old) in sorted(trees.items()):
-        text = format_text(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+        text = canonical_xml(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
         if text != old:
             originals[Path(path)] = old
             write_atomic(Path(path), text)

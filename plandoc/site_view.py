@@ -261,11 +261,6 @@ class AnchorIndex:
         return self.first_of_line[file][best]
 
 
-def nearest(anchors: Iterable[Anchor], file: str, line: int) -> Anchor | None:
-    """The last anchor of `file` at or before `line`; the file's first anchor otherwise."""
-    return AnchorIndex(anchors).nearest(file, line)
-
-
 # ---------------------------------------------------------------- lists of things
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ builds that never lose the previous output."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -67,13 +68,22 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("frobnicate").returncode == 2
 
 
+def test_the_module_docstring_names_every_command():
+    from plandoc import cli
+
+    listed = set(re.findall(r"^- `([a-z]+)`:", cli.__doc__, re.M))
+    assert listed == set(cli.main.commands), listed ^ set(cli.main.commands)
+
+
 def test_check_does_not_import_the_pdf_engine():
     code = ("import sys\nfrom plandoc.cli import main\n"
             "try:\n    main(['check', '--plan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
             "assert 'weasyprint' not in sys.modules, 'check imported weasyprint'\n"
             "assert 'jinja2' not in sys.modules, 'check imported jinja2'\n"
             # the mini plan has no companion pages: no Markdown parser either
-            "assert 'markdown_it' not in sys.modules, 'check imported markdown_it'\n")
+            "assert 'markdown_it' not in sys.modules, 'check imported markdown_it'\n"
+            "assert 'tomllib' not in sys.modules, 'check imported tomllib'\n"
+            "assert 'ctypes' not in sys.modules, 'check imported ctypes (the build swap needs it)'\n")
     r = subprocess.run([sys.executable, "-c", code, str(MINI)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 

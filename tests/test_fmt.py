@@ -7,7 +7,7 @@ import sys
 
 from lxml import etree
 
-from plandoc.fmt import fmt, format_text
+from plandoc.fmt import fmt, canonical_xml
 from plandoc.pipeline import compile_plan
 from plandoc.render_json import dumps
 
@@ -35,8 +35,8 @@ def _texts(xml: str) -> list[str]:
 
 
 def test_canonical_form_is_idempotent_and_keeps_text_and_comments():
-    once = format_text(MESSY.encode("utf-8"))
-    assert format_text(once.encode("utf-8")) == once
+    once = canonical_xml(MESSY.encode("utf-8"))
+    assert canonical_xml(once.encode("utf-8")) == once
     assert _texts(once) == _texts(MESSY)
     assert "<!-- 编辑说明：保留这条注释 -->" in once and "<!-- 段间注释 -->" in once
     assert "正文  有两个空格" in once
@@ -96,6 +96,6 @@ def test_fmt_joins_a_line_wrapped_between_chinese_characters(mini_copy):
     ch.write_text(wrapped, encoding="utf-8")
     assert [d.code for d in compile_plan(mini_copy).diagnostics] == ["PD374"]
     run_fmt(mini_copy)
-    expected = format_text(clean.replace("坚持。", "坚持到 2025\n      年。").encode("utf-8"))
+    expected = canonical_xml(clean.replace("坚持。", "坚持到 2025\n      年。").encode("utf-8"))
     assert ch.read_text(encoding="utf-8") == expected  # the digit's wrap is no stray space
     assert compile_plan(mini_copy).diagnostics == ()

@@ -107,3 +107,31 @@ def test_renumbering_changes_no_paragraph_id(mini_copy):
     assert [c.label for c in plan.columns] == ["专栏 1", "专栏 2"]
     after = {b["id"] for b in to_dict(plan)["blocks"] if b["type"] == "paragraph"}
     assert before <= after
+
+
+def test_model_classes_behave_as_frozen_dataclasses():
+    """model.frozen builds equality, hash and repr without compiling them per class: each
+    class must still compare, hash and print exactly as @dataclass(frozen=True) would."""
+    import dataclasses
+    import inspect
+
+    classes = [c for _, c in inspect.getmembers(m, inspect.isclass)
+               if c.__module__ == m.__name__ and dataclasses.is_dataclass(c)]
+    assert len(classes) > 30
+    for cls in classes:
+        names = [f.name for f in dataclasses.fields(cls)]
+        twin = dataclasses.make_dataclass(cls.__name__, names, frozen=True)
+        values = {n: (f"{n}值", i) for i, n in enumerate(names)}
+        obj, same, ref = cls(**values), cls(**values), twin(**values)
+        assert repr(obj) == repr(ref) and hash(obj) == hash(ref), cls
+        assert obj == same and not obj != same and obj is not same, cls
+        assert obj != ref and obj.__eq__(ref) is NotImplemented, cls  # another class never equals
+        if names:
+            other = dataclasses.replace(obj, **{names[-1]: "changed"})
+            assert other != obj and repr(other).endswith(f"{names[-1]}='changed')"), cls
+            try:
+                setattr(obj, names[0], None)
+            except dataclasses.FrozenInstanceError:
+                pass
+            else:
+                raise AssertionError(f"{cls.__name__} is not frozen")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from plandoc import model as m
 from plandoc import walk
-from plandoc.fmt import format_text, plan_files
+from plandoc.fmt import canonical_xml, plan_files
 from plandoc.pipeline import build, compile_plan
 from plandoc.cells import grid as _grid
 from plandoc.review import report, review, value_statement
@@ -163,7 +163,7 @@ def test_round_trip_every_change_is_one_proposal_and_applying_equals_editing_by_
         lines[statement.loc.line - 1] = lines[statement.loc.line - 1].replace(f"<v>{old}</v>", f"<v>{new}</v>")
         touched[rel] = "\n".join(lines)
     for rel, text in touched.items():
-        (by_hand / rel).write_text(format_text(text.encode("utf-8")), encoding="utf-8")
+        (by_hand / rel).write_text(canonical_xml(text.encode("utf-8")), encoding="utf-8")
     assert _files(work) == _files(by_hand)
     assert compile_plan(work).ok
 

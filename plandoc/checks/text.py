@@ -285,26 +285,39 @@ def _near_misses(text: str, names: _Names, known: frozenset[str]) -> tuple[tuple
 
 
 @functools.cache
-def _pinyin_table() -> dict[str, str]:
-    """Code point (as text) -> its pinyin readings with tone marks ("cén,qián,zàn"): the
-    character table pypinyin ships, read as JSON (about 30 ms) instead of through `import
-    pypinyin` (150 ms or more, which every `check` would pay). {} if it is not installed."""
+def _pinyin_source() -> str:
+    """The character table pypinyin ships (pinyin_dict.json: code point as text -> its
+    pinyin readings with tone marks, "cén,qián,zàn"), as text; '' if it is not installed.
+    Only the few characters of a suspected slip are looked up, each by a search in this
+    text (`_readings`): parsing all of it as JSON costs about 10 ms, `import pypinyin`
+    150 ms or more, either of which every `check` would pay."""
     import importlib.util
-    import json
     from pathlib import Path
 
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or spec.origin is None:
-        return {}
+        return ""
     try:
-        return json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
+        return (Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
-        return {}
+        return ""
 
 
+@functools.cache
 def _readings(char: str) -> frozenset[str]:
     """The readings of a character, tones included (all of them: 涔 reads cén, qián, zàn)."""
-    return frozenset(r for r in _pinyin_table().get(str(ord(char)), "").split(",") if r)
+    import json
+
+    source = _pinyin_source()
+    key = f'"{ord(char)}":'  # a key: the values are letters and commas, never digits
+    at = source.find(key)
+    if at < 0:
+        return frozenset()
+    try:
+        value, _ = json.JSONDecoder().raw_decode(source[at + len(key):at + len(key) + 400].lstrip())
+    except ValueError:
+        return frozenset()
+    return frozenset(r for r in str(value).split(",") if r)
 
 
 def _homophone_slip(word: str, name: str) -> bool:

@@ -2,7 +2,7 @@
 
 Role: map the tree to the plandoc vocabulary (schema/plan.rng) and serialise it.
 Guarantees: deterministic bytes for the same input (no timestamps); the formatter's
-canonical form (`fmt.format_text`: attribute order, indentation of structural elements
+canonical form (`fmt.canonical_xml`: attribute order, indentation of structural elements
 only, so that no whitespace is ever added inside mixed content), so `fmt --check`
 passes on an import; chapter files are named chapters/chNN-<slug>.xml by print order.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..fmt import format_text
+from ..fmt import canonical_xml
 from . import indicators, inline, structure as st
 from .inline import Em, Node, Ref, Sic, Sub
 from .report import Findings
@@ -257,7 +257,7 @@ def indicators_root(registry: indicators.Registry) -> etree._Element:
 def serialise(root: etree._Element, path: Path) -> None:
     """Write `root` in the formatter's canonical form (one layout for plan files)."""
     try:
-        text = format_text(etree.tostring(root, encoding="UTF-8"))
+        text = canonical_xml(etree.tostring(root, encoding="UTF-8"))
     except etree.XMLSyntaxError as exc:  # a paragraph past libxml2's 10 MB text limit
         raise InputError(f"无法写出 {path.name}：{exc.msg}；输入中有过长的段落，不是规划正文") from None
     path.parent.mkdir(parents=True, exist_ok=True)

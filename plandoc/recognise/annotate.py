@@ -4,7 +4,7 @@
 does (same registry, same year context from block to block) and wraps each recognised
 number in <fact>, each recognised count in <count>/<member>/<num>, each recognised total
 in <sum>/<total>/<term>; the file is then written through the formatter's canonical
-writer (`fmt.format_text`, atomic), so `git diff` shows only the new markup. Items that
+writer (`fmt.canonical_xml`, atomic), so `git diff` shows only the new markup. Items that
 overlap existing markup or straddle an inline element are left alone; facts win over
 counts, counts over totals. With `check`, nothing is written.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..fmt import format_text, write_atomic
+from ..fmt import canonical_xml, write_atomic
 from ..load import load
 from . import Recogniser, Scan
 
@@ -57,7 +57,7 @@ def annotate(plan_dir: Path, check: bool = False) -> list[Annotated]:
         if result.changed:
             if not check:
                 data = etree.tostring(src.tree, encoding="UTF-8", xml_declaration=True)
-                write_atomic(result.path, format_text(data))
+                write_atomic(result.path, canonical_xml(data))
             out.append(result)
     return out
 

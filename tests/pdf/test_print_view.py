@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from plandoc import model as m
@@ -14,8 +16,14 @@ MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 def test_dates_never_come_from_the_clock():
     plan = compile_plan(MINI).plan
-    assert fixed_date(plan, {"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
-    assert fixed_date(plan, {}) == f"{plan.imprint.printed_date}T00:00:00Z"
+    assert fixed_date(plan, {"SOURCE_DATE_EPOCH": "0"}) == dt.datetime(1970, 1, 1)
+    assert fixed_date(plan, {}).strftime("%Y-%m-%d") == plan.imprint.printed_date
+    assert view(plan, {}).date == f"{plan.imprint.printed_date}T00:00:00Z"  # the PDF's metadata
+    assert view(plan, {"SOURCE_DATE_EPOCH": "86400"}).date == "1970-01-02T00:00:00Z"
+    # a printing date the grammar admits but the calendar does not: the first year's 1 January
+    # (the XLSX and DOCX writers raised on it before, the PDF printed it as given)
+    odd = replace(plan, imprint=replace(plan.imprint, printed_date="2021-02-30"))
+    assert fixed_date(odd, {}) == dt.datetime(plan.meta.period_from, 1, 1)
     assert chinese_date("2021-06-24") == "2021年6月24日"
     assert chinese_date("六月") == "六月"
 
