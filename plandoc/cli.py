@@ -181,7 +181,7 @@ def _check_out(plan_dir: Path, out_dir: Path, replaced: bool = True) -> None:
     plan, out = plan_dir.resolve(), out_dir.resolve()
     if out == plan or plan in out.parents or out in plan.parents:
         raise click.UsageError(f"--out 不能是规划目录、其子目录或其上级目录：{out_dir}")
-    from .pipeline import foreign_out
+    from .publish import foreign_out
 
     refused = foreign_out(out) if replaced else None
     if refused is not None:

@@ -318,7 +318,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(mini_copy, tmp_path):
 
 
 def test_out_refuses_a_directory_that_is_not_a_previous_output(tmp_path):
-    from plandoc.pipeline import STAMP
+    from plandoc.publish import STAMP
     home = tmp_path / "home"
     (home / ".ssh").mkdir(parents=True)
     (home / "notes.txt").write_text("私人笔记", encoding="utf-8")
