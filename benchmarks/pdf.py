@@ -40,7 +40,7 @@ IN_PROCESS = """
 import sys
 from pathlib import Path
 from plandoc.pipeline import compile_plan
-from plandoc.render_pdf import render
+from plandoc.pdf.render import render
 render(compile_plan(Path(sys.argv[1])).plan, Path(sys.argv[2]))
 """
 
@@ -64,7 +64,7 @@ def print_html(plan_dir: Path, out: Path) -> tuple[int, int]:
     """Write the print HTML of plan_dir to out; return (pages, PDF bytes) of one build."""
     sys.path.insert(0, str(ROOT))
     from plandoc.pipeline import compile_plan
-    from plandoc.render_pdf import layout, print_html as html_of, write
+    from plandoc.pdf.render import layout, print_html as html_of, write
 
     plan = compile_plan(plan_dir).plan
     out.write_text(html_of(plan), encoding="utf-8")
@@ -74,9 +74,9 @@ def print_html(plan_dir: Path, out: Path) -> tuple[int, int]:
 
 
 def justified(built: Path, raw: Path) -> None:
-    """The justification measured from each PDF (plandoc/print_measure.py): the goal is
+    """The justification measured from each PDF (plandoc/pdf/measure.py): the goal is
     at most 1 % of continuation lines short of the edge by > 2 pt, no gap > ½ em."""
-    from plandoc.print_measure import measure
+    from plandoc.pdf.measure import measure
 
     for name, pdf in (("build", built), ("raw weasyprint", raw)):
         print(f"  lines, {name:14s} {measure(pdf).summary()}")
@@ -113,7 +113,7 @@ def main() -> None:
         raise SystemExit(f"no plan at {plan_dir}")
 
     sys.path.insert(0, str(ROOT))
-    from plandoc.render_pdf import PDF_OPTIONS, STYLESHEET, TEMPLATES
+    from plandoc.pdf.render import PDF_OPTIONS, STYLESHEET, TEMPLATES
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -25,7 +25,8 @@ SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed" / 
 RUNS = 5
 
 sys.path.insert(0, str(ROOT))
-from plandoc import pipeline, site_search, site_view  # noqa: E402
+from plandoc import pipeline, site_view  # noqa: E402
+from plandoc.site import search as site_search
 
 
 def median_time(cmd: list[str]) -> float:

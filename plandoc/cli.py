@@ -351,7 +351,7 @@ def _write_redline(result, plan, old: tuple, new: tuple, on: str | None,
     import re
 
     from .diff import version_name
-    from .print_view import chinese_date
+    from .pdf.view import chinese_date
     from .redline import Versions, page_html, write_pdf
 
     (old_spec, old_name), (new_spec, new_name) = old, new

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import pipeline
-from .render_html import PageCache
+from .site.render import PageCache
 
 
 class QuickBuilder:

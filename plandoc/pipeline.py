@@ -30,13 +30,13 @@ from .recognise import Recogniser
 from .validate import validate
 
 RENDERERS = {
-    "json": "plandoc.render_json:render",
-    "csv": "plandoc.render_data:render_csv",
-    "xlsx": "plandoc.render_data:render_xlsx",
-    "docx": "plandoc.render_docx:render",
-    "html": "plandoc.render_html:render",
-    "editorial": "plandoc.render_html:render_editorial",
-    "pdf": "plandoc.render_pdf:render",
+    "json": "plandoc.export.plan_json:render",
+    "csv": "plandoc.export.tables:render_csv",
+    "xlsx": "plandoc.export.tables:render_xlsx",
+    "docx": "plandoc.export.word:render",
+    "html": "plandoc.site.render:render",
+    "editorial": "plandoc.site.render:render_editorial",
+    "pdf": "plandoc.pdf.render:render",
 }
 """Output format -> `module:function(plan, out_dir, findings) -> [paths]`; imported only
 when asked for, so `check` never pays for WeasyPrint."""

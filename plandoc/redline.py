@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .diff import PlanDiff
-from .print_view import title_lines
+from .pdf.view import title_lines
 from . import resources
 
 TEMPLATES = resources.TEMPLATES / "diff"
@@ -99,7 +99,7 @@ def write_pdf(html: str, path: Path) -> Path:
     """The redline through WeasyPrint (A4, page numbers — n —, the print edition's fonts)."""
     import weasyprint
 
-    from .render_pdf import write
+    from .pdf.render import write
 
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render()
     return write(document, path)

@@ -319,7 +319,7 @@ def _indicator_of(plan: m.Plan, table: m.Table, row: int, col: int) -> str:
 
 def review(plan: m.Plan, paths: list[Path]) -> Review:
     """Proposals from every returned copy, rebased onto `plan`, with conflicts marked."""
-    from .docx_parts import content_hash
+    from .export.word_parts import content_hash
 
     index = targets(plan)
     root = plan.root

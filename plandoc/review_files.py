@@ -60,8 +60,8 @@ def summary_xlsx(result: Review, plan: m.Plan, kept: dict | None = None) -> byte
     from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .print_view import fixed_date
-    from .render_data import workbook, xlsx_bytes
+    from .pdf.view import fixed_date
+    from .export.tables import workbook, xlsx_bytes
 
     body = [[n, p.id, p.author, p.copy, p.place + (f"（{p.indicator}）" if p.indicator else ""),
              KIND[p.kind], p.old, p.new if p.kind == "comment" else (p.new or "（删除）"),

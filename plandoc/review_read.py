@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import diagnostics as dg
-from . import docx_parts as dp
+from .export import word_parts as dp
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

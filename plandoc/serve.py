@@ -26,7 +26,7 @@ from urllib.parse import unquote
 
 from . import diagnostics as dg
 from .incremental import QuickBuilder
-from .pdf_worker import Worker
+from .pdf.worker import Worker
 from .pipeline import Memo, compile_plan
 
 WATCHED_SUFFIXES = {".xml", ".rng", ".j2", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp"}

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from plandoc.pipeline import compile_plan  # noqa: E402
-from plandoc.render_json import SCHEMA_VERSION, shape, to_dict  # noqa: E402
+from plandoc.export.plan_json import SCHEMA_VERSION, shape, to_dict  # noqa: E402
 
 PLANS = [ROOT / "tests" / "fixtures" / "mini", ROOT / "plan", ROOT / "tests" / "fixtures" / "no-parts"]
 

@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from plandoc import pdf_worker, render_pdf
+from plandoc.pdf import worker as pdf_worker
+from plandoc.pdf import render as render_pdf
 
 started, release = Path(sys.argv[1]), Path(sys.argv[2])
 

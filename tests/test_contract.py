@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from plandoc.pipeline import build, compile_plan
-from plandoc.render_json import SCHEMA_VERSION, to_dict
+from plandoc.export.plan_json import SCHEMA_VERSION, to_dict
 
 from plans import MINI, ROOT
 

@@ -16,8 +16,8 @@ from plandoc import model as m
 from plandoc.diff import diff_plans
 from plandoc.fmt import canonical_xml
 from plandoc.pipeline import build, compile_plan
-from plandoc.render_json import to_dict
-from plandoc.render_pdf import print_html
+from plandoc.export.plan_json import to_dict
+from plandoc.pdf.render import print_html
 
 from plans import ROOT
 

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from plandoc import docx_parts as dp
+from plandoc.export import word_parts as dp
 from plandoc.pipeline import build, compile_plan
 
 from plans import MINI, ROOT

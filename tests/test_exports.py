@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from lxml import etree
 
 from plandoc.pipeline import build, compile_plan
-from plandoc.render_json import SCHEMA_VERSION, findings, shape, to_dict
+from plandoc.export.plan_json import SCHEMA_VERSION, findings, shape, to_dict
 
 from plans import MINI, ROOT, overlay
 

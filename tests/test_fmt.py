@@ -9,7 +9,7 @@ from lxml import etree
 
 from plandoc.fmt import fmt, canonical_xml
 from plandoc.pipeline import compile_plan
-from plandoc.render_json import dumps
+from plandoc.export.plan_json import dumps
 
 from plans import ROOT
 

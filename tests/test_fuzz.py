@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from plandoc import render_data, render_html, render_json
+from plandoc.export import tables as render_data
+from plandoc.site import render as render_html
+from plandoc.export import plan_json as render_json
 from plandoc.diagnostics import CATALOGUE
 from plandoc.pipeline import compile_plan
 

@@ -61,7 +61,7 @@ def test_xinclude_elements_are_not_processed(mini_copy):
     compiled = compile_plan(mini_copy)
     assert "PD110" in [d.code for d in compiled.diagnostics]
     assert compiled.plan is not None
-    from plandoc.render_json import dumps
+    from plandoc.export.plan_json import dumps
     assert "root:" not in dumps(compiled.plan)  # /etc/passwd was not read into the plan
 
 

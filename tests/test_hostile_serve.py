@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from plandoc import render_html
+from plandoc.site import render as render_html
 from plandoc.serve import Hub, Preview, serve
 
 

@@ -7,7 +7,7 @@ import shutil
 
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
-from plandoc.render_json import SCHEMA_VERSION, dumps, to_dict
+from plandoc.export.plan_json import SCHEMA_VERSION, dumps, to_dict
 
 from plans import MINI
 

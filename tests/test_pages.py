@@ -134,7 +134,7 @@ def test_the_bundled_plan_has_an_interpretation_page_that_checks_clean():
 
 
 def test_plan_json_carries_public_pages_with_their_quotes_and_links():
-    from plandoc.render_json import to_dict
+    from plandoc.export.plan_json import to_dict
 
     d = to_dict(compile_plan(ROOT / "plan").plan)
     (page,) = d["pages"]
@@ -148,7 +148,7 @@ def test_plan_json_carries_public_pages_with_their_quotes_and_links():
 
 
 def test_editor_only_pages_stay_out_of_plan_json(tmp_path):
-    from plandoc.render_json import to_dict
+    from plandoc.export.plan_json import to_dict
 
     plan = _with_page(tmp_path, "仅供编辑。", name="notes", kind="说明")
     d = to_dict(compile_plan(plan).plan)
@@ -184,7 +184,7 @@ def test_a_page_is_linted_like_the_plan_but_may_quote_its_sentences(tmp_path):
 def test_a_page_marked_print_is_an_appendix_of_the_print_edition(tmp_path):
     """The 编制说明 may be printed after the plan (front matter `print = true`); a page
     without it is not in the print edition."""
-    from plandoc.render_pdf import print_html
+    from plandoc.pdf.render import print_html
 
     plan_dir = _with_page(tmp_path, "## 编制过程\\n\\n本说明随纲要印发。\\n\\n| 阶段 | 时间 |\\n|---|---|\\n| 起草 | 2020年 |\\n",
                           name="notes", kind="编制说明")

@@ -13,8 +13,8 @@ from lxml import etree
 from plandoc import model as m
 from plandoc.cells import grid, layout_by_column
 from plandoc.pipeline import compile_plan
-from plandoc.site_indicators import UNSET, rows as indicator_rows
-from plandoc.site_view import SiteView
+from plandoc.site.indicators import UNSET, rows as indicator_rows
+from plandoc.site.view import SiteView
 from plans import FIXTURES, ROOT
 
 PLAN = ROOT / "plan"

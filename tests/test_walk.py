@@ -88,7 +88,7 @@ def test_the_walk_knows_every_block_type_and_so_does_every_output():
     output (site and print templates, Word) must all name it."""
     blocks = set(typing.get_args(m.Block))
     assert set(walk.KINDS.values()) == blocks
-    from plandoc.render_docx import BLOCKS
+    from plandoc.export.word import BLOCKS
     assert set(BLOCKS) == blocks
     for template in ("site/_blocks.html.j2", "pdf/blocks.html.j2"):
         text = (ROOT / "templates" / template).read_text(encoding="utf-8")
@@ -99,7 +99,10 @@ def test_the_walk_knows_every_block_type_and_so_does_every_output():
 @pytest.mark.parametrize("which", ["bundled", "numbered"])
 def test_consumers_see_every_block_the_walk_yields(which, request):
     plan = request.getfixturevalue(which)
-    from plandoc import render_json, review, site_search, site_view
+    from plandoc import review
+    from plandoc.export import plan_json as render_json
+    from plandoc.site import search as site_search
+    from plandoc.site import view as site_view
     from plandoc.checks import text
 
     public = [s.node for s in walk.blocks(plan)
@@ -127,7 +130,7 @@ def test_consumers_see_every_block_the_walk_yields(which, request):
 def test_the_word_edition_prints_numbered_headings(numbered):
     """render_docx had no handler for <subsection>: a plan with numbered headings raised
     KeyError. The heading and the blocks it holds are printed, each bookmarked."""
-    from plandoc.render_docx import document
+    from plandoc.export.word import document
 
     doc = document(numbered)
     texts = [p.text for p in doc.paragraphs]
@@ -137,7 +140,7 @@ def test_the_word_edition_prints_numbered_headings(numbered):
         assert sub.label + m.plain(sub.title) in texts
         inner = [b for b in sub.blocks if isinstance(b, m.Paragraph)]
         assert all(b.text in texts for b in inner)
-    from plandoc.docx_parts import bookmark_name
+    from plandoc.export.word_parts import bookmark_name
     body = doc.element.body.xml
     missing = [sub.id for sub in subsections if f'w:name="{bookmark_name(sub.id)}"' not in body]
     assert missing == []

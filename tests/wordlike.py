@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from plandoc.docx_parts import bookmark_name
+from plandoc.export.word_parts import bookmark_name
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{NS}}}"

@@ -89,7 +89,7 @@ def _print(name: str, tmp_root: Path) -> Printed:
     for tool in ("pdftotext", "pdffonts", "pdfinfo"):
         assert shutil.which(tool), f"{tool} missing: install poppler-utils (scripts/setup.sh)"
     from plandoc import diagnostics as dg
-    from plandoc import render_pdf
+    from plandoc.pdf import render as render_pdf
     from plandoc.pipeline import compile_plan
 
     compiled = compile_plan(PLANS[name])

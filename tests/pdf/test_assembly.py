@@ -1,4 +1,4 @@
-"""The print edition is laid out 篇 by 篇 and assembled (plandoc/print_assembly.py):
+"""The print edition is laid out 篇 by 篇 and assembled (plandoc/pdf/assembly.py):
 the assembly gives the bytes of the whole edition laid out as one document; a cache
 re-lays only the pieces an edit changed and gives the bytes a full build gives; a
 newer edit drops the work at a 篇's boundary."""
@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from plandoc import justify, pdf_patches, render_pdf
+from plandoc.pdf import justify as justify
+from plandoc.pdf import patches as pdf_patches
+from plandoc.pdf import render as render_pdf
 from plandoc.pipeline import compile_plan
 
 from .conftest import PLANS

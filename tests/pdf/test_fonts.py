@@ -10,7 +10,7 @@ from functools import lru_cache
 import pytest
 from fontTools.ttLib import TTCollection, TTFont
 
-from plandoc import render_pdf
+from plandoc.pdf import render as render_pdf
 
 from .conftest import strip
 from .test_print import all_text

@@ -1,8 +1,8 @@
 """Chinese lines are justified (clreq §3.2), measured from the PDF itself.
 
-The patch (plandoc/justify.py) shares a line's slack between the gaps of its CJK
+The patch (plandoc/pdf/justify.py) shares a line's slack between the gaps of its CJK
 characters; a space between Chinese and a number stays a fixed gap of about ¼ em.
-Measured with plandoc/print_measure.py (pdftotext -bbox-layout): a continuation line
+Measured with plandoc/pdf/measure.py (pdftotext -bbox-layout): a continuation line
 short of the frame's right edge by more than 2 pt, a gap wider than half an em.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 import weasyprint
 
-from plandoc import justify, print_measure, render_pdf
+from plandoc.pdf import justify as justify
+from plandoc.pdf import measure as print_measure
+from plandoc.pdf import render as render_pdf
 
 
 def test_installed_weasyprint_is_one_the_patch_was_tested_on():
@@ -21,7 +23,7 @@ def test_installed_weasyprint_is_one_the_patch_was_tested_on():
 
 @pytest.mark.parametrize("version", ["71.0", "69.1", "62.3", "dev"])
 def test_an_untested_version_is_refused_naming_the_patch(version):
-    with pytest.raises(justify.UntestedWeasyPrint, match="plandoc.justify"):
+    with pytest.raises(justify.UntestedWeasyPrint, match="plandoc.pdf.justify"):
         justify.check_version(version)
     # an environment problem: the CLI prints it and exits 2, no traceback
     assert issubclass(justify.UntestedWeasyPrint, OSError)

@@ -11,7 +11,7 @@ import sys
 import pydyf
 import pytest
 
-from plandoc import pdf_patches
+from plandoc.pdf import patches as pdf_patches
 
 from .conftest import PLANS, ROOT
 

@@ -325,7 +325,7 @@ def test_check_does_not_import_the_pdf_renderer():
     code = ("import sys; from plandoc.cli import main\n"
             "try:\n    main(['check', '--plan', 'tests/fixtures/mini'])\n"
             "except SystemExit:\n    pass\n"
-            "print('weasyprint' in sys.modules, 'plandoc.render_pdf' in sys.modules)")
+            "print('weasyprint' in sys.modules, 'plandoc.pdf.render' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.splitlines()[-1].split()  # after check's summary
     assert out == ["False", "False"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
-from plandoc.print_view import (chinese_date, column_widths, fixed_date, signoff_indents,
+from plandoc.pdf.view import (chinese_date, column_widths, fixed_date, signoff_indents,
                                  title_lines, view)
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plandoc.pdf_patches import repeat_split_cells
-from plandoc.render_pdf import PDF_OPTIONS
+from plandoc.pdf.patches import repeat_split_cells
+from plandoc.pdf.render import PDF_OPTIONS
 
 from .conftest import pdftotext
 

@@ -1,4 +1,4 @@
-"""serve's PDF worker loop (plandoc/pdf_worker.py): a request that arrives while the
+"""serve's PDF worker loop (plandoc/pdf/worker.py): a request that arrives while the
 edition is laid out drops the work at the next 篇, and the next request is served from
 the pieces finished; a plan with errors is skipped, its PDF left as it was."""
 
@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from plandoc import pdf_worker
+from plandoc.pdf import worker as pdf_worker
 
 from .conftest import PLANS
 

@@ -187,8 +187,8 @@ def test_text_is_set_in_a_sans_face_for_chinese_screens(plan_site, base, open_pa
 def test_chart_units_are_the_plotted_facts(plan_site):
     """A card's unit is the one its facts print, or their indicator's (PM2.5 follows
     indicators.xml: the data contract decides, the chart only shows it)."""
-    from plandoc import site_charts
-    from plandoc.site_view import SiteView
+    from plandoc.site import charts as site_charts
+    from plandoc.site.view import SiteView
 
     by_id = {i.id: i for i in plan_site.plan.indicators}
     for chart in site_charts.charts(plan_site.plan, SiteView(plan_site.plan)):

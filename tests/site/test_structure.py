@@ -17,8 +17,8 @@ import pytest
 
 from plandoc import diagnostics as dg
 from plandoc import model as m
-from plandoc import render_html
-from plandoc.site_view import SiteView
+from plandoc.site import render as render_html
+from plandoc.site.view import SiteView
 
 from .conftest import PLANS, build_site
 

@@ -25,10 +25,10 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import model as m
-from . import walk
-from .cells import grid, layout_by_column
-from .site_view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView
+from .. import model as m
+from .. import walk
+from ..cells import grid, layout_by_column
+from .view import CLOSING, INDICATORS, NOTICE, PREAMBLE, SiteView
 
 INDEX = "search-index.js"
 VERSION = 1

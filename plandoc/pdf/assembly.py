@@ -29,8 +29,8 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from . import model as m
-from .pdf_patches import Laid, renumber
+from .. import model as m
+from .patches import Laid, renumber
 
 
 @dataclass(frozen=True)

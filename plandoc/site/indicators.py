@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import model as m
-from .site_view import SiteView
+from .. import model as m
+from .view import SiteView
 
 ROLES: tuple[tuple[str, str], ...] = tuple(
     (role, "目标增速〔累计〕" if role == "rate" else m.role_name(role, either=True))

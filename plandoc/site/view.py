@@ -14,9 +14,9 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from . import model as m
-from . import walk
-from .cells import kinds, layout_by_column
+from .. import model as m
+from .. import walk
+from ..cells import kinds, layout_by_column
 
 NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
 

@@ -22,7 +22,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from . import model as m
+from .. import model as m
 
 FIELDS: list[tuple[str, str, str, str]] = [
     # (name, 中文列名, Frictionless type, description)
@@ -67,7 +67,7 @@ COLUMNS_ZH = [f[1] for f in FIELDS]
 def rows(plan: m.Plan) -> list[list]:
     """Every fact as a flat row, the same fields as plan.json's indicators[].facts, typed
     (None for empty), in indicator order then document order."""
-    from .render_json import Flattener
+    from .plan_json import Flattener
 
     out = []
     for ind in Flattener(plan).indicators():
@@ -126,7 +126,7 @@ def render_csv(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
 
 def datapackage(plan: m.Plan) -> dict:
     """A Frictionless Data (tabular) package describing both CSV files."""
-    from .render_json import SCHEMA_VERSION
+    from .plan_json import SCHEMA_VERSION
 
     def resource(name: str, path: str, title: str, zh: bool) -> dict:
         fields = [{"name": zh_name if zh else name, "title": zh_name, "type": kind,
@@ -158,7 +158,7 @@ def _table_sheet(ws, table: m.Table) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from .cells import grid
+    from ..cells import grid
 
     for r, slots in enumerate(grid(table), 1):
         for cell, col in slots:
@@ -242,7 +242,7 @@ def xlsx_bytes(wb, when: dt.datetime) -> bytes:
 
 
 def render_xlsx(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
-    from .print_view import fixed_date
+    from ..pdf.view import fixed_date
 
     when = fixed_date(plan)
     wb, ws = workbook("指标", COLUMNS, rows(plan))

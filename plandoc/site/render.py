@@ -30,12 +30,16 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import diagnostics as dg
-from . import model as m
-from . import images, site_charts, site_indicators, site_search, site_view, walk
-from .print_view import chinese_date
-from .site_view import Link, SiteView
-from . import resources
+from .. import diagnostics as dg
+from .. import model as m
+from .. import images, walk
+from . import charts as site_charts
+from . import indicators as site_indicators
+from . import search as site_search
+from . import view as site_view
+from ..pdf.view import chinese_date
+from .view import Link, SiteView
+from .. import resources
 
 TEMPLATES = resources.TEMPLATES
 STATIC = TEMPLATES / "site" / "static"
@@ -212,7 +216,7 @@ def _companion_pages(w: SiteWriter) -> None:
     the editors' handbook (package data)."""
     pages = [p for p in w.plan.pages if p.public or w.editorial]
     if w.editorial:
-        from .pages import handbook
+        from ..pages import handbook
 
         manual, _ = handbook(w.plan)
         if manual is not None:
@@ -292,7 +296,7 @@ def render_editorial(plan: m.Plan, out_dir: Path, findings: tuple[dg.Diagnostic,
                      cache: PageCache | None = None) -> list[Path]:
     """The editor's view in out_dir/editorial (see the module's docstring), with the
     findings as data beside it (editorial/findings.json)."""
-    from .render_json import write_findings
+    from ..export.plan_json import write_findings
 
     written = render(plan, out_dir, findings, cache=cache, editorial=True)
     return written + [write_findings(plan, out_dir / EDITORIAL_DIR / "findings.json", findings)]

@@ -28,11 +28,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 
-from . import docx_parts as dp
-from . import model as m
-from .cells import kinds
-from .print_view import chinese_date, column_widths, title_lines
-from . import resources
+from . import word_parts as dp
+from .. import model as m
+from ..cells import kinds
+from ..pdf.view import chinese_date, column_widths, title_lines
+from .. import resources
 
 REFERENCE = resources.TEMPLATES / "docx" / "reference.docx"
 
@@ -439,8 +439,8 @@ def provenance(plan: m.Plan) -> dict[str, str]:
 
 
 def render(plan: m.Plan, out_dir: Path, findings: tuple = ()) -> list[Path]:
-    from .print_view import fixed_date
-    from .render_data import _deterministic_zip
+    from ..pdf.view import fixed_date
+    from .tables import _deterministic_zip
 
     when = fixed_date(plan)
     doc = document(plan)

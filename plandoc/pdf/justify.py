@@ -60,7 +60,7 @@ def check_version(version: str) -> None:
     if not major.isdigit() or int(major) not in TESTED_WEASYPRINT:
         tested = ", ".join(f"{v}.x" for v in TESTED_WEASYPRINT)
         raise UntestedWeasyPrint(
-            f"plandoc.justify (inter-character justification patch for Chinese lines) is "
+            f"plandoc.pdf.justify (inter-character justification patch for Chinese lines) is "
             f"tested on WeasyPrint {tested} only, found {version}: re-check "
             f"weasyprint/layout/inline.py justify_line and text/line_break.py Layout.set_text, "
             f"run tests/pdf/test_justify.py, then add the version to TESTED_WEASYPRINT")

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import model as m
-from .cells import kinds, unbroken_runs
+from .. import model as m
+from ..cells import kinds, unbroken_runs
 
 # Table measures in characters of the table's 五号 (10.5 pt) type, matching print.css:
 # a 专栏's inner width is 420 pt, the 版心 442 pt. A cell pads 3 pt a side (~0.6 char);

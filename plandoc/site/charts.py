@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import model as m
-from .site_view import SiteView
+from .. import model as m
+from .view import SiteView
 
 CHART_ROLES = tuple((role, m.ROLE_NAMES[role].removesuffix("值")) for role in ("base", "target", "actual"))
 WIDTH, LABEL_W, VALUE_W, ROW_H, BAR_H, PAD = 280, 70, 70, 24, 15, 4

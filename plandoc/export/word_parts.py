@@ -205,7 +205,7 @@ def content_hash(root: Path) -> str:
     """SHA-256 over the plan's source files (plan.xml, indicators.xml, gazetteer.xml,
     chapters/*.xml): each file's path relative to the plan directory, a NUL, its length,
     a NUL and its bytes, in path order. What a returned copy is matched against."""
-    from .fmt import plan_files
+    from ..fmt import plan_files
 
     digest = hashlib.sha256()
     for path in sorted(plan_files(root), key=lambda p: p.relative_to(root).as_posix()):

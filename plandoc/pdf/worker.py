@@ -1,6 +1,6 @@
 """serve's PDF worker: one long-lived process that owns the print edition.
 
-`serve` starts it once (`python -m plandoc.pdf_worker PLAN OUT`) and writes a line to
+`serve` starts it once (`python -m plandoc.pdf.worker PLAN OUT`) and writes a line to
 its standard input after every edit that compiles; the worker compiles the plan itself,
 lays out what changed (`print_assembly.LayoutCache` keeps the pieces between edits) and
 moves plan.pdf into the output under its lock (`pipeline.build(..., unlocked=("pdf",))`).
@@ -30,7 +30,7 @@ class Worker:
 
     def __init__(self, plan_dir: Path, out_dir: Path, report: Callable[[dict], None],
                  command: list[str] | None = None) -> None:
-        argv = command or [sys.executable, "-m", "plandoc.pdf_worker"]
+        argv = command or [sys.executable, "-m", "plandoc.pdf.worker"]
         self.process = subprocess.Popen(
             [*argv, str(plan_dir), str(out_dir)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
@@ -95,8 +95,8 @@ class Requests:
 
 def run(plan_dir: Path, out_dir: Path, requests: Requests, answer: Callable[[dict], None]) -> None:
     """The worker's loop: one PDF per request, the newest request winning."""
-    from .pipeline import Memo, build, compile_plan
-    from .render_pdf import Interrupted, LayoutCache
+    from ..pipeline import Memo, build, compile_plan
+    from .render import Interrupted, LayoutCache
 
     cache, memo = LayoutCache(), Memo()  # the worker's own, kept across its builds
     while requests.wait():

@@ -2,7 +2,7 @@
 
 WeasyPrint is pinned to 70.x (pyproject.toml; `justify.check_version` refuses any other
 major version, and tests/pdf/ exercise each function here). The inter-character
-justification patch is `plandoc.justify`; this module holds the rest:
+justification patch is `plandoc.pdf.justify`; this module holds the rest:
 
 - `lay_out`: `HTML.render` that keeps the layout context, so a laid-out piece of the
   edition can take other page numbers without laying its text out again (`renumber`);
@@ -236,7 +236,7 @@ def check_pydyf(version: str) -> None:
 
     if ".".join(version.split(".")[:2]) not in TESTED_PYDYF:
         raise UntestedWeasyPrint(
-            f"plandoc.pdf_patches (pydyf Stream.data and PDF.page_references) is tested on "
+            f"plandoc.pdf.patches (pydyf Stream.data and PDF.page_references) is tested on "
             f"pydyf {', '.join(TESTED_PYDYF)} only, found {version}: re-check both in "
             f"pydyf/__init__.py, run tests/pdf/, then add the version to TESTED_PYDYF")
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from . import model as m
-from .cells import unbroken_runs
-from .print_assembly import Interrupted, LayoutCache, assemble, whole
-from .print_view import PrintView, view
-from . import pdf_patches, resources
+from .. import model as m
+from ..cells import unbroken_runs
+from .assembly import Interrupted, LayoutCache, assemble, whole
+from .view import PrintView, view
+from .. import resources
+from . import patches as pdf_patches
 
 __all__ = ["Interrupted", "LayoutCache", "layout", "print_html", "render", "write"]
 
@@ -80,7 +81,7 @@ def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None 
     assembled from its pieces (print_assembly); `cache` keeps them for the next call."""
     import weasyprint
 
-    from . import justify
+    from . import justify as justify
 
     justify.apply()
     pv = pv or view(plan)

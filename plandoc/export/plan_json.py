@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import model as m
-from . import walk
-from .site_view import CLOSING, NOTICE, PREAMBLE, SiteView
+from .. import model as m
+from .. import walk
+from ..site.view import CLOSING, NOTICE, PREAMBLE, SiteView
 
 SCHEMA_VERSION = "2.1.0"
 """Major: a change that breaks readers; minor: an addition. See docs/json.md."""
