@@ -1,4 +1,4 @@
-"""Paths of the fixture plans and a helper that lays a diagnostic fixture over a
+"""Paths of the fixture plans (the one place that names them) and a helper that lays a diagnostic fixture over a
 copy of the mini plan (imported by tests as `plans`)."""
 
 from __future__ import annotations
@@ -10,6 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 MINI = FIXTURES / "mini"
+"""A small hand-written plan that exercises every check and checks clean."""
+PLAN_OK = FIXTURES / "plan-ok"
+"""Real chapters of the seed plan."""
+NO_PARTS = FIXTURES / "no-parts"
+"""A plan without 篇, with numbered levels and appendices."""
+BUNDLED = ROOT / "plan"
+"""The Yongzhou plan the build runs on."""
+SEED = FIXTURES / "seed" / "yongzhou-14th.txt"
+"""The seed text of the bundled plan, as extracted from the published PDF."""
+IMPORT_CONVENTIONS = FIXTURES / "import-conventions"
 DIAG_FIXTURES = FIXTURES / "diagnostics"
 
 

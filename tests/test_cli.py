@@ -12,6 +12,7 @@ import unicodedata
 import pytest
 
 from plans import MINI, ROOT, overlay
+from plans import PLAN_OK
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
 
@@ -199,7 +200,7 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
 def test_real_excerpt_fixture_checks_clean():
     """The fixture cut from the seed (第一章 + 专栏 1, 第四章 + 专栏 2, 第十六章 + 专栏 14–19,
     图 3–8) has no errors; what it reports is what the published plan itself holds."""
-    r = run("check", "--plan", ROOT / "tests" / "fixtures" / "plan-ok", "--format", "json")
+    r = run("check", "--plan", PLAN_OK, "--format", "json")
     assert r.returncode == 0
     codes = {d["code"] for d in json.loads(r.stdout)}
     # PD250: the published notice prints no signoff (signature, 成文日期); PD122: blank cells as printed

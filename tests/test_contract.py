@@ -19,9 +19,8 @@ import pytest
 from plandoc.pipeline import build, compile_plan
 from plandoc.export.plan_json import SCHEMA_VERSION, to_dict
 
-from plans import MINI, ROOT
-
-PLAN = ROOT / "plan"
+from plans import BUNDLED as PLAN
+from plans import ROOT
 SCHEMA = json.loads((ROOT / "schema" / "plan.schema.json").read_text(encoding="utf-8"))
 
 

@@ -19,9 +19,9 @@ from plandoc.pipeline import build, compile_plan
 from plandoc.export.plan_json import to_dict
 from plandoc.pdf.render import print_html
 
-from plans import ROOT
+import plans
 
-NO_PARTS = ROOT / "tests" / "fixtures" / "no-parts"
+NO_PARTS = plans.NO_PARTS
 
 
 @pytest.fixture(scope="module")

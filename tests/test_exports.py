@@ -21,11 +21,12 @@ from plandoc.pipeline import build, compile_plan
 from plandoc.export.plan_json import SCHEMA_VERSION, findings, shape, to_dict
 
 from plans import MINI, ROOT, overlay
+import plans
 
 SCHEMAS = ROOT / "schema"
 GOLDEN = ROOT / "tests" / "golden"
 PLAN = ROOT / "plan"
-NO_PARTS = ROOT / "tests" / "fixtures" / "no-parts"
+NO_PARTS = plans.NO_PARTS
 """A plan in other conventions: no parts, numbered levels, 专栏 2-1, a 单位 column."""
 
 

@@ -17,9 +17,10 @@ import re
 from pathlib import Path
 
 from lxml import etree
+import plans
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "yongzhou-14th.txt"
+SEED = plans.SEED
 EXPECTED = ROOT / "tests" / "fidelity-expected.txt"
 PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
 DIGITS = "〇一二三四五六七八九"

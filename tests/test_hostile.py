@@ -16,6 +16,7 @@ from lxml import etree
 from plandoc.pipeline import build, compile_plan
 
 from plans import MINI, ROOT, mini_repo
+import plans
 
 
 def codes(plan_dir: Path) -> list[str]:
@@ -474,7 +475,7 @@ def test_huge_paragraphs_are_not_kept_in_the_check_caches(mini_copy):
 def test_import_of_a_paragraph_xml_cannot_hold_is_refused_cleanly(tmp_path):
     """A paragraph past libxml2's 10 MB text-node limit cannot become a plan file: the
     command says so and exits 2 (the importer fuzzer found the traceback)."""
-    lines = (ROOT / "tests" / "fixtures" / "seed" / "yongzhou-14th.txt").read_text(encoding="utf-8").split("\n")
+    lines = plans.SEED.read_text(encoding="utf-8").split("\n")
     lines = lines[:300] + lines[1945:]
     lines[219] *= 20000  # a paragraph of the first chapter, 3.7 million characters (11 MB)
     text = tmp_path / "t.txt"

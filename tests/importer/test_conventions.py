@@ -11,15 +11,15 @@ invented part or title.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from importer.plan_samples import Imported, lost_cjk, validate
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
+import plans
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import-conventions"
+FIXTURES = plans.IMPORT_CONVENTIONS
 ALL = sorted(p.name for p in FIXTURES.glob("*.txt"))
 
 # fixture -> counts of the import, (period from, to), chapter titles

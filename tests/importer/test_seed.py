@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from importer.plan_samples import SAMPLE, Imported, lost_cjk, sample, validate  # noqa: F401
+import plans
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "yongzhou-14th.txt"
+SEED = plans.SEED
 IDS = ROOT / "plandoc" / "importer" / "ids-yongzhou.toml"
 
 

@@ -16,12 +16,13 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+import plans
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = {
-    "mini": ROOT / "tests" / "fixtures" / "mini",
-    "plan-ok": ROOT / "tests" / "fixtures" / "plan-ok",
-    "plan": ROOT / "plan",
+    "mini": plans.MINI,
+    "plan-ok": plans.PLAN_OK,
+    "plan": plans.BUNDLED,
 }
 BODY_BOX = (0, 96, 596, 656)      # x, y, width, height: the 版心 without heads or numbers
 FOOT_Y, FOOT_H = 752, 40          # the page-number band

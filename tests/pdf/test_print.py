@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections import Counter
 
-import pytest
 
 from plandoc import model as m
 from plandoc.pipeline import compile_plan

@@ -9,9 +9,11 @@ from pathlib import Path
 from plandoc import model as m
 from plandoc.pipeline import compile_plan
 from plandoc.pdf.view import (chinese_date, column_widths, fixed_date, signoff_indents,
-                                 title_lines, view)
+                               title_lines, view)
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+import plans
+
+MINI = plans.MINI
 
 
 def test_dates_never_come_from_the_clock():

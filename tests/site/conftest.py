@@ -19,6 +19,7 @@ import pytest
 
 from plandoc import diagnostics as dg
 from plandoc.pipeline import build, compile_plan
+import plans
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -26,9 +27,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 PLANS = {
-    "mini": REPO / "tests" / "fixtures" / "mini",
-    "plan-ok": REPO / "tests" / "fixtures" / "plan-ok",
-    "plan": REPO / "plan",
+    "mini": plans.MINI,
+    "plan-ok": plans.PLAN_OK,
+    "plan": plans.BUNDLED,
 }
 if os.environ.get("PLANDOC_SITE_PLAN"):
     # any other plan directory to try the site on, e.g. a fresh import; built even with errors
