@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
 from .diff import PlanDiff
 from .pdf.view import title_lines
@@ -72,8 +72,7 @@ def terminal_text(d: PlanDiff) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = resources.environment()
     env.globals.update(kinds=KIND_NAMES, whats=WHAT_NAMES)
     return env
 
@@ -90,7 +89,7 @@ def _grouped(d: PlanDiff) -> list[tuple[str, list[dict]]]:
 
 def page_html(d: PlanDiff, versions: Versions) -> str:
     css = (TEMPLATES / "redline.css").read_text(encoding="utf-8")
-    return _environment().get_template("redline.html.j2").render(
+    return _environment().get_template("diff/redline.html.j2").render(
         d=d, v=versions, css=css, summary=summary(d), groups=_grouped(d),
         title_lines=title_lines(versions.plan_title))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from .. import model as m
@@ -37,16 +37,8 @@ PDF_OPTIONS = {
 
 
 def environment() -> Environment:
-    """Jinja2 environment for the print templates (autoescaped, model types as tests)."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                      autoescape=select_autoescape(["html", "xml", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    for name, kind in (("paragraph", m.Paragraph), ("listblock", m.ListBlock),
-                       ("entry", m.Entry), ("subhead", m.Subhead), ("table", m.Table),
-                       ("figure", m.Figure), ("column", m.Column),
-                       ("subsection", m.Subsection), ("text", m.Text)):
-        env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
-    env.filters["plain"] = m.plain
+    """Jinja2 environment for the print templates (resources.environment, and keep_runs)."""
+    env = resources.environment()
     env.filters["keep_runs"] = keep_runs
     return env
 

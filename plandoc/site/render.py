@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, StrictUndefined
 from markupsafe import Markup
 
 from .. import diagnostics as dg
 from .. import model as m
-from .. import images, walk
+from .. import images
 from . import charts as site_charts
 from . import indicators as site_indicators
 from . import search as site_search
@@ -64,13 +64,9 @@ IMPORT_REPORT = "import-report.md"
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
-    for name, kind in walk.KINDS.items():  # {% if b is paragraph %}
-        env.tests[name] = lambda b, kind=kind: isinstance(b, kind)
+    env = resources.environment(undefined=StrictUndefined, keep_trailing_newline=True,
+                                bytecode_cache=_bytecode_cache())
     env.filters["sublevel"] = lambda level: min(level + 1, 6)  # a column's sub-headings
-    env.filters["plain"] = m.plain
     env.filters["urlpath"] = lambda path: quote(path, safe="/")  # figures/map#1 50%.svg
     env.filters["page_url"] = site_view.page_url
     env.filters["cdate"] = chinese_date  # 2021-06-24 -> 2021年6月24日, as the PDF prints it
