@@ -78,22 +78,20 @@ class SourceFile:
         positions: dict = {}
         if self.tree is None or not self.lines:
             return positions
-        seen: dict[tuple[int, str], int] = {}
+        after: dict[tuple[int, str], int] = {}  # where the last such start tag on a line was
         for el in self.tree.getroot().iter():
             if not isinstance(el.tag, str) or not el.sourceline:
                 continue
             line, tag = el.sourceline, f"<{el.tag}"
-            nth = seen.get((line, tag), 0)
-            seen[(line, tag)] = nth + 1
             text = self.lines[line - 1] if line <= len(self.lines) else ""
-            col = -1
-            for _ in range(nth + 1):
+            # the next one after the previous element of this name on this line: one scan
+            # of a line however many elements it holds (a search from the line's start for
+            # the n-th was quadratic on a long line full of markup)
+            col = text.find(tag, after.get((line, tag), -1) + 1)
+            while col >= 0 and col + len(tag) < len(text) and text[col + len(tag)] not in " \t/>":
                 col = text.find(tag, col + 1)
-                while col >= 0 and col + len(tag) < len(text) and \
-                        text[col + len(tag)] not in " \t/>":
-                    col = text.find(tag, col + 1)
-                if col < 0:
-                    break
+            if col >= 0:
+                after[(line, tag)] = col
             if col < 0:  # a start tag spread over several lines: search back for it
                 for n in range(line - 1, max(line - 20, 0), -1):
                     found = self.lines[n - 1].rfind(tag)
