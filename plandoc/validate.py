@@ -53,10 +53,12 @@ def validate_file(src: SourceFile) -> list[dg.Diagnostic]:
     if rng.validate(src.tree):
         return []
     out: list[dg.Diagnostic] = []
-    explained: set[int] = set()
+    seen: set[dg.Diagnostic] = set()
+    at = _Elements(src.tree)
     for entry in rng.error_log:
-        d = _explain(src, entry.message.strip(), entry.line, explained)
-        if d is not None and d not in out:
+        d = _explain(src, entry.message.strip(), entry.line, at)
+        if d is not None and d not in seen:
+            seen.add(d)
             out.append(d)
     if not out:  # never silent: libxml2 said the file is invalid
         entry = rng.error_log[0]
@@ -66,41 +68,57 @@ def validate_file(src: SourceFile) -> list[dg.Diagnostic]:
     return out
 
 
-def _elements_at(src: SourceFile, line: int, name: str) -> list[etree._Element]:
-    return [el for el in src.tree.getroot().iter(name) if el.sourceline == line] or \
-        [el for el in src.tree.getroot().iter(name)
-         if el.sourceline and abs(el.sourceline - line) <= 1]
+class _Elements:
+    """The elements an error message can mean, by name and line, indexed once per
+    invalid file; each is explained at most once. An error finds its element without
+    walking the tree, and a line of many such elements is scanned once in all (both
+    were quadratic: errors × elements)."""
+
+    def __init__(self, tree) -> None:
+        self.by: dict[tuple[str, int], list[etree._Element]] = {}
+        for el in tree.getroot().iter():
+            if isinstance(el.tag, str) and el.sourceline:
+                self.by.setdefault((el.tag, el.sourceline), []).append(el)
+        self.explained: set[int] = set()
+        self.done: dict[tuple, int] = {}  # candidates that can no longer be meant, per search
+
+    def first(self, kind: str, name: str, line: int, wanted) -> etree._Element | None:
+        """The first element `name` at `line` (else a line next to it), not yet explained,
+        for which `wanted(el)`; marked explained."""
+        near = self.by.get((name, line)) or [el for d in (-1, 0, 1) for el in self.by.get((name, line + d), [])]
+        key = (kind, name, line)
+        for i in range(self.done.get(key, 0), len(near)):
+            el = near[i]
+            if id(el) not in self.explained and wanted(el):
+                self.explained.add(id(el))
+                self.done[key] = i + 1
+                return el
+        self.done[key] = len(near)
+        return None
 
 
-def _explain(src: SourceFile, message: str, line: int, explained: set[int]) -> dg.Diagnostic | None:
+def _explain(src: SourceFile, message: str, line: int, at: _Elements) -> dg.Diagnostic | None:
     g = grammar()
     m = _ATTRIBUTES.search(message)
     if m:
-        name = m.group(1) or m.group(3)
-        for el in _elements_at(src, line, name):
-            problem = g.attribute_problem(el)
-            if problem and id(el) not in explained:
-                explained.add(id(el))
-                return _make(src, el, problem)
-        return None
+        el = at.first("attribute", m.group(1) or m.group(3), line, g.attribute_problem)
+        return _make(src, el, g.attribute_problem(el)) if el is not None else None
     m = _UNEXPECTED.search(message)
     if m and (m.group(1) or m.group(3)) != "text":
         name = m.group(1) or m.group(3)
-        for el in _elements_at(src, line, name):
-            if id(el) in explained:
-                continue
-            explained.add(id(el))
-            parent = el.getparent()
-            where = parent.tag if parent is not None else ""
-            allowed = g.children(where)
-            line_, col = src.locate(el)
-            if name in allowed:
-                return _misplaced(src, el, parent, allowed, line_, col)
-            return dg.make("PD110", src.display, line_, col,
-                           f"<{where}> 中不允许元素 <{name}>",
-                           _hint_children(where, allowed), kind="unexpected-element",
-                           element=name, parent=where, allowed=", ".join(allowed))
-        return None
+        el = at.first("unexpected", name, line, lambda _el: True)
+        if el is None:
+            return None
+        parent = el.getparent()
+        where = parent.tag if parent is not None else ""
+        allowed = g.children(where)
+        line_, col = src.locate(el)
+        if name in allowed:
+            return _misplaced(src, el, parent, allowed, line_, col)
+        return dg.make("PD110", src.display, line_, col,
+                       f"<{where}> 中不允许元素 <{name}>",
+                       _hint_children(where, allowed), kind="unexpected-element",
+                       element=name, parent=where, allowed=", ".join(allowed))
     m = _EXPECTING.search(message)
     if m:
         want, got = m.group(1), m.group(2)

