@@ -132,13 +132,3 @@ def layout_by_column(table: m.Table, placed: list[list[Slot]] | None = None) -> 
         i = col if col <= name else max(name, col - extra)
         out.append(layout[i] if i < len(layout) else None)
     return out
-
-
-def kinds(table: m.Table) -> list[list[tuple[m.Cell, int, str | None]]]:
-    """Every cell of `table` by row (head, then body), with its first grid column and
-    its short kind: the one answer the site's classes, the print edition's column
-    widths and Word's unbroken cells all read (an indicator table's column description
-    decides for the cells of its columns, the two grid columns of a two-level name included)."""
-    placed = grid(table)
-    specs = layout_by_column(table, placed)
-    return [[(cell, col, short_kind(cell, specs[col])) for cell, col in slots] for slots in placed]

@@ -30,7 +30,7 @@ from docx.shared import Mm, Twips
 
 from . import word_parts as dp
 from .. import model as m
-from ..cells import kinds
+from ..cells import grid as placed, short_kind
 from ..pdf.view import chinese_date, column_widths, title_lines
 from .. import resources
 
@@ -218,9 +218,9 @@ class DocxWriter:
             self.runs(caption, t.caption)
             if self.in_column:  # kept with a nested table, LibreOffice moves the whole 专栏
                 caption.paragraph_format.keep_with_next = False
-        grid = kinds(t)
+        grid = placed(t)
         rows = t.head + t.body
-        ncols = max((col + cell.colspan for row in grid for cell, col, _ in row), default=0)
+        ncols = max((col + cell.colspan for row in grid for cell, col in filter(None, row)), default=0)
         if not rows or not ncols:
             return
         width = COLUMN_WIDTH if self.in_column else TEXT_WIDTH
@@ -234,18 +234,16 @@ class DocxWriter:
         cells = table._cells
         for r, slots in enumerate(grid):
             dp.row_properties(table.rows[r], header=r < len(t.head))
-            for cell, col, kind in slots:
+            for cell, col in filter(None, slots):
                 target = cells[r * ncols + col]
                 if cell.rowspan > 1 or cell.colspan > 1:
                     end = cells[(r + cell.rowspan - 1) * ncols + col + cell.colspan - 1]
                     target = target.merge(end)
-                self._cell(target, cell, t, r < len(t.head), sum(widths[col:col + cell.colspan]),
-                           kind is not None)
+                self._cell(target, cell, t, r < len(t.head), sum(widths[col:col + cell.colspan]))
         self.mark(table._tbl, table._tbl, t.id)
 
-    def _cell(self, target, cell: m.Cell, t: m.Table, in_head: bool, width: int,
-              short: bool) -> None:
-        dp.cell_properties(target, width, short)  # cells.kinds: as the site and print
+    def _cell(self, target, cell: m.Cell, t: m.Table, in_head: bool, width: int) -> None:
+        dp.cell_properties(target, width, short_kind(cell) is not None)  # as the site and print
         for extra in target.paragraphs[1:]:  # what a merge left behind
             extra._element.getparent().remove(extra._element)
         p = target.paragraphs[0]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import model as m
-from ..cells import kinds, unbroken_runs
+from ..cells import grid, short_kind, unbroken_runs
 
 # Table measures in characters of the table's 五号 (10.5 pt) type, matching print.css:
 # a 专栏's inner width is 420 pt, the 版心 442 pt. A cell pads 3 pt a side (~0.6 char);
@@ -58,7 +58,7 @@ def view(plan: m.Plan, environ: dict[str, str] | None = None) -> PrintView:
                                  if isinstance(b, m.Table))  # a printed 编制说明's tables
     return PrintView(
         widths={t.id: column_widths(t) for t in tables},
-        short={t.id: tuple(tuple(kind for _, _, kind in row) for row in kinds(t))
+        short={t.id: tuple(tuple(kind for _, _, kind in row) for row in _kinds(t))
                for t in tables},
         images={f.id: (root / f.image).resolve().as_uri() for f in plan.figures if f.image},
         imprint_date=chinese_date(plan.imprint.printed_date) if plan.imprint else None,
@@ -136,6 +136,20 @@ def _chars(text: str) -> float:
     return sum(0.55 if ord(ch) < 0x2000 else 1.0 for ch in text.strip())
 
 
+def _kinds(table: m.Table) -> list[list[tuple[m.Cell, int, str | None]]]:
+    """Every cell of `table` by row, with its first grid column and short kind (an
+    indicator table's column description decides for its body cells)."""
+    out = []
+    nhead = len(table.head)
+    for r, row in enumerate(grid(table)):
+        kinds = []
+        for cell, col in row:
+            spec = table.layout[col] if r >= nhead and col < len(table.layout) else None
+            kinds.append((cell, col, short_kind(cell, spec)))
+        out.append(kinds)
+    return out
+
+
 _WORD = 4.0
 """A stretch of Chinese between two unbroken runs keeps up to this many characters on a
 line (年均增速 over [累计], 指标名称): a column is never narrower."""
@@ -159,7 +173,7 @@ def column_widths(table: m.Table) -> tuple[float, ...]:
     cells ("[累计]" in "年均增速[累计]", "（亿元）" in a name); what is left of the
     measure goes to the columns with longer texts (indicator names), in proportion to
     how much more they would need. Set as <col> widths under `table-layout: fixed`."""
-    placed = [(cell, col, kind) for row in kinds(table) for cell, col, kind in row]
+    placed = [(cell, col, kind) for row in _kinds(table) for cell, col, kind in row]
     if not placed:
         return ()
     ncols = max(col + cell.colspan for cell, col, _ in placed)

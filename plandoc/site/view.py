@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from .. import model as m
 from .. import walk
-from ..cells import kinds, layout_by_column
+from ..cells import grid, layout_by_column, short_kind
 
 NOTICE, PREAMBLE, CLOSING, INDICATORS = "notice", "preamble", "closing", "indicators"
 
@@ -145,12 +145,19 @@ class SiteView:
         print edition), "name" for the indicator's name (kept in view while a narrow
         screen scrolls the table sideways), else "". Cached per table."""
         if table.id not in self._cell_classes:
-            placed = kinds(table)
-            specs = layout_by_column(table)
+            placed = grid(table)
+            specs = layout_by_column(table, placed)
             name_col = next((c for c, spec in enumerate(specs) if spec and spec.kind == "name"),
                             None if table.indicator else 0)
-            rows = [tuple("name" if col == name_col else "nw" if kind else ""
-                          for _, col, kind in slots) for slots in placed]
+            rows = []
+            for slots in placed:
+                out = []
+                for cell, col in (s for s in slots if s is not None):
+                    if col == name_col:
+                        out.append("name")
+                    else:
+                        out.append("nw" if short_kind(cell, specs[col]) else "")
+                rows.append(tuple(out))
             self._cell_classes[table.id] = tuple(rows)
         return self._cell_classes[table.id]
 
