@@ -93,6 +93,19 @@ def test_every_kind_of_input_invalidates(kind, mini_copy, compiles):
     assert after.diagnostics == fresh.diagnostics and after.plan == fresh.plan
 
 
+def test_a_plan_edited_while_it_compiles_is_not_kept(mini_copy, monkeypatch):
+    real = pipeline.compile_plan
+
+    def edited_meanwhile(plan_dir, memo=None):
+        result = real(plan_dir, memo)
+        _append(plan_dir / "chapters" / "ch01.xml", "\n<!-- 编辑 -->\n")  # saved during the compile
+        return result
+
+    monkeypatch.setattr(pipeline, "compile_plan", edited_meanwhile)
+    cc.compiled(mini_copy, with_plan=False)
+    assert entries() == []  # what was compiled may be neither version
+
+
 def test_content_counts_not_the_time_stamp(mini_copy, compiles):
     chapter = mini_copy / "chapters" / "ch01.xml"
     cc.compiled(mini_copy, with_plan=False)
@@ -131,7 +144,9 @@ def test_plandoc_python_and_site_packages_are_in_the_key(mini_copy, compiles, mo
     cc.compiled(mini_copy, with_plan=False)
     cc.compiled(mini_copy, with_plan=False)
     assert len(compiles) == 1
-    (package / "stage.py").write_text("A = 22\n", encoding="utf-8")  # plandoc changed
+    before = (package / "stage.py").stat()
+    (package / "stage.py").write_text("A = 2\n", encoding="utf-8")  # plandoc changed, not its size
+    os.utime(package / "stage.py", ns=(before.st_atime_ns, before.st_mtime_ns))  # nor its time
     cc.compiled(mini_copy, with_plan=False)
     assert len(compiles) == 2
     (packages / "newpkg-1.0.dist-info").mkdir()  # a package installed
