@@ -10,6 +10,9 @@
 - `review`: a returned Word copy's tracked changes and comments as proposals.
 - `docs`: docs/reference.md and docs/diagnostics.md from the grammar and the catalogue.
 
+`check` and `build` take the compile of a plan unchanged since the last run from the
+compile cache (`compile_cache`; `--no-cache` compiles afresh).
+
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 the plan has errors,
 2 usage or environment problems. `check` writes its findings and summary to stdout, in
 document order (so `check > file` and `| grep` work); `build` writes a one-line summary
