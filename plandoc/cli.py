@@ -10,6 +10,9 @@
 - `review`: a returned Word copy's tracked changes and comments as proposals.
 - `docs`: docs/reference.md and docs/diagnostics.md from the grammar and the catalogue.
 
+`check` and `build` take the compile of a plan unchanged since the last run from the
+compile cache (`compile_cache`; `--no-cache` compiles afresh).
+
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 the plan has errors,
 2 usage or environment problems. `check` writes its findings and summary to stdout, in
 document order (so `check > file` and `| grep` work); `build` writes a one-line summary
@@ -23,7 +26,6 @@ from pathlib import Path
 
 import click
 
-from . import accepted
 from . import diagnostics as dg
 
 FORMATS = ("json", "csv", "xlsx", "docx", "html", "pdf")
@@ -40,6 +42,8 @@ def _report(diags, fmt: str, minimum: dg.Severity | None = None,
         click.echo(dg.format_json(shown))
         return
     if fmt == "accept":
+        from . import accepted
+
         for d in diags:
             if d.decision is None and d.severity is not dg.Severity.ERROR and \
                     d.code not in ("PD370", "PD371") and (minimum is None or dg.at_least(d, minimum)):
@@ -53,13 +57,19 @@ def _report(diags, fmt: str, minimum: dg.Severity | None = None,
     click.echo(dg.check_summary(diags, minimum, show_accepted))
 
 
-def _compile(plan_dir: Path, strict: bool):
-    from .pipeline import compile_plan
+def _compile(plan_dir: Path, strict: bool, cache: bool, with_plan: bool):
+    """The compiled plan (from the compile cache when the plan and plandoc are unchanged)."""
+    from .compile_cache import compiled as compile_cached
 
-    compiled = compile_plan(plan_dir)
+    compiled = compile_cached(plan_dir, with_plan, use=cache)
     diags = dg.escalate(list(compiled.diagnostics), strict)
-    failed = compiled.plan is None or any(d.severity is dg.Severity.ERROR for d in diags)
+    failed = not compiled.converted or any(d.severity is dg.Severity.ERROR for d in diags)
     return compiled, diags, failed
+
+
+def _cache_option(f):
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="不用编译缓存，重新编译（缓存也不更新）。Compile afresh; leave the cache alone.")(f)
 
 
 class _Group(click.Group):
@@ -103,11 +113,13 @@ def main() -> None:
               help="显示的最低严重程度（文本默认 warning，json 默认全部）。Minimum severity shown.")
 @click.option("--show-accepted", is_flag=True,
               help="也列出已决定的发现及其决定和理由。Also list findings an editor has decided on.")
-def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_accepted: bool) -> None:
+@_cache_option
+def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_accepted: bool,
+          no_cache: bool) -> None:
     """载入、校验并检查规划。Load, validate and check the plan.
 
     发现按文档顺序写到标准输出；plan/accepted.xml 中已决定的发现只计数。"""
-    _, diags, failed = _compile(plan_dir, strict)
+    _, diags, failed = _compile(plan_dir, strict, not no_cache, with_plan=False)
     _report(diags, fmt, dg.Severity(severity) if severity else None, show_accepted)
     sys.exit(1 if failed else 0)
 
@@ -126,8 +138,9 @@ def check(plan_dir: Path, strict: bool, fmt: str, severity: str | None, show_acc
               help="发布构建：有错误或未接受的警告时拒绝构建（退出码 1）。"
                    "Refuse to build while errors or unaccepted warnings remain.")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度和写出的文件。No progress output.")
+@_cache_option
 def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: bool,
-          release: bool, quiet: bool) -> None:
+          release: bool, quiet: bool, no_cache: bool) -> None:
     """构建网站、PDF 和 JSON。Build the site, the PDF and the JSON."""
     _check_out(plan_dir, out_dir)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -136,7 +149,7 @@ def build(plan_dir: Path, out_dir: Path, formats: str, strict: bool, drafts: boo
         raise click.UsageError(f"未知的输出格式：{', '.join(unknown) or '(空)'}；可选 {', '.join(FORMATS)}")
     if drafts and release:
         raise click.UsageError("--drafts 与 --release 不能同时使用：发布构建不含编辑稿。")
-    compiled, diags, failed = _compile(plan_dir, strict)
+    compiled, diags, failed = _compile(plan_dir, strict, not no_cache, with_plan=True)
     if failed:  # what stops the build is listed; the rest is `check`'s to show
         for d in diags:
             if d.severity is dg.Severity.ERROR:

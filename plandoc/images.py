@@ -16,8 +16,6 @@ import re
 import warnings
 from pathlib import Path
 
-from lxml import etree
-
 MAX_PIXELS = 40_000_000
 """Pixel budget of one raster image (width × height): 40 million, e.g. 8000 × 5000, enough
 for a full-page map at print resolution; decoding one costs about 4 bytes per pixel."""
@@ -90,6 +88,8 @@ def _truncated(path: Path, fmt: str) -> bool:
 def svg_clean(data: bytes) -> tuple[bytes | None, list[str]]:
     """The SVG without active content, and what was removed; (None, []) when `data` is
     not a well-formed SVG free of DTD entities."""
+    from lxml import etree  # here: a build from the compile cache of a plan without SVG never loads lxml
+
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
                              huge_tree=False)
     try:

@@ -16,18 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import accepted as decisions
+from typing import TYPE_CHECKING
+
 from . import diagnostics as dg
 from . import publish
-from .checks import check
-from .checks.text import Memo as TextMemo
-from .convert import convert
-from .load import load
-from .model import Plan
-from .pages import attach as attach_pages
-from .recognise import Memo as ScanMemo
-from .recognise import Recogniser
-from .validate import validate
+
+if TYPE_CHECKING:
+    from .checks.text import Memo as TextMemo
+    from .model import Plan
+    from .recognise import Memo as ScanMemo
 
 RENDERERS = {
     "json": "plandoc.export.plan_json:render",
@@ -60,11 +57,25 @@ class Memo:
     nothing is shared between its threads). Per block of prose: recognition's scans and the
     text checks' results."""
 
-    scans: ScanMemo = field(default_factory=ScanMemo)
-    text: TextMemo = field(default_factory=TextMemo)
+    scans: ScanMemo = field(default_factory=lambda: _stage("recognise").Memo())
+    text: TextMemo = field(default_factory=lambda: _stage("checks.text").Memo())
+
+
+def _stage(name: str):
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 def compile_plan(plan_dir: Path, memo: Memo | None = None) -> Compiled:
+    # the stages are imported here, not above: a build from the compile cache
+    # (compile_cache) renders without loading the compiler
+    from . import accepted as decisions
+    from .checks import check
+    from .convert import convert
+    from .load import load
+    from .pages import attach as attach_pages
+    from .recognise import Recogniser
+    from .validate import validate
+
     memo = Memo() if memo is None else memo
     sources = load(plan_dir)
     diags = list(sources.diagnostics)

@@ -89,6 +89,26 @@ def test_check_does_not_import_the_pdf_engine():
     assert r.returncode == 0, r.stderr
 
 
+COMPILER = ("lxml", "plandoc.load", "plandoc.validate", "plandoc.convert", "plandoc.checks",
+            "plandoc.recognise", "plandoc.pages", "plandoc.accepted", "plandoc.model", "pypinyin",
+            "opencc", "markdown_it")
+
+
+def test_a_warm_check_loads_no_compiler(tmp_path):
+    """An unchanged plan's findings come from the compile cache: no parser, no checks, no
+    recognition, not even the model (a check never unpickles it)."""
+    code = ("import sys\nfrom plandoc.cli import main\n"
+            "try:\n    main(['check', '--plan', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(m for m in " + repr(COMPILER) + " if m in sys.modules))\n")
+    plan, _ = overlay("PD220", tmp_path)  # a warning: the findings come from the cache
+    cold, warm = (subprocess.run([sys.executable, "-c", code, str(plan)], capture_output=True, text=True)
+                  for _ in range(2))
+    assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    assert cold.stdout.split("\n")[:-2] == warm.stdout.split("\n")[:-2] and "PD220" in warm.stdout
+    assert "lxml" in cold.stdout.splitlines()[-1]  # the test can tell
+    assert warm.stdout.splitlines()[-1] == ""
+
+
 def test_build_writes_json_and_site(tmp_path):
     r = run("build", "--plan", MINI, "--out", tmp_path / "dist", "--format", "json,html")
     assert r.returncode == 0, r.stderr
