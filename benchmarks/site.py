@@ -25,7 +25,8 @@ SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed" / 
 RUNS = 5
 
 sys.path.insert(0, str(ROOT))
-from plandoc import pipeline, site_view  # noqa: E402
+from plandoc import pipeline  # noqa: E402
+from plandoc.site import view as site_view  # noqa: E402
 from plandoc.site import search as site_search
 
 

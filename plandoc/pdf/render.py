@@ -73,7 +73,7 @@ def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None 
     assembled from its pieces (print_assembly); `cache` keeps them for the next call."""
     import weasyprint
 
-    from . import justify as justify
+    from . import justify
 
     justify.apply()
     pv = pv or view(plan)

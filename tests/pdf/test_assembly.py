@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from plandoc.pdf import justify as justify
+from plandoc.pdf import justify
 from plandoc.pdf import patches as pdf_patches
 from plandoc.pdf import render as render_pdf
 from plandoc.pipeline import compile_plan

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import weasyprint
 
-from plandoc.pdf import justify as justify
+from plandoc.pdf import justify
 from plandoc.pdf import measure as print_measure
 from plandoc.pdf import render as render_pdf
 

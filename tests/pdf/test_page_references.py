@@ -57,7 +57,7 @@ def test_printed_bytes_equal_weasyprints_own(tmp_path):
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from plandoc import render_pdf\n"
+        "from plandoc.pdf import render as render_pdf\n"
         "from plandoc.pipeline import compile_plan\n"
         "plan = compile_plan(Path(sys.argv[1])).plan\n"
         "doc = render_pdf.layout(plan)\n"
