@@ -107,13 +107,18 @@ def main() -> None:
               f"wall, {statistics.median(cpu) * 1000:.0f} ms CPU; load average {os.getloadavg()[0]:.1f}")
         print(f"waiting beyond the rebuild: {(med - rebuild) * 1000:.0f} ms; ratio {med / rebuild:.2f}")
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def stop(proc: subprocess.Popen | None, timeout: float = 15) -> None:
+    """End a `serve` started by a benchmark (and, through it, its PDF worker)."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 if __name__ == "__main__":

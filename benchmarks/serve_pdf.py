@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serve_latency import _edit  # noqa: E402
+from serve_latency import _edit, _wait_for, stop  # noqa: E402
 
 TIMEOUT = 120.0
 
@@ -47,17 +47,6 @@ def _wait_change(path: Path, before, since: float) -> float:
             return time.perf_counter() - since
         time.sleep(0.01)
     raise TimeoutError(f"{path} was not rewritten")
-
-
-def _wait_text(page: Path, marker: str, since: float) -> float:
-    while time.perf_counter() - since < TIMEOUT:
-        try:
-            if marker in page.read_text(encoding="utf-8"):
-                return time.perf_counter() - since
-        except OSError:
-            pass
-        time.sleep(0.002)
-    raise TimeoutError(f"{marker} never reached {page}")
 
 
 def _pdf_has(pdf: Path, marker: str) -> bool:
@@ -106,7 +95,7 @@ def main() -> None:
             chapter_id = re.search(r'<chapter id="([^"]+)"', originals[chapter]).group(1)
             site_page = out / "editorial" / "chapters" / f"{chapter_id}.html"
             if site_page.exists():
-                to_site.append(_wait_text(site_page, marker, t0))
+                to_site.append(_wait_for(site_page, marker, t0))
             to_pdf.append(_wait_change(pdf, before, t0))
             correct += _pdf_has(pdf, marker)
             chapter.write_text(originals[chapter], encoding="utf-8")
@@ -124,12 +113,7 @@ def main() -> None:
             print(f"site page shows the edit after: median {statistics.median(to_site) * 1000:.0f} ms, "
                   f"max {max(to_site) * 1000:.0f} ms ({len(to_site)} saves; goal <= 500 ms)")
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 
