@@ -119,7 +119,9 @@ def run(plan_dir: Path, out_dir: Path, requests: Requests, answer: Callable[[dic
 def main(argv: list[str] | None = None) -> None:
     plan_dir, out_dir = (Path(a) for a in (argv or sys.argv[1:]))
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
-    sys.stdout = sys.stderr  # anything printed by a library stays off the answers
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what a library prints, in Python or
+    sys.stdout = sys.stderr                            # in C, goes to the console, not the answers
 
     def answer(message: dict) -> None:
         answers.write(json.dumps(message, ensure_ascii=False) + "\n")
