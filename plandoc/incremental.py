@@ -4,7 +4,7 @@ fraction of a full build.
 
 `QuickBuilder.build` compiles nothing itself: it renders a compiled plan like
 `pipeline.build` does (staging directory, atomic swap), but reuses the part and
-chapter pages whose inputs did not change (`render_html.PageCache`). The search index
+chapter pages whose inputs did not change (`site.render.PageCache`). The search index
 is rebuilt from the model every time (it costs milliseconds), so the output is byte
 for byte what a full build of the same plan writes (tests/test_incremental.py).
 """

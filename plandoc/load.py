@@ -92,7 +92,7 @@ class SourceFile:
                 col = text.find(tag, col + 1)
             if col >= 0:
                 after[(line, tag)] = col
-            if col < 0:  # a start tag spread over several lines: search back for it
+            else:  # a start tag spread over several lines: search back for it
                 for n in range(line - 1, max(line - 20, 0), -1):
                     found = self.lines[n - 1].rfind(tag)
                     if found >= 0:

@@ -96,7 +96,7 @@ class Review:
 # ------------------------------------------------------------------ the plan's targets
 
 DOCX_AREAS = ("notice", "preamble", "part", "chapter", "closing")
-"""What the Word edition prints (`render_docx`): a returned copy holds nothing else."""
+"""What the Word edition prints (`export.word`): a returned copy holds nothing else."""
 
 
 def _place_of(at: walk.Place) -> str:

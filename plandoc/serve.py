@@ -6,7 +6,7 @@ compile. With errors, the last good site stays served and every open page shows 
 overlay listing them as `check` prints them (place, file:line:col, the line with a caret,
 the hint); without, the pages the edit touched are rebuilt with the search index
 (`incremental.QuickBuilder`), every open page reloads (server-sent events), and then
-the JSON is rewritten. The PDF is rebuilt by a worker process (`pdf_worker`) that
+the JSON is rewritten. The PDF is rebuilt by a worker process (`pdf.worker`) that
 keeps the laid-out 篇 between edits and drops its work when a newer edit comes: latest
 edit wins, without holding up the site. Pages are served with a small script
 injected at serve time only: the built files are exactly what `build` writes.

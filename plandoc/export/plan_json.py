@@ -48,7 +48,7 @@ def value_unit(q: m.Quantity, role: str, indicator_unit: str | None) -> str | No
 
 
 class Flattener:
-    """Flattens the model into plan.json's dictionaries (render_data reads its indicators for
+    """Flattens the model into plan.json's dictionaries (export.tables reads its indicators for
     the CSV rows); keeps the plan root to make source paths relative."""
 
     def __init__(self, plan: m.Plan):

@@ -9,7 +9,7 @@ and TOC work), the 版记 at the foot of a last even page. Guarantees:
 - Numbers are computed text (第八章, 专栏 2), never Word list numbering a reviewer could
   renumber by accident.
 - Every block, heading and list item carries its plan id as a hidden bookmark
-  (`docx_parts.bookmark_name`); references are internal links to those bookmarks.
+  (`word_parts.bookmark_name`); references are internal links to those bookmarks.
 - The document's custom properties record the plan (id, content hash of its sources,
   git revision if any), so a returned copy can be matched with the plan it came from.
 - Byte-identical for the same plan and date: fixed zip entry dates and document dates
@@ -428,7 +428,7 @@ def _order_settings(settings) -> None:
 
 
 def provenance(plan: m.Plan) -> dict[str, str]:
-    """What the custom properties record (read back by `docx_parts.read_custom_properties`)."""
+    """What the custom properties record (read back by `word_parts.read_custom_properties`)."""
     root = Path(plan.root or ".")
     values = {"plan_id": plan.meta.id, "content_sha256": dp.content_hash(root),
               "bookmark_scheme": dp.BOOKMARK_SCHEME, "generator": "plandoc"}

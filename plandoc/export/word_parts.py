@@ -2,7 +2,7 @@
 fields, table and section properties), the provenance recorded in the document's custom
 properties, and a byte-deterministic save.
 
-Shared by the writer (`render_docx`) and whatever reads returned copies back: the
+Shared by the writer (`export.word`) and whatever reads returned copies back: the
 bookmark naming and the property names are a contract between the two, versioned by
 BOOKMARK_SCHEME.
 

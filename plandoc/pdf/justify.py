@@ -27,7 +27,7 @@ Pinned: the patch replaces `weasyprint.layout.inline.justify_line` and wraps
 `weasyprint.text.line_break.Layout.set_text`; it is tested on the versions in
 TESTED_WEASYPRINT (tests/pdf/test_justify.py fails, naming this patch, on any other),
 and `apply` refuses to patch an untested version. Nothing is patched on import: the
-benchmark's raw WeasyPrint side imports render_pdf without getting the patch.
+benchmark's raw WeasyPrint side imports pdf.render without getting the patch.
 """
 
 from __future__ import annotations

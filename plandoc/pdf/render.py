@@ -61,7 +61,7 @@ def _href(ref: m.Ref) -> str:
 
 def print_html(plan: m.Plan, pv: PrintView | None = None) -> str:
     """The print HTML of the whole of `plan` as one document (to be laid out with
-    STYLESHEET); the edition itself is laid out piece by piece (print_assembly)."""
+    STYLESHEET); the edition itself is laid out piece by piece (pdf.assembly)."""
     pv = pv or view(plan)
     return environment().get_template("pdf/plan.html.j2").render(
         plan=plan, v=pv, href=_href, piece=whole(plan))
@@ -70,7 +70,7 @@ def print_html(plan: m.Plan, pv: PrintView | None = None) -> str:
 def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None = None,
            interrupted=None):
     """Lay the plan out into pages: a weasyprint.Document (pages, bookmarks, metadata),
-    assembled from its pieces (print_assembly); `cache` keeps them for the next call."""
+    assembled from its pieces (pdf.assembly); `cache` keeps them for the next call."""
     import weasyprint
 
     from . import justify
@@ -133,5 +133,5 @@ def write(document, path: Path, cache: LayoutCache | None = None) -> Path:
 def render(plan: m.Plan, out_dir: Path, findings: tuple = (), cache: LayoutCache | None = None,
            interrupted=None) -> list[Path]:
     """Write out_dir/plan.pdf. `findings` are not printed: the print edition is the plan.
-    `cache` and `interrupted`: serve's PDF worker (see print_assembly)."""
+    `cache` and `interrupted`: serve's PDF worker (see pdf.assembly)."""
     return [write(layout(plan, cache=cache, interrupted=interrupted), out_dir / "plan.pdf", cache)]

@@ -2,7 +2,7 @@
 
 `serve` starts it once (`python -m plandoc.pdf.worker PLAN OUT`) and writes a line to
 its standard input after every edit that compiles; the worker compiles the plan itself,
-lays out what changed (`print_assembly.LayoutCache` keeps the pieces between edits) and
+lays out what changed (`pdf.assembly.LayoutCache` keeps the pieces between edits) and
 moves plan.pdf into the output under its lock (`pipeline.build(..., unlocked=("pdf",))`).
 It answers each request with one JSON line on its standard output:
 {"pdf": "done" | "dropped" | "failed" | "skipped", "message": …}.

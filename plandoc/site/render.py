@@ -2,7 +2,7 @@
 
 `render(plan, out_dir, findings)` writes the public site: one page per part and
 chapter, the notice, the back matter, the lists of columns, figures and tables, the
-indicators with their charts and a search page with its index (`site_search`); copies
+indicators with their charts and a search page with its index (`site.search`); copies
 the stylesheet, the scripts and the plan's images. It holds nothing meant for editors:
 no findings, no source paths, no placeholders (a figure without an image is printed as
 published separately, "（图件另行印发）"; `build --release` refuses to run unless that
@@ -15,7 +15,7 @@ and missing figures drawn as placeholders. A publisher copying dist/site/ never 
 any of it along. Guarantees: links are relative,
 nothing is fetched from the network, every id of the model is an anchor on its page,
 templates autoescape and only map values from the model and the view layer
-(`site_view`, `site_indicators`, `site_charts`, `site_search`), and the same plan
+(`site.view`, `site.indicators`, `site.charts`, `site.search`), and the same plan
 gives the same bytes (see tests/site).
 """
 
@@ -191,7 +191,7 @@ class SiteWriter:
 
 
 def _text_pages(w: SiteWriter) -> None:
-    """The pages that hold the plan's text (site_search indexes the same places)."""
+    """The pages that hold the plan's text (site.search indexes the same places)."""
     plan, view = w.plan, w.view
     w.page("index.html.j2", view.nav("index.html", "首页"))
     if plan.notice is not None:

@@ -1,5 +1,5 @@
 // Full-text search over search-index.js (window.PLANDOC_SEARCH, written by the build; see
-// plandoc/site_search.py). A place matches when it holds every word of the query as a
+// plandoc/site/search.py). A place matches when it holds every word of the query as a
 // substring, after folding case and full-width forms and ignoring spaces (the plan prints
 // both "2025 年" and "2025年"); hits are grouped by page, headings first, and each links
 // to the paragraph, item, row or box that holds it. Results are built as DOM nodes with
