@@ -164,17 +164,21 @@ def test_a_pdf_worker_that_dies_is_said_and_started_again(mini_copy, tmp_path):
     hub = Hub()
     events = _listen(hub)
     preview = Preview(mini_copy, tmp_path / "dist", hub, True, said.append, pdf_command=command)
+    answers: list[dict] = []
+    answer = preview.pdf_answer
+    preview.pdf_answer = lambda a: (answers.append(a), answer(a))
+    deaths = lambda: [a for a in answers if a.get("exit") == 3]  # noqa: E731
     worker = threading.Thread(target=preview.pdf_worker, daemon=True)
     worker.start()
     try:
         for _ in range(2):
-            before = sum("PDF 进程退出（3）" in s for s in said)
+            before = len(deaths())
             assert preview.rebuild()
             deadline = time.time() + 20
-            while sum("PDF 进程退出（3）" in s for s in said) == before and time.time() < deadline:
+            while len(deaths()) == before and time.time() < deadline:
                 time.sleep(0.05)
     finally:
         preview.stopping.set()
         worker.join(30)
-    assert sum("PDF 进程退出（3）" in s for s in said) == 2, said
-    assert "PDF 进程退出" in json.loads(_next(events, "errors"))[0]["message"]
+    assert [a["pdf"] for a in deaths()] == ["failed", "failed"], answers
+    assert json.loads(_next(events, "errors"))[0]["code"] == "build"  # shown in the overlay

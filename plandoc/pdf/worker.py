@@ -55,7 +55,8 @@ class Worker:
             except ValueError:
                 continue
         if self.process.wait() != 0:
-            report({"pdf": "failed", "message": f"PDF 进程退出（{self.process.returncode}）"})
+            report({"pdf": "failed", "exit": self.process.returncode,
+                    "message": f"PDF 进程退出（{self.process.returncode}）"})
 
     def stop(self, timeout: float = 10) -> None:
         """Close the worker's input (it exits at the next 篇, or at once when idle)."""
