@@ -62,9 +62,13 @@ def _href(ref: m.Ref) -> str:
 def print_html(plan: m.Plan, pv: PrintView | None = None) -> str:
     """The print HTML of the whole of `plan` as one document (to be laid out with
     STYLESHEET); the edition itself is laid out piece by piece (pdf.assembly)."""
-    pv = pv or view(plan)
-    return environment().get_template("pdf/plan.html.j2").render(
-        plan=plan, v=pv, href=_href, piece=whole(plan))
+    return pieces_html(plan, pv or view(plan))(whole(plan))
+
+
+def pieces_html(plan: m.Plan, pv: PrintView):
+    """piece -> the print HTML of that piece of `plan` (templates/pdf/plan.html.j2)."""
+    template = environment().get_template("pdf/plan.html.j2")
+    return lambda piece: template.render(plan=plan, v=pv, href=_href, piece=piece)
 
 
 def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None = None,
@@ -80,11 +84,6 @@ def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None 
     cache = LayoutCache(keep=False) if cache is None else cache
     fetch = fetcher([Path(plan.root or ".").resolve(), TEMPLATES.resolve()])
     cache.prepare(str(STYLESHEET), fetch)
-    template = environment().get_template("pdf/plan.html.j2")
-
-    def html_of(piece) -> str:
-        return template.render(plan=plan, v=pv, href=_href, piece=piece)
-
     def lay_out(html: str, first: int, drop_last: bool) -> pdf_patches.Laid:
         page = weasyprint.HTML(string=html, base_url=str(TEMPLATES / "pdf"), url_fetcher=fetch)
         laid = pdf_patches.lay_out(page, cache.stylesheet, cache.font_config, PDF_OPTIONS,
@@ -94,7 +93,7 @@ def layout(plan: m.Plan, pv: PrintView | None = None, cache: LayoutCache | None 
         pdf_patches.close_split_columns(laid.document)
         return laid
 
-    return assemble(plan, html_of, lay_out, cache, interrupted)
+    return assemble(plan, pieces_html(plan, pv), lay_out, cache, interrupted)
 
 
 def fetcher(allowed: list[Path]):
